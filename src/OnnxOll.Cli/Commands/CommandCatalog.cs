@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary>Every sub-command of the <c>onnxoll</c> tool, in the order the help lists them.</summary>
+public static class CommandCatalog
+{
+    /// <summary>Creates the sub-commands.</summary>
+    public static IEnumerable<Command> All() =>
+    [
+    ];
+}
