@@ -1,0 +1,104 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace OnnxOll.Runtime;
+
+/// <summary>How ONNX Runtime sessions are configured: provider, threads, graph optimisation, determinism, logging.</summary>
+/// <remarks>Defaults follow ONNX Runtime's own except the thread counts, which are pinned so runs are reproducible.</remarks>
+public sealed record SessionSettings
+{
+    /// <summary>Settings with every default: CPU, intra-op threads = processor count, one inter-op thread, ORT_ENABLE_ALL.</summary>
+    public static SessionSettings Default { get; } = new();
+
+    /// <summary>The execution provider (default CPU).</summary>
+    public ExecutionProviderKind ExecutionProvider { get; init; } = ExecutionProviderKind.Cpu;
+
+    /// <summary>The CUDA device ordinal, used only with <see cref="ExecutionProviderKind.Cuda"/>.</summary>
+    public int CudaDeviceId { get; init; }
+
+    /// <summary>Threads used inside one operator (default <see cref="Environment.ProcessorCount"/>).</summary>
+    public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Threads used to run independent operators in parallel (default 1: sequential execution).</summary>
+    public int InterOpThreads { get; init; } = 1;
+
+    /// <summary>Whether idle intra-op threads spin before sleeping (ONNX Runtime's default, true); false saves CPU between runs.</summary>
+    public bool AllowSpinning { get; init; } = true;
+
+    /// <summary>Graph optimisation level (default all optimisations).</summary>
+    public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>When set, ONNX Runtime writes the optimised graph to this path while creating the session.</summary>
+    public string? OptimizedModelPath { get; init; }
+
+    /// <summary>Asks kernels for deterministic algorithms (session config <c>session.use_deterministic_compute</c>).</summary>
+    public bool DeterministicCompute { get; init; }
+
+    /// <summary>Minimum severity ONNX Runtime logs for the session and its runs (default warning).</summary>
+    public OrtLoggingLevel LogSeverity { get; init; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+
+    /// <summary>Settings for <paramref name="provider"/> with the given overrides and defaults elsewhere.</summary>
+    public static SessionSettings Create(
+        ExecutionProviderKind provider = ExecutionProviderKind.Cpu,
+        int? intraOpThreads = null,
+        int? interOpThreads = null,
+        bool deterministicCompute = false) => new()
+        {
+            ExecutionProvider = provider,
+            IntraOpThreads = intraOpThreads ?? Environment.ProcessorCount,
+            InterOpThreads = interOpThreads ?? 1,
+            DeterministicCompute = deterministicCompute,
+        };
+
+    /// <summary>Builds native session options from these settings; the caller owns (disposes) the result.</summary>
+    /// <exception cref="ExecutionProviderUnavailableException">CUDA was asked for but the native library lacks it.</exception>
+    public SessionOptions ToSessionOptions()
+    {
+        Validate();
+        var options = new SessionOptions();
+        try
+        {
+            options.IntraOpNumThreads = IntraOpThreads;
+            options.InterOpNumThreads = InterOpThreads;
+            options.ExecutionMode = InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL;
+            options.GraphOptimizationLevel = OptimizationLevel;
+            options.LogSeverityLevel = LogSeverity;
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
+            options.AddSessionConfigEntry("session.inter_op.allow_spinning", AllowSpinning ? "1" : "0");
+            if (DeterministicCompute)
+            {
+                options.AddSessionConfigEntry("session.use_deterministic_compute", "1");
+            }
+
+            if (OptimizedModelPath is not null)
+            {
+                options.OptimizedModelFilePath = OptimizedModelPath;
+            }
+
+            if (ExecutionProvider == ExecutionProviderKind.Cuda)
+            {
+                ExecutionProviderUnavailableException.ThrowIfMissing(ExecutionProviderUnavailableException.CudaProviderName);
+                options.AppendExecutionProvider_CUDA(CudaDeviceId);
+            }
+
+            return options;
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+
+    private void Validate()
+    {
+        if (IntraOpThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, "Intra-op thread count must be >= 0 (0 lets ONNX Runtime choose).");
+        }
+
+        if (InterOpThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InterOpThreads), InterOpThreads, "Inter-op thread count must be >= 0 (0 lets ONNX Runtime choose).");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.IO.MemoryMappedFiles;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OnnxOll.Onnx.Models;
+using OnnxOll.Onnx.Proto;
+
+namespace OnnxOll.Runtime;
+
+/// <summary>Frozen weights held once and used by several sessions (e.g. the training and the evaluation graph over one CLIP).</summary>
+/// <remarks>
+/// Every external-data initializer of the model becomes one <see cref="OrtValue"/> over a copy-on-write memory map of its
+/// side file, handed to each session with <see cref="SessionOptions.AddInitializer"/>: ONNX Runtime uses that buffer
+/// instead of loading its own copy. Pre-packing is switched off for these sessions, because a packed copy per weight
+/// would double the memory again (and ONNX Runtime cannot free user-provided weights after packing); a
+/// <see cref="PrePackedWeightsContainer"/> is still passed so any packing a kernel does anyway is shared.
+/// Owns the maps, the values and the container: dispose it only after every session created with it.
+/// </remarks>
+public sealed unsafe class SharedWeights : IDisposable
+{
+    private readonly List<MemoryMappedFile> files = [];
+    private readonly List<MemoryMappedViewAccessor> views = [];
+    private readonly Dictionary<string, OrtValue> values = new(StringComparer.Ordinal);
+    private bool disposed;
+
+    private SharedWeights()
+    {
+        PrePackedWeights = new PrePackedWeightsContainer();
+    }
+
+    /// <summary>Container of pre-packed weights shared by the sessions (owned by this object).</summary>
+    public PrePackedWeightsContainer PrePackedWeights { get; }
+
+    /// <summary>Names of the shared initializers.</summary>
+    public IReadOnlyCollection<string> InitializerNames => values.Keys;
+
+    /// <summary>Total bytes of the shared initializers (held once, whatever the number of sessions).</summary>
+    public long ByteSize { get; private set; }
+
+    /// <summary>Maps every external-data initializer of the model at <paramref name="modelPath"/> for sharing.</summary>
+    /// <exception cref="InvalidDataException">A side file is missing or shorter than a tensor's byte range.</exception>
+    public static SharedWeights FromExternalData(string modelPath)
+    {
+        string fullPath = Path.GetFullPath(modelPath);
+        var model = ModelIO.Load(fullPath);
+        string dir = Path.GetDirectoryName(fullPath)!;
+        var shared = new SharedWeights();
+        try
+        {
+            var maps = new Dictionary<string, (IntPtr Base, long Length)>(StringComparer.Ordinal);
+            foreach (var t in model.Graph.Initializer.Where(t => t.DataLocation == TensorProto.Types.DataLocation.External))
+            {
+                var (location, offset, length) = ExternalData.Describe(t);
+                if (!maps.TryGetValue(location, out var map))
+                {
+                    map = shared.Map(Path.Combine(dir, location));
+                    maps[location] = map;
+                }
+
+                shared.AddView(fullPath, t, (byte*)map.Base, map.Length, offset, length);
+            }
+
+            return shared;
+        }
+        catch
+        {
+            shared.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Configures <paramref name="options"/> to use the shared initializers and no per-session pre-packing.</summary>
+    public void Apply(SessionOptions options)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        options.AddSessionConfigEntry("session.disable_prepacking", "1");
+        foreach (var (name, value) in values)
+        {
+            options.AddInitializer(name, value);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        foreach (var v in values.Values)
+        {
+            v.Dispose();
+        }
+
+        foreach (var v in views)
+        {
+            v.SafeMemoryMappedViewHandle.ReleasePointer();
+            v.Dispose();
+        }
+
+        foreach (var f in files)
+        {
+            f.Dispose();
+        }
+
+        PrePackedWeights.Dispose();
+    }
+
+    private (IntPtr Base, long Length) Map(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"{file}: external data file does not exist.");
+        }
+
+        var mapped = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
+        files.Add(mapped);
+        var view = mapped.CreateViewAccessor(0, 0, MemoryMappedFileAccess.CopyOnWrite);
+        byte* basePtr = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref basePtr);
+        views.Add(view);
+        return ((IntPtr)(basePtr + view.PointerOffset), new FileInfo(file).Length);
+    }
+
+    private void AddView(string modelPath, TensorProto tensor, byte* basePtr, long fileLength, long offset, long length)
+    {
+        var type = (TensorProto.Types.DataType)tensor.DataType;
+        long expected = OnnxOll.Onnx.Graph.Tensors.ElementCount(tensor) * OnnxOll.Onnx.Graph.ElementTypes.SizeOf(type);
+        if (length < 0)
+        {
+            length = expected;
+        }
+
+        if (length != expected || offset < 0 || offset + length > fileLength)
+        {
+            throw new InvalidDataException($"{modelPath}: initializer '{tensor.Name}' needs {expected} bytes at offset {offset} " +
+                $"(external length {length}), but the side file has {fileLength} bytes.");
+        }
+
+        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, (TensorElementType)type,
+            tensor.Dims.ToArray(), (IntPtr)(basePtr + offset), length);
+        values.Add(tensor.Name, value);
+        ByteSize += length;
+    }
+}
