@@ -5,7 +5,8 @@ namespace OnnxOll.Onnx.SafeTensors;
 
 /// <summary>A read-only, memory-mapped safetensors file whose header has been parsed and validated.</summary>
 /// <remarks>Must be disposed; spans returned by <see cref="GetBytes"/> point into the mapping and are valid until then.
-/// Reading is safe from several threads at once.</remarks>
+/// Reading is safe from several threads at once. To replace the file while it is open, write a new file and rename it
+/// over this one: truncating a mapped file in place makes later reads of the lost pages crash the process (SIGBUS).</remarks>
 public sealed unsafe class SafeTensorsFile : IDisposable
 {
     private const int LengthPrefixSize = 8;

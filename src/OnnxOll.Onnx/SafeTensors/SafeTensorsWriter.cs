@@ -92,6 +92,7 @@ public sealed class SafeTensorsWriter
     }
 
     /// <summary>Creates (or overwrites) <paramref name="path"/> and writes the file; not atomic.</summary>
+    /// <exception cref="IOException">The path is open elsewhere, e.g. mapped by a <see cref="SafeTensorsFile"/>.</exception>
     public void Write(string path)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);

@@ -126,6 +126,22 @@ public sealed class SafeTensorsReaderTests : IDisposable
     }
 
     [Fact]
+    public void WriterCannotTruncateAFileThatIsMappedButCanReplaceItByRename()
+    {
+        using var file = OpenSingle(SafeTensorDType.F32, [2], new byte[8]);
+        var writer = new SafeTensorsWriter();
+        writer.Add("t", new float[] { 1, 2 }, 2);
+
+        Assert.ThrowsAny<IOException>(() => writer.Write(file.Path));
+        writer.Write(file.Path + ".tmp");
+        File.Move(file.Path + ".tmp", file.Path, overwrite: true);
+
+        Assert.Equal([0f, 0f], file.ReadFloat32("t"));
+        using var replaced = SafeTensorsFile.Open(file.Path);
+        Assert.Equal([1f, 2f], replaced.ReadFloat32("t"));
+    }
+
+    [Fact]
     public void DTypeNamesRoundTripAndSizesMatchTheFormat()
     {
         string[] names = ["F32", "F64", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL"];
