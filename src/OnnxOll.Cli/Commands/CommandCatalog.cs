@@ -8,5 +8,6 @@ public static class CommandCatalog
     /// <summary>Creates the sub-commands.</summary>
     public static IEnumerable<Command> All() =>
     [
+        InitTinyCommand.Create(),
     ];
 }

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using OnnxOll.Clip.Tiny;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary><c>onnxoll init-tiny</c>: writes a Hugging Face-format CLIP folder with random weights.</summary>
+public static class InitTinyCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var outOption = new Option<string>("--out") { Description = "Folder to write (config.json, model.safetensors, vocab.json, merges.txt).", Required = true };
+        var seedOption = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 0 };
+        var shapeOption = new Option<TinyShape>("--shape") { Description = "tiny (test size), b32 or b16 (real ViT-B shapes).", DefaultValueFactory = _ => TinyShape.Tiny };
+        var command = new Command("init-tiny", "Write a CLIP model folder with random weights, in the Hugging Face layout.") { outOption, seedOption, shapeOption };
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(outOption)!;
+            var config = TinyClip.Write(dir, parse.GetValue(seedOption), parse.GetValue(shapeOption));
+            Console.WriteLine($"wrote {dir}: vision {config.Vision.HiddenSize}x{config.Vision.NumHiddenLayers}, text {config.Text.HiddenSize}x{config.Text.NumHiddenLayers}, projection {config.ProjectionDim}");
+            return 0;
+        });
+        return command;
+    }
+}

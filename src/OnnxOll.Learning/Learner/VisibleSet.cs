@@ -1,0 +1,76 @@
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>The classes one step's softmax ranges over, and each image's position in them; buffers are reused.</summary>
+/// <remarks>For SIT the set is the batch's distinct labels in order of first appearance; for the baseline it is every class seen.</remarks>
+public sealed class VisibleSet
+{
+    private readonly int[] positionOfClass;
+    private readonly int[] classes;
+    private readonly long[] targets;
+
+    /// <summary>Creates buffers for batches of up to <paramref name="maxBatch"/> images and <paramref name="maxClasses"/> classes.</summary>
+    public VisibleSet(int maxBatch, int maxClasses)
+    {
+        positionOfClass = new int[maxClasses];
+        classes = new int[maxClasses];
+        targets = new long[maxBatch];
+    }
+
+    /// <summary>Number of classes in the set.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Class ids of the set, by position.</summary>
+    public ReadOnlySpan<int> Classes => classes.AsSpan(0, Count);
+
+    /// <summary>Position in the set of each image's class.</summary>
+    public ReadOnlySpan<long> Targets => targets.AsSpan(0, BatchSize);
+
+    /// <summary>Number of images of the last batch.</summary>
+    public int BatchSize { get; private set; }
+
+    /// <summary>Fills the set for a batch of class ids; <paramref name="seenClasses"/> is the vocabulary size (used by <see cref="LossKind.All"/>).</summary>
+    public void Fill(ReadOnlySpan<int> labels, LossKind kind, int seenClasses)
+    {
+        if (labels.Length > targets.Length)
+        {
+            throw new ArgumentException($"Batch of {labels.Length} images exceeds the capacity {targets.Length}.", nameof(labels));
+        }
+
+        int max = kind == LossKind.All ? seenClasses : labels.Length;
+        if (seenClasses > positionOfClass.Length || max > classes.Length)
+        {
+            throw new ArgumentException($"{seenClasses} classes exceed the capacity {positionOfClass.Length}.", nameof(seenClasses));
+        }
+
+        BatchSize = labels.Length;
+        Count = 0;
+        if (kind == LossKind.All)
+        {
+            for (int c = 0; c < seenClasses; c++)
+            {
+                classes[c] = c;
+            }
+
+            Count = seenClasses;
+            for (int i = 0; i < labels.Length; i++)
+            {
+                targets[i] = labels[i];
+            }
+
+            return;
+        }
+
+        positionOfClass.AsSpan(0, seenClasses).Fill(-1);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int c = labels[i];
+            if (positionOfClass[c] < 0)
+            {
+                positionOfClass[c] = Count;
+                classes[Count++] = c;
+            }
+
+            targets[i] = positionOfClass[c];
+        }
+    }
+}
