@@ -1,0 +1,77 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace OnnxOll.Learning.Data;
+
+/// <summary>Image files stored in a tar as <c>[subPath/]&lt;class&gt;/...</c>, read in place without extracting.</summary>
+public sealed class TarImageSource : ILabelledSampleSource
+{
+    private readonly string _tarPath;
+    private readonly TarMember[] _members;
+    private readonly string[] _labels;
+    private readonly SafeFileHandle _handle;
+
+    private TarImageSource(string tarPath, string? subPath, IEnumerable<TarMember> all)
+    {
+        _tarPath = tarPath;
+        string prefix = string.IsNullOrEmpty(subPath) ? string.Empty : subPath.Trim('/') + "/";
+        var members = new List<TarMember>();
+        var labels = new List<string>();
+        foreach (var m in all)
+        {
+            if (!m.Name.StartsWith(prefix, StringComparison.Ordinal) || ImageFileNames.ClassOf(m.Name[prefix.Length..]) is not { } label)
+            {
+                continue;
+            }
+
+            members.Add(m);
+            labels.Add(label);
+        }
+
+        if (members.Count == 0)
+        {
+            throw new InvalidDataException($"Tar file '{tarPath}': no image members under '{prefix}<class>/'.");
+        }
+
+        _members = [.. members];
+        _labels = [.. labels];
+        Name = prefix.Length == 0 ? tarPath : $"{tarPath}:{prefix}";
+        _handle = File.OpenHandle(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Labels => _labels;
+
+    /// <summary>Indexes the tar's image members under <paramref name="subPath"/> (e.g. "train"), or all when null.</summary>
+    public static TarImageSource Open(string tarPath, string? subPath = null) =>
+        new(tarPath, subPath, TarIndex.Scan(tarPath));
+
+    /// <summary>The top-level directory names of the tar's image members (to detect train/test splits).</summary>
+    public static IReadOnlySet<string> TopLevelDirectories(string tarPath) =>
+        TarIndex.Scan(tarPath).Select(m => ImageFileNames.ClassOf(m.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public LabelledSample Read(int index)
+    {
+        var member = _members[index];
+        var bytes = new byte[member.Length];
+        int read = 0;
+        while (read < bytes.Length)
+        {
+            int n = RandomAccess.Read(_handle, bytes.AsSpan(read), member.DataOffset + read);
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"Tar file '{_tarPath}': member '{member.Name}' is truncated ({read} of {member.Length} bytes).");
+            }
+
+            read += n;
+        }
+
+        return LabelledSample.FromEncoded(_labels[index], bytes, $"{_tarPath}:{member.Name}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _handle.Dispose();
+}

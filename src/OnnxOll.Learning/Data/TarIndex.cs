@@ -1,0 +1,47 @@
+using System.Formats.Tar;
+
+namespace OnnxOll.Learning.Data;
+
+/// <summary>The image members of a tar (ustar, GNU long names, pax paths), found by reading headers only.</summary>
+internal static class TarIndex
+{
+    public static List<TarMember> Scan(string tarPath)
+    {
+        if (!File.Exists(tarPath))
+        {
+            throw new FileNotFoundException($"Tar file '{tarPath}' does not exist.", tarPath);
+        }
+
+        var members = new List<TarMember>();
+        using var stream = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new TarReader(stream);
+        try
+        {
+            while (reader.GetNextEntry(copyData: false) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && ImageFileNames.IsImage(entry.Name))
+                {
+                    members.Add(new TarMember(Normalise(entry.Name), entry.DataOffset, entry.Length));
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"Tar file '{tarPath}': corrupt header after {members.Count} image members: {ex.Message}", ex);
+        }
+
+        members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return members;
+    }
+
+    private static string Normalise(string name)
+    {
+        string n = name.Replace('\\', '/');
+        while (n.StartsWith("./", StringComparison.Ordinal))
+        {
+            n = n[2..];
+        }
+
+        return n.TrimStart('/');
+    }
+}
