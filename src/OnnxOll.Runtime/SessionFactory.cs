@@ -29,10 +29,12 @@ public static class SessionFactory
     /// <param name="model">The model; external initializers are read from <paramref name="externalDataDirectory"/>.</param>
     /// <param name="settings">Session settings (null: <see cref="SessionSettings.Default"/>).</param>
     /// <param name="shared">Weights shared with other sessions; not owned, must outlive the session.</param>
-    /// <param name="externalDataDirectory">Folder against which external-data locations resolve (null: none expected).</param>
+    /// <param name="externalDataDirectory">Folder against which external-data locations resolve (null: the shared weights'
+    /// folder, if any). ONNX Runtime checks these paths even for initializers that <paramref name="shared"/> replaces.</param>
     public static OnnxSession FromModel(ModelProto model, SessionSettings? settings = null, SharedWeights? shared = null,
         string? externalDataDirectory = null)
     {
+        externalDataDirectory ??= shared?.ExternalDataDirectory;
         byte[] bytes = model.ToByteArray();
         string source = $"in-memory model '{model.Graph?.Name}'";
         return Create(source, settings, shared, externalDataDirectory, (o, c) =>

@@ -22,10 +22,14 @@ public sealed unsafe class SharedWeights : IDisposable
     private readonly Dictionary<string, OrtValue> values = new(StringComparer.Ordinal);
     private bool disposed;
 
-    private SharedWeights()
+    private SharedWeights(string externalDataDirectory)
     {
+        ExternalDataDirectory = externalDataDirectory;
         PrePackedWeights = new PrePackedWeightsContainer();
     }
+
+    /// <summary>Folder of the side files; in-memory models created with these weights resolve external data against it.</summary>
+    public string ExternalDataDirectory { get; }
 
     /// <summary>Container of pre-packed weights shared by the sessions (owned by this object).</summary>
     public PrePackedWeightsContainer PrePackedWeights { get; }
@@ -43,7 +47,7 @@ public sealed unsafe class SharedWeights : IDisposable
         string fullPath = Path.GetFullPath(modelPath);
         var model = ModelIO.Load(fullPath);
         string dir = Path.GetDirectoryName(fullPath)!;
-        var shared = new SharedWeights();
+        var shared = new SharedWeights(dir);
         try
         {
             var maps = new Dictionary<string, (IntPtr Base, long Length)>(StringComparer.Ordinal);

@@ -51,6 +51,31 @@ public sealed class SharedWeightsTests(ITestOutputHelper output)
             $"two sessions sharing {weightBytes} bytes of weights grew RSS by {sharedIncrease} bytes (limit 1.5x)");
     }
 
+    [Fact]
+    public void DifferentGraphsReadTheSameFrozenWeights()
+    {
+        using var dir = new TempDirectory();
+        string trainingPath = dir.File("training.onnx");
+        ModelIO.Save(TestGraphs.Affine(), trainingPath, new ExternalDataOptions("frozen.bin", SizeThreshold: 4));
+
+        // The evaluation graph uses only W (y = x·W) and is created from memory.
+        var b = new GraphBuilder("evaluation");
+        b.Output(b.Op("MatMul", b.Input("x", DataType.Float, 1, 3), "W"), DataType.Float, 1, 2);
+        var training = ModelIO.Load(trainingPath);
+        b.Initializer(training.Graph.Initializer.Single(t => t.Name == "W").Clone());
+
+        using var shared = SharedWeights.FromExternalData(trainingPath);
+        Assert.Equal(["W", "b"], shared.InitializerNames.Order());
+        using var trainingSession = SessionFactory.Open(trainingPath, shared: shared);
+        using var evaluationSession = SessionFactory.FromModel(b.Model, shared: shared);
+        using var input = OrtValue.CreateTensorValueFromMemory(new float[] { 1, 2, 3 }, [1, 3]);
+        var feed = new Dictionary<string, OrtValue> { ["x"] = input };
+        using var trained = trainingSession.Run(feed);
+        using var evaluated = evaluationSession.Run(feed);
+        Assert.Equal(TestGraphs.AffineRow(1, 2, 3), trained[0].GetTensorDataAsSpan<float>().ToArray());
+        Assert.Equal([22f, 28f], evaluated[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
     /// <summary>y = x·W1·W2·W3·W4 with W saved as external data; returns x and y computed in double.</summary>
     private static (float[] X, double[] Y) BuildModel(string path, int seed)
     {
