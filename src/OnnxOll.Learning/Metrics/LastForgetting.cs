@@ -1,0 +1,45 @@
+namespace OnnxOll.Learning.Metrics;
+
+/// <summary>F_last: mean over classes of (best accuracy at an earlier task end − accuracy at the last task end).</summary>
+/// <remarks>Only classes evaluated both at the last task end and at some earlier one count; the result can be negative.</remarks>
+public sealed class LastForgetting
+{
+    private readonly List<IReadOnlyDictionary<string, double>> _taskEnds = [];
+
+    /// <summary>Number of task ends accumulated.</summary>
+    public int Count => _taskEnds.Count;
+
+    /// <summary>Adds the per-class accuracies measured at one task end.</summary>
+    public void Update(IReadOnlyDictionary<string, double> perClassAccuracy)
+    {
+        ArgumentNullException.ThrowIfNull(perClassAccuracy);
+        _taskEnds.Add(new Dictionary<string, double>(perClassAccuracy, StringComparer.Ordinal));
+    }
+
+    /// <summary>Mean forgetting over the classes of the last task end seen earlier (0 when there are none).</summary>
+    public double Result()
+    {
+        if (_taskEnds.Count < 2)
+        {
+            return 0;
+        }
+
+        var final = _taskEnds[^1];
+        double sum = 0;
+        int classes = 0;
+        foreach (var (cls, finalAccuracy) in final)
+        {
+            var earlier = _taskEnds.Take(_taskEnds.Count - 1).Where(t => t.ContainsKey(cls)).Select(t => t[cls]).ToList();
+            if (earlier.Count > 0)
+            {
+                sum += earlier.Max() - finalAccuracy;
+                classes++;
+            }
+        }
+
+        return classes == 0 ? 0 : sum / classes;
+    }
+
+    /// <summary>Forgets all task ends.</summary>
+    public void Reset() => _taskEnds.Clear();
+}

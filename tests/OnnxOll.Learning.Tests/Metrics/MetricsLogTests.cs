@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using OnnxOll.Learning.Metrics;
+
+namespace OnnxOll.Learning.Tests.Metrics;
+
+public class MetricsLogTests
+{
+    private static readonly EvaluationRecord[] Records =
+    [
+        new(1000, 0, EvaluationKind.Anytime, 0.5, new Dictionary<string, double> { ["cat"] = 0.5 }),
+        new(1500, 0, EvaluationKind.TaskEnd, 0.75, new Dictionary<string, double> { ["cat"] = 1, ["dog"] = 0.5 }),
+        new(2000, 1, EvaluationKind.Anytime, 0.625, new Dictionary<string, double> { ["dog"] = 0.25, ["cat"] = 1 }),
+        new(3000, 1, EvaluationKind.Final, 0.6, new Dictionary<string, double>()),
+    ];
+
+    [Fact]
+    public void Jsonl_OneObjectPerEvaluation_RoundTrips()
+    {
+        using var tmp = new TempDirectory();
+        var log = new MetricsLog(Path.Combine(tmp.Path, "run"));
+        foreach (var r in Records)
+        {
+            log.Append(r);
+        }
+
+        var lines = File.ReadAllLines(log.RecordsPath);
+        Assert.Equal(4, lines.Length);
+        var second = JsonNode.Parse(lines[1])!.AsObject();
+        Assert.Equal(1500, second["samples_seen"]!.GetValue<long>());
+        Assert.Equal("task_end", second["kind"]!.GetValue<string>());
+        Assert.Equal(0.5, second["per_class"]!["dog"]!.GetValue<double>());
+
+        var read = MetricsLog.ReadRecords(log.RecordsPath);
+        Assert.Equal(Records.Select(r => (r.SamplesSeen, r.Task, r.Kind, r.Accuracy)), read.Select(r => (r.SamplesSeen, r.Task, r.Kind, r.Accuracy)));
+        Assert.Equal(Records[2].PerClassAccuracy.OrderBy(kv => kv.Key), read[2].PerClassAccuracy.OrderBy(kv => kv.Key));
+
+        log.Rewrite(Records.Take(2));
+        Assert.Equal(2, MetricsLog.ReadRecords(log.RecordsPath).Count);
+    }
+
+    [Fact]
+    public void ReadRecords_BadLine_NamesFileLineAndField()
+    {
+        using var tmp = new TempDirectory();
+        string path = tmp.File("metrics.jsonl");
+        File.WriteAllLines(path, [EvaluationRecordJson.ToJson(Records[0]).ToJsonString(), "{\"samples_seen\":1,\"task\":0,\"kind\":\"weekly\",\"accuracy\":1,\"per_class\":{}}"]);
+        var ex = Assert.Throws<InvalidDataException>(() => MetricsLog.ReadRecords(path));
+        Assert.Contains("line 2", ex.Message);
+        Assert.Contains("'kind'", ex.Message);
+    }
+
+    [Fact]
+    public void Summary_HasEveryHeadlineMetric()
+    {
+        using var tmp = new TempDirectory();
+        var log = new MetricsLog(tmp.Path);
+        log.WriteSummary(new MetricsSummary(3000, 2, 0.6, 0.7, 0.6, 0.1, 0.62, 0.55));
+        var json = JsonNode.Parse(File.ReadAllText(log.SummaryPath))!;
+        Assert.Equal(0.6, json["a_auc"]!.GetValue<double>());
+        Assert.Equal(0.1, json["f_last"]!.GetValue<double>());
+        Assert.Equal(-0.07, json["zero_shot_change"]!.GetValue<double>(), 12);
+        Assert.Equal(2, json["tasks"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void AccuracyPlot_WritesPngAndSvg()
+    {
+        using var tmp = new TempDirectory();
+        string png = tmp.File("acc.png"), svg = tmp.File("acc.svg");
+        AccuracyPlot.Write(Records, [1500], png, svg);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, File.ReadAllBytes(png)[..8]);
+        Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+    }
+}
