@@ -1,0 +1,126 @@
+using OnnxOll.Clip.Model;
+using OnnxOll.Onnx.Graph;
+using OnnxOll.Onnx.Proto;
+
+namespace OnnxOll.Clip.Graphs;
+
+/// <summary>Emits the building blocks of CLIP's towers: linear (+ LoRA), LayerNorm, activations, pre-LN encoder layers (+ adapters), L2 norm.</summary>
+internal static class ClipBlocks
+{
+    /// <summary>y = x Wᵀ + b (W stored pre-transposed), plus (alpha/r)(x Aᵀ)Bᵀ when the layout has LoRA on this linear.</summary>
+    public static string Linear(ClipGraphContext c, string x, string linear, bool bias = true)
+    {
+        var g = c.G;
+        string y = g.Op("MatMul", x, c.Weight(FrozenWeights.Transposed(linear + ".weight")));
+        if (bias)
+        {
+            y = g.Op("Add", y, c.Weight(linear + ".bias"));
+        }
+
+        return c.Pet?.Lora(linear) is { } site ? g.Op("Add", y, LoraDelta(c, x, site)) : y;
+    }
+
+    /// <summary>(alpha/r) · (x Aᵀ) Bᵀ.</summary>
+    public static string LoraDelta(ClipGraphContext c, string x, Pet.LoraSite site)
+    {
+        var g = c.G;
+        string xa = g.Op("MatMul", x, g.Op("Transpose", [c.PetInput(site.A)], Attr.Ints("perm", 1, 0)));
+        string delta = g.Op("MatMul", xa, g.Op("Transpose", [c.PetInput(site.B)], Attr.Ints("perm", 1, 0)));
+        return g.Op("Mul", delta, c.Scalar(site.Scale));
+    }
+
+    public static string LayerNorm(ClipGraphContext c, string x, string name, double eps) =>
+        c.G.Op("LayerNormalization", [x, c.Weight(name + ".weight"), c.Weight(name + ".bias")],
+            Attr.Int("axis", -1), Attr.Float("epsilon", (float)eps));
+
+    public static string Activation(ClipGraphContext c, string x, ClipActivation act)
+    {
+        var g = c.G;
+        switch (act)
+        {
+            case ClipActivation.QuickGelu:
+                return g.Op("Mul", x, g.Op("Sigmoid", g.Op("Mul", x, c.Scalar(1.702))));
+            case ClipActivation.Relu:
+                return g.Op("Relu", x);
+            case ClipActivation.Gelu:
+                // 0.5 x (1 + erf(x / √2)); ORT has no float64 Erf, so a float64 graph takes erf in float32.
+                string scaled = g.Op("Mul", x, c.Scalar(1 / Math.Sqrt(2)));
+                string erf = c.IsDouble
+                    ? c.Cast(g.Op("Erf", c.Cast(scaled, TensorProto.Types.DataType.Float)), TensorProto.Types.DataType.Double)
+                    : g.Op("Erf", scaled);
+                return g.Op("Mul", g.Op("Mul", x, c.Scalar(0.5)), g.Op("Add", erf, c.Scalar(1)));
+            default:
+                // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
+                string cube = g.Op("Mul", g.Op("Mul", x, x), x);
+                string inner = g.Op("Mul", g.Op("Add", x, g.Op("Mul", cube, c.Scalar(0.044715))), c.Scalar(Math.Sqrt(2 / Math.PI)));
+                return g.Op("Mul", g.Op("Mul", x, c.Scalar(0.5)), g.Op("Add", g.Op("Tanh", inner), c.Scalar(1)));
+        }
+    }
+
+    /// <summary>One pre-LN encoder layer on h [N, T, D]; <paramref name="mask"/> is an additive [T, T] mask or null.</summary>
+    public static string EncoderLayer(ClipGraphContext c, ClipEncoderConfig tower, int layer, string h, string? mask)
+    {
+        var g = c.G;
+        string p = tower.LayerName(layer);
+        using var scope = g.Scope(p);
+        var adapter = c.Pet?.Adapter(p);
+        string attn = Attention(c, tower, p, LayerNorm(c, h, p + ".layer_norm1", tower.LayerNormEps), mask);
+        h = g.Op("Add", h, adapter is null ? attn : WithAdapter(c, attn, adapter));
+        string mlp = Linear(c, Activation(c, Linear(c, LayerNorm(c, h, p + ".layer_norm2", tower.LayerNormEps), p + ".mlp.fc1"), tower.HiddenAct), p + ".mlp.fc2");
+        return g.Op("Add", h, adapter is null ? mlp : WithAdapter(c, mlp, adapter));
+    }
+
+    /// <summary>x / ‖x‖₂ over the last axis (no epsilon, as Hugging Face).</summary>
+    public static string L2Normalize(ClipGraphContext c, string x)
+    {
+        var g = c.G;
+        string sumSq = g.Op("ReduceSum", [g.Op("Mul", x, x), c.Ints(-1)], Attr.Int("keepdims", 1));
+        return g.Op("Div", x, g.Op("Sqrt", sumSq));
+    }
+
+    /// <summary>a + s · up(dropout(relu(down(a)))).</summary>
+    private static string WithAdapter(ClipGraphContext c, string a, Pet.AdapterSite site)
+    {
+        var g = c.G;
+        string down = g.Op("Add", g.Op("MatMul", a, g.Op("Transpose", [c.PetInput(site.DownWeight)], Attr.Ints("perm", 1, 0))), c.PetInput(site.DownBias));
+        string hidden = g.Op("Relu", down);
+        if (c.Training && site.Dropout > 0)
+        {
+            hidden = g.Op("Dropout", [hidden, c.Scalar(site.Dropout), c.Constant<bool>("training_mode", [true])], 2)[0];
+        }
+
+        string up = g.Op("Add", g.Op("MatMul", hidden, g.Op("Transpose", [c.PetInput(site.UpWeight)], Attr.Ints("perm", 1, 0))), c.PetInput(site.UpBias));
+        return g.Op("Add", a, g.Op("Mul", up, c.Scalar(site.Scale)));
+    }
+
+    private static string Attention(ClipGraphContext c, ClipEncoderConfig tower, string p, string x, string? mask)
+    {
+        var g = c.G;
+        int heads = tower.NumAttentionHeads, hd = tower.HeadDim;
+        string q = Linear(c, x, p + ".self_attn.q_proj");
+        string k = Linear(c, x, p + ".self_attn.k_proj");
+        string v = Linear(c, x, p + ".self_attn.v_proj");
+        if (c.Pet?.QkvLora(p) is { } qkv)
+        {
+            string[] parts = g.Op("Split", [LoraDelta(c, x, qkv), c.Ints(tower.HiddenSize, tower.HiddenSize, tower.HiddenSize)], 3, Attr.Int("axis", -1));
+            q = g.Op("Add", q, parts[0]);
+            k = g.Op("Add", k, parts[1]);
+            v = g.Op("Add", v, parts[2]);
+        }
+
+        string splitShape = c.Ints(0, 0, heads, hd);
+        string qh = g.Op("Transpose", [g.Op("Reshape", q, splitShape)], Attr.Ints("perm", 0, 2, 1, 3));
+        string kt = g.Op("Transpose", [g.Op("Reshape", k, splitShape)], Attr.Ints("perm", 0, 2, 3, 1));
+        string vh = g.Op("Transpose", [g.Op("Reshape", v, splitShape)], Attr.Ints("perm", 0, 2, 1, 3));
+        string scores = g.Op("Mul", g.Op("MatMul", qh, kt), c.Scalar(1 / Math.Sqrt(hd)));
+        if (mask is not null)
+        {
+            scores = g.Op("Add", scores, mask);
+        }
+
+        string probs = g.Op("Softmax", [scores], Attr.Int("axis", -1));
+        string context = g.Op("Transpose", [g.Op("MatMul", probs, vh)], Attr.Ints("perm", 0, 2, 1, 3));
+        string merged = g.Op("Reshape", context, c.Ints(0, 0, tower.HiddenSize));
+        return Linear(c, merged, p + ".self_attn.out_proj");
+    }
+}

@@ -1,0 +1,76 @@
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Onnx.Graph;
+using OnnxOll.Onnx.Proto;
+
+namespace OnnxOll.Clip.Graphs;
+
+/// <summary>State shared while emitting CLIP nodes into one graph: frozen weights as initializers, PET tensors as inputs.</summary>
+internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights, ClipPrecision precision, PetLayout? pet, bool training)
+{
+    private readonly Dictionary<string, string> weightValues = new(StringComparer.Ordinal);
+    private readonly HashSet<string> petInputs = new(StringComparer.Ordinal);
+    private int constants;
+
+    public GraphBuilder G { get; } = graph;
+
+    public ClipConfig Config => weights.Config;
+
+    public PetLayout? Pet { get; } = pet;
+
+    /// <summary>True in training graphs: adapter dropout is active.</summary>
+    public bool Training { get; } = training;
+
+    public TensorProto.Types.DataType Type { get; } =
+        precision == ClipPrecision.Float64 ? TensorProto.Types.DataType.Double : TensorProto.Types.DataType.Float;
+
+    public bool IsDouble => Type == TensorProto.Types.DataType.Double;
+
+    /// <summary>The frozen tensor <paramref name="name"/> in the compute type (an external initializer, cast up in float64 graphs).</summary>
+    public string Weight(string name)
+    {
+        if (!weightValues.TryGetValue(name, out var value))
+        {
+            G.Initializer(weights.Reference(name));
+            value = IsDouble ? Cast(name, TensorProto.Types.DataType.Double) : name;
+            weightValues[name] = value;
+        }
+
+        return value;
+    }
+
+    /// <summary>The PET tensor <paramref name="name"/>, declared as a graph input on first use.</summary>
+    public string PetInput(string name)
+    {
+        if (petInputs.Add(name))
+        {
+            var info = Pet!.Tensors.First(t => t.Name == name);
+            G.Input(name, Type, info.Shape.Select(d => (Dim)d).ToArray());
+        }
+
+        return name;
+    }
+
+    /// <summary>The PET tensors declared so far, in declaration order.</summary>
+    public IReadOnlyList<string> PetInputs => G.Graph.Input.Select(i => i.Name).Where(petInputs.Contains).ToArray();
+
+    /// <summary>A scalar constant of the compute type.</summary>
+    public string Scalar(double value) =>
+        IsDouble ? Constant<double>("scalar", [value]) : Constant<float>("scalar", [(float)value]);
+
+    /// <summary>A 1-D int64 constant (shapes, axes, split sizes).</summary>
+    public string Ints(params long[] values) => Constant<long>("ints", values, values.Length);
+
+    /// <summary>A scalar int64 constant.</summary>
+    public string Int(long value) => Constant<long>("int", [value]);
+
+    /// <summary>An inline constant initializer under a fresh name.</summary>
+    /// <remarks>Names come from a private counter: GraphBuilder.UniqueName reserves the name, so its initializer helpers cannot take it.</remarks>
+    public string Constant<T>(string hint, ReadOnlySpan<T> data, params long[] dims) where T : unmanaged
+    {
+        return G.Initializer($"const/{hint}_{constants++}", data, dims);
+    }
+
+    public string Cast(string value, TensorProto.Types.DataType to) =>
+        G.Op("Cast", [value], Attr.Int("to", (long)to));
+}

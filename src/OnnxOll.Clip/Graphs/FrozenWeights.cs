@@ -1,0 +1,148 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using OnnxOll.Clip.Model;
+using OnnxOll.Onnx.Models;
+using OnnxOll.Onnx.Proto;
+
+namespace OnnxOll.Clip.Graphs;
+
+/// <summary>A model's frozen weights as one float32 external-data file (<c>weights.bin</c>) in a cache directory, shared by every graph of that model.</summary>
+/// <remarks>Linear weights are stored pre-transposed [in, out] under <c>&lt;linear&gt;.weight_t</c> and the patch embedding as
+/// <c>vision_model.embeddings.patch_embedding.weight_t</c> [C·P·P, D]; every other tensor keeps its Hugging Face name and shape.
+/// Graphs must be saved into the same directory (see <see cref="SaveGraph"/>) so ONNX Runtime resolves the relative location.</remarks>
+public sealed class FrozenWeights
+{
+    /// <summary>The data file's name inside the cache directory.</summary>
+    public const string FileName = "weights.bin";
+
+    /// <summary>The index file's name (tensor offsets and the source's identity).</summary>
+    public const string IndexFileName = "weights.json";
+
+    private const int Alignment = 4096;
+
+    private readonly Dictionary<string, Entry> entries;
+
+    private FrozenWeights(string directory, ClipConfig config, Dictionary<string, Entry> entries, float logitScale)
+    {
+        Directory = directory;
+        Config = config;
+        this.entries = entries;
+        LogitScale = logitScale;
+    }
+
+    /// <summary>The cache directory holding weights.bin and the graphs.</summary>
+    public string Directory { get; }
+
+    /// <summary>The model config.</summary>
+    public ClipConfig Config { get; }
+
+    /// <summary>The pretrained logit scale (before exp).</summary>
+    public float LogitScale { get; }
+
+    /// <summary>Writes weights.bin and its index into <paramref name="cacheDirectory"/> unless an index for the same source file is already there.</summary>
+    public static FrozenWeights Prepare(ClipWeights weights, string cacheDirectory)
+    {
+        string dir = Path.GetFullPath(cacheDirectory);
+        System.IO.Directory.CreateDirectory(dir);
+        string source = Path.GetFullPath(weights.Path);
+        var info = new FileInfo(source);
+        string identity = $"{source}|{info.Length}|{info.LastWriteTimeUtc.Ticks}";
+        string indexPath = Path.Combine(dir, IndexFileName);
+        if (File.Exists(indexPath) && File.Exists(Path.Combine(dir, FileName)))
+        {
+            var index = JsonSerializer.Deserialize<IndexFile>(File.ReadAllText(indexPath));
+            if (index is not null && index.Source == identity)
+            {
+                return new FrozenWeights(dir, weights.Config, index.Tensors, weights.LogitScale);
+            }
+        }
+
+        var entries = Write(weights, Path.Combine(dir, FileName));
+        string temp = indexPath + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(new IndexFile(identity, entries)));
+        File.Move(temp, indexPath, overwrite: true);
+        return new FrozenWeights(dir, weights.Config, entries, weights.LogitScale);
+    }
+
+    /// <summary>The stored name of a Hugging Face linear weight (pre-transposed [in, out]).</summary>
+    public static string Transposed(string hfWeightName) => hfWeightName + "_t";
+
+    /// <summary>True when a stored tensor of that name exists.</summary>
+    public bool Contains(string name) => entries.ContainsKey(name);
+
+    /// <summary>The stored shape of tensor <paramref name="name"/>.</summary>
+    public long[] Shape(string name) => Get(name).Shape;
+
+    /// <summary>A new float32 initializer named <paramref name="name"/> that points into weights.bin.</summary>
+    public TensorProto Reference(string name)
+    {
+        var e = Get(name);
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        t.Dims.AddRange(e.Shape);
+        ExternalData.Reference(t, FileName, e.Offset, e.Length);
+        return t;
+    }
+
+    /// <summary>Saves a graph of this model into the cache directory and returns its path.</summary>
+    public string SaveGraph(ModelProto model, string fileName)
+    {
+        string path = Path.Combine(Directory, fileName);
+        ModelIO.Save(model, path);
+        return path;
+    }
+
+    private Entry Get(string name) =>
+        entries.TryGetValue(name, out var e) ? e : throw new KeyNotFoundException($"{Path.Combine(Directory, IndexFileName)}: no frozen tensor '{name}'.");
+
+    private static bool IsLinearWeight(string name) =>
+        name is "visual_projection.weight" or "text_projection.weight"
+        || (name.Contains(".encoder.layers.", StringComparison.Ordinal) && ClipParameterShapes.LayerLinears.Any(l => name.EndsWith($".{l}.weight", StringComparison.Ordinal)));
+
+    private static Dictionary<string, Entry> Write(ClipWeights weights, string path)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        string temp = path + ".tmp";
+        using (var stream = File.Create(temp))
+        {
+            foreach (string name in weights.Names)
+            {
+                float[] data = weights.ReadFloat32(name);
+                long[] shape = weights.Shape(name);
+                string stored = name;
+                if (IsLinearWeight(name) || name == "vision_model.embeddings.patch_embedding.weight")
+                {
+                    int rows = (int)shape[0], cols = (int)(data.Length / rows);
+                    data = Transpose(data, rows, cols);
+                    shape = [cols, rows];
+                    stored = Transposed(name);
+                }
+
+                stream.Write(new byte[(Alignment - (stream.Position % Alignment)) % Alignment]);
+                long offset = stream.Position;
+                stream.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+                entries[stored] = new Entry(shape, offset, data.Length * sizeof(float));
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return entries;
+    }
+
+    private static float[] Transpose(float[] data, int rows, int cols)
+    {
+        var t = new float[data.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < cols; c++)
+            {
+                t[(c * rows) + r] = data[(r * cols) + c];
+            }
+        }
+
+        return t;
+    }
+
+    private sealed record Entry(long[] Shape, long Offset, long Length);
+
+    private sealed record IndexFile(string Source, Dictionary<string, Entry> Tensors);
+}
