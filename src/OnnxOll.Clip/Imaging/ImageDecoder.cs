@@ -20,6 +20,11 @@ public static class ImageDecoder
         {
             throw new InvalidDataException($"{sourceName}: image is empty (0 bytes); expected a PNG, JPEG, BMP or GIF file.");
         }
+        // stb_image fills a cut-off JPEG with grey instead of failing, so a missing end-of-image marker is checked here.
+        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0xD8 && data.AsSpan().LastIndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) < 0)
+        {
+            throw new InvalidDataException($"{sourceName}: JPEG of {data.Length} bytes is truncated (no end-of-image marker FF D9).");
+        }
         ImageResult result;
         try
         {

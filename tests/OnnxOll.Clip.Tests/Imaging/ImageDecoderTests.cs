@@ -73,11 +73,24 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
+    public void Jpeg_WithDataAfterTheEndMarker_StillDecodes()
+    {
+        byte[] jpeg = [.. TestImages.Jpeg(TestImages.Constant(8, 8, 0, 0, 0), 8, 8, ColorComponents.RedGreenBlue), 0, 1, 2];
+        Assert.Equal(8, ImageDecoder.Decode(jpeg, "trailing.jpg").Width);
+    }
+
+    [Fact]
     public void Gif_DecodesFirstFrame()
     {
-        // 1x1 GIF89a, global palette [red, white], one frame of palette index 0.
-        var gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP8AAP///ywAAAAAAQABAAACAkQBADs=");
-        var image = ImageDecoder.Decode(gif, "red.gif");
+        // 1x1 GIF89a, global palette [red, blue], two frames: palette index 0, then index 1 (LZW, minimum code size 2).
+        byte[] gif =
+        [
+            .. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 0xFF, 0, 0, 0, 0, 0xFF,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0,
+            0x3B,
+        ];
+        var image = ImageDecoder.Decode(gif, "two-frames.gif");
         Assert.Equal((1, 1), (image.Width, image.Height));
         Assert.Equal(new byte[] { 255, 0, 0 }, image.Pixels);
     }
@@ -89,6 +102,7 @@ public sealed class ImageDecoderTests : IDisposable
         { "noise.png", [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7 % 251))] },
         { "text.jpg", "this is not an image"u8.ToArray() },
         { "truncated.png", TestImages.Png(TestImages.Pattern(64, 64), 64, 64, ColorComponents.RedGreenBlue)[..100] },
+        { "truncated.jpg", TestImages.Jpeg(TestImages.Pattern(64, 64), 64, 64, ColorComponents.RedGreenBlue)[..300] },
     };
 
     [Theory]
@@ -99,6 +113,6 @@ public sealed class ImageDecoderTests : IDisposable
         File.WriteAllBytes(path, contents);
         var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(path));
         Assert.Contains(path, error.Message);
-        Assert.Contains(contents.Length == 0 ? "empty" : "cannot decode", error.Message);
+        Assert.Contains(contents.Length == 0 ? "empty" : name == "truncated.jpg" ? "truncated" : "cannot decode", error.Message);
     }
 }
