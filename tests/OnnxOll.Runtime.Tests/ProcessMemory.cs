@@ -17,11 +17,11 @@ public static class ProcessMemory
         throw new InvalidDataException("/proc/self/status: no VmRSS line.");
     }
 
+    /// <summary>Collects garbage and returns the freed managed memory to the OS, so RSS differences show native growth.</summary>
     public static void Settle()
     {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }
