@@ -54,6 +54,13 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
     /// <summary>The PET tensors declared so far, in declaration order.</summary>
     public IReadOnlyList<string> PetInputs => G.Graph.Input.Select(i => i.Name).Where(petInputs.Contains).ToArray();
 
+    /// <summary>Declares the element type and shape of an intermediate value (so shape facts survive ops like Expand or Range) and returns it.</summary>
+    public string Declare(string value, TensorProto.Types.DataType type, params Dim[] dims)
+    {
+        G.Graph.ValueInfo.Add(GraphBuilder.ValueInfo(value, type, dims));
+        return value;
+    }
+
     /// <summary>A scalar constant of the compute type.</summary>
     public string Scalar(double value) =>
         IsDouble ? Constant<double>("scalar", [value]) : Constant<float>("scalar", [(float)value]);

@@ -26,7 +26,7 @@ public static class ClipTextGraph
     }
 
     /// <summary>Emits the tower on <paramref name="ids"/> and returns the projected embeddings [C, P].</summary>
-    internal static string Embed(ClipGraphContext c, string ids)
+    internal static string Embed(ClipGraphContext c, string ids, string classesDim = "classes", string lengthDim = "length")
     {
         var g = c.G;
         var t = c.Config.Text;
@@ -34,9 +34,9 @@ public static class ClipTextGraph
         string length = g.Op("Shape", [ids], Attr.Int("start", 1), Attr.Int("end", 2));
         string tokens = g.Op("Gather", [c.Weight("text_model.embeddings.token_embedding.weight"), ids], Attr.Int("axis", 0));
         string positions = g.Op("Slice", c.Weight("text_model.embeddings.position_embedding.weight"), c.Ints(0), length, c.Ints(0));
-        string h = g.Op("Add", tokens, positions);
+        string h = c.Declare(g.Op("Add", tokens, positions), c.Type, classesDim, lengthDim, t.HiddenSize);
 
-        string mask = g.Op("Slice", CausalMask(c, t.MaxPositionEmbeddings), c.Ints(0, 0), g.Op("Concat", [length, length], Attr.Int("axis", 0)), c.Ints(0, 1));
+        string mask = c.Declare(g.Op("Slice", CausalMask(c, t.MaxPositionEmbeddings), c.Ints(0, 0), g.Op("Concat", [length, length], Attr.Int("axis", 0)), c.Ints(0, 1)), c.Type, lengthDim, lengthDim);
         for (int i = 0; i < t.NumHiddenLayers; i++)
         {
             h = ClipBlocks.EncoderLayer(c, t, i, h, mask);
@@ -48,7 +48,7 @@ public static class ClipTextGraph
             ? idsAsFloat
             : c.Cast(g.Op("Equal", ids, c.Constant<long>("eos_token_id", [t.EosTokenId!.Value])), TensorProto.Types.DataType.Float);
         string eos = g.Op("ArgMax", [key], Attr.Int("axis", 1), Attr.Int("keepdims", 1));
-        string oneHot = c.Cast(g.Op("Equal", eos, g.Op("Range", c.Int(0), g.Op("Squeeze", length, c.Ints(0)), c.Int(1))), c.Type);
+        string oneHot = c.Declare(c.Cast(g.Op("Equal", eos, g.Op("Range", c.Int(0), g.Op("Squeeze", length, c.Ints(0)), c.Int(1))), c.Type), c.Type, classesDim, lengthDim);
         string pooled = g.Op("ReduceSum", [g.Op("Mul", h, g.Op("Unsqueeze", oneHot, c.Ints(2))), c.Ints(1)], Attr.Int("keepdims", 0));
         pooled = ClipBlocks.LayerNorm(c, pooled, "text_model.final_layer_norm", t.LayerNormEps);
         return g.Op("MatMul", pooled, c.Weight(FrozenWeights.Transposed("text_projection.weight")));
