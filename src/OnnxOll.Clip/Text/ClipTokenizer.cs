@@ -6,7 +6,7 @@ using Microsoft.ML.Tokenizers;
 namespace OnnxOll.Clip.Text;
 
 /// <summary>CLIP's byte-level BPE tokenizer (OpenAI simple_tokenizer / HF CLIPTokenizer) on top of Microsoft.ML.Tokenizers' BPE.</summary>
-/// <remarks>Not thread-safe for concurrent encoding into shared destinations; the underlying BPE cache is the library's.</remarks>
+/// <remarks>Holds no mutable state of its own; concurrent calls are as safe as Microsoft.ML.Tokenizers' BpeTokenizer (its word cache is concurrent).</remarks>
 public sealed partial class ClipTokenizer
 {
     /// <summary>Beginning-of-text token string.</summary>
@@ -21,7 +21,6 @@ public sealed partial class ClipTokenizer
     private readonly BpeTokenizer _bpe;
     private readonly string?[] _idToToken;
     private readonly ClipTokenizerOptions _options;
-    private readonly int _padId;
 
     private ClipTokenizer(BpeTokenizer bpe, string?[] idToToken, ClipTokenizerOptions options, int bosId, int eosId)
     {
@@ -31,7 +30,7 @@ public sealed partial class ClipTokenizer
         BosId = bosId;
         EosId = eosId;
         VocabSize = idToToken.Length;
-        _padId = options.PadId ?? eosId;
+        PadId = options.PadId ?? eosId;
     }
 
     /// <summary>Id of <c>&lt;|startoftext|&gt;</c>.</summary>
@@ -41,7 +40,7 @@ public sealed partial class ClipTokenizer
     public int EosId { get; }
 
     /// <summary>Id written after the end-of-text token when a row is padded.</summary>
-    public int PadId => _padId;
+    public int PadId { get; }
 
     /// <summary>Number of entries in vocab.json (49408 for OpenAI CLIP).</summary>
     public int VocabSize { get; }
@@ -66,6 +65,19 @@ public sealed partial class ClipTokenizer
         }
 
         var vocabulary = ReadVocabulary(vocabJsonPath);
+        var idToToken = new string?[vocabulary.Count];
+        foreach (var (token, id) in vocabulary)
+        {
+            if (id < 0 || id >= idToToken.Length || idToToken[id] is not null)
+            {
+                throw new InvalidDataException($"{vocabJsonPath}: token '{token}' has id {id}; expected distinct ids in [0, {idToToken.Length}).");
+            }
+            idToToken[id] = token;
+        }
+        if (options.PadId is int pad && (pad < 0 || pad >= idToToken.Length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"PadId {pad} is not an id of '{vocabJsonPath}' (size {idToToken.Length}).");
+        }
         var special = new Dictionary<string, int>
         {
             [StartOfText] = RequireId(vocabulary, StartOfText, vocabJsonPath),
@@ -88,19 +100,6 @@ public sealed partial class ClipTokenizer
             throw new InvalidDataException($"Cannot build the CLIP BPE from '{vocabJsonPath}' and '{mergesPath}': {e.Message}", e);
         }
 
-        var idToToken = new string?[vocabulary.Count];
-        foreach (var (token, id) in vocabulary)
-        {
-            if (id < 0 || id >= idToToken.Length || idToToken[id] is not null)
-            {
-                throw new InvalidDataException($"{vocabJsonPath}: token '{token}' has id {id}; expected distinct ids in [0, {idToToken.Length}).");
-            }
-            idToToken[id] = token;
-        }
-        if (options.PadId is int pad && (pad < 0 || pad >= idToToken.Length))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), $"PadId {pad} is not an id of '{vocabJsonPath}' (size {idToToken.Length}).");
-        }
         return new ClipTokenizer(bpe, idToToken, options, special[StartOfText], special[EndOfText]);
     }
 
@@ -145,11 +144,11 @@ public sealed partial class ClipTokenizer
                 slot[i + 1] = ids[i];
             }
             slot[body + 1] = EosId;
-            slot[(body + 2)..].Fill(_padId);
+            slot[(body + 2)..].Fill(PadId);
         }
     }
 
-    /// <summary>Text of <paramref name="ids"/>: BOS and EOS are skipped, <c>&lt;/w&gt;</c> becomes a space, invalid UTF-8 becomes U+FFFD.</summary>
+    /// <summary>Text of unpadded <paramref name="ids"/>: BOS and EOS are skipped, <c>&lt;/w&gt;</c> becomes a space, invalid UTF-8 becomes U+FFFD.</summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
         var symbols = new StringBuilder();
