@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OnnxOll.Learning.Checkpoints;
+
+/// <summary>The JSON manifest of one checkpoint: identity, run state and the checksum of its safetensors file.</summary>
+internal sealed record CheckpointManifest(
+    long Step,
+    string ModelHash,
+    string PetSpec,
+    JsonObject LearnerConfig,
+    IReadOnlyDictionary<string, long> Counters,
+    JsonObject RngStates,
+    long StreamCursor,
+    JsonNode? Metrics,
+    long? OptimizerStep,
+    string TensorsFile,
+    long TensorsBytes,
+    string TensorsSha256)
+{
+    public const string FormatName = "onnxoll-checkpoint";
+    public const int Version = 1;
+
+    public string ToJson()
+    {
+        var counters = new JsonObject();
+        foreach (var (k, v) in Counters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            counters[k] = v;
+        }
+
+        var json = new JsonObject
+        {
+            ["format"] = FormatName,
+            ["version"] = Version,
+            ["step"] = Step,
+            ["model_hash"] = ModelHash,
+            ["pet_spec"] = PetSpec,
+            ["learner_config"] = LearnerConfig.DeepClone(),
+            ["counters"] = counters,
+            ["rng_states"] = RngStates.DeepClone(),
+            ["stream_cursor"] = StreamCursor,
+            ["metrics"] = Metrics?.DeepClone(),
+            ["optimizer_step"] = OptimizerStep,
+            ["tensors_file"] = TensorsFile,
+            ["tensors_bytes"] = TensorsBytes,
+            ["tensors_sha256"] = TensorsSha256,
+            ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Parses a manifest; throws <see cref="InvalidDataException"/> naming the file and field.</summary>
+    public static CheckpointManifest Parse(string text, string path)
+    {
+        JsonObject o;
+        try
+        {
+            o = JsonNode.Parse(text) as JsonObject ?? throw new InvalidDataException($"Checkpoint manifest '{path}': not a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Checkpoint manifest '{path}': not valid JSON: {ex.Message}", ex);
+        }
+
+        try
+        {
+            string format = Get(o, "format", path).GetValue<string>();
+            int version = Get(o, "version", path).GetValue<int>();
+            if (format != FormatName || version != Version)
+            {
+                throw new InvalidDataException($"Checkpoint manifest '{path}': format '{format}' version {version}, expected '{FormatName}' version {Version}.");
+            }
+
+            return new CheckpointManifest(
+                Get(o, "step", path).GetValue<long>(),
+                Get(o, "model_hash", path).GetValue<string>(),
+                Get(o, "pet_spec", path).GetValue<string>(),
+                Get(o, "learner_config", path).AsObject().DeepClone().AsObject(),
+                Get(o, "counters", path).AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<long>(), StringComparer.Ordinal),
+                Get(o, "rng_states", path).AsObject().DeepClone().AsObject(),
+                Get(o, "stream_cursor", path).GetValue<long>(),
+                o["metrics"]?.DeepClone(),
+                o["optimizer_step"]?.GetValue<long>(),
+                Get(o, "tensors_file", path).GetValue<string>(),
+                Get(o, "tensors_bytes", path).GetValue<long>(),
+                Get(o, "tensors_sha256", path).GetValue<string>());
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw new InvalidDataException($"Checkpoint manifest '{path}': {ex.Message}", ex);
+        }
+    }
+
+    private static JsonNode Get(JsonObject o, string field, string path) =>
+        o[field] ?? throw new InvalidDataException($"Checkpoint manifest '{path}': field '{field}' is missing.");
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using OnnxOll.Learning.Optim;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Learning.Checkpoints;
+
+/// <summary>Checkpoints in a run directory: <c>ckpt-&lt;step:D8&gt;.safetensors</c> (PET tensors, AdamW moments as <c>.adam_m</c>/<c>.adam_v</c>) + a JSON manifest.</summary>
+/// <remarks>
+/// Both files are written atomically (temp file, flush to disk, move), the manifest last, so a crash never damages an older checkpoint
+/// and a checkpoint without its manifest does not exist. Loading verifies the manifest's SHA-256 and falls back to older checkpoints.
+/// </remarks>
+public sealed class CheckpointStore
+{
+    /// <summary>Suffix of first-moment tensors.</summary>
+    public const string FirstMomentSuffix = ".adam_m";
+
+    /// <summary>Suffix of second-moment tensors.</summary>
+    public const string SecondMomentSuffix = ".adam_v";
+
+    private const string Prefix = "ckpt-";
+
+    /// <summary>Uses <paramref name="runDirectory"/> (created when missing), keeping the newest <paramref name="keepLast"/> checkpoints.</summary>
+    public CheckpointStore(string runDirectory, int keepLast = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
+        Directory.CreateDirectory(runDirectory);
+        RunDirectory = Path.GetFullPath(runDirectory);
+        KeepLast = keepLast;
+    }
+
+    /// <summary>The run directory.</summary>
+    public string RunDirectory { get; }
+
+    /// <summary>How many checkpoints are kept.</summary>
+    public int KeepLast { get; }
+
+    /// <summary>Steps of the checkpoints whose manifest exists, oldest first.</summary>
+    public IReadOnlyList<long> ListSteps() =>
+        Directory.EnumerateFiles(RunDirectory, Prefix + "*.json")
+            .Select(f => TryParseStep(Path.GetFileName(f)))
+            .OfType<long>()
+            .Order()
+            .ToList();
+
+    /// <summary>Writes a checkpoint (tensors first, manifest last), then deletes checkpoints beyond the newest <see cref="KeepLast"/>; returns the manifest path.</summary>
+    public string Save(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpoint.Step);
+        DeleteStrayTempFiles();
+        string stem = Stem(checkpoint.Step);
+        string tensorsPath = Path.Combine(RunDirectory, stem + ".safetensors");
+        var writer = BuildTensors(checkpoint);
+        AtomicFile.Write(tensorsPath, writer.Write);
+
+        var manifest = new CheckpointManifest(
+            checkpoint.Step, checkpoint.ModelHash, checkpoint.PetSpec, checkpoint.LearnerConfig, checkpoint.Counters,
+            checkpoint.RngStates, checkpoint.StreamCursor, checkpoint.Metrics, checkpoint.Optimizer?.Step,
+            Path.GetFileName(tensorsPath), new FileInfo(tensorsPath).Length, Sha256(tensorsPath));
+        string manifestPath = Path.Combine(RunDirectory, stem + ".json");
+        AtomicFile.Write(manifestPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson())));
+        Prune();
+        return manifestPath;
+    }
+
+    /// <summary>Loads the newest checkpoint whose files verify, skipping (and reporting) newer corrupt ones.</summary>
+    /// <exception cref="CheckpointMismatchException">The newest readable checkpoint is of another model hash or PET spec.</exception>
+    public CheckpointLoadResult LoadLatest(string expectedModelHash, string expectedPetSpec)
+    {
+        var skipped = new List<string>();
+        foreach (long step in ListSteps().Reverse())
+        {
+            string manifestPath = Path.Combine(RunDirectory, Stem(step) + ".json");
+            CheckpointManifest manifest;
+            try
+            {
+                manifest = CheckpointManifest.Parse(File.ReadAllText(manifestPath), manifestPath);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                skipped.Add($"{Path.GetFileName(manifestPath)}: {ex.Message}");
+                continue;
+            }
+
+            CheckIdentity(manifest, manifestPath, expectedModelHash, expectedPetSpec);
+            try
+            {
+                return new CheckpointLoadResult(Read(manifest), manifestPath, skipped);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                skipped.Add($"{Path.GetFileName(manifestPath)}: {ex.Message}");
+            }
+        }
+
+        return new CheckpointLoadResult(null, null, skipped);
+    }
+
+    private static void CheckIdentity(CheckpointManifest manifest, string path, string expectedModelHash, string expectedPetSpec)
+    {
+        if (!string.Equals(manifest.ModelHash, expectedModelHash, StringComparison.Ordinal))
+        {
+            throw new CheckpointMismatchException(
+                $"Checkpoint '{path}' was made for model hash '{manifest.ModelHash}', but this run's model hash is '{expectedModelHash}'.");
+        }
+
+        if (!string.Equals(manifest.PetSpec, expectedPetSpec, StringComparison.Ordinal))
+        {
+            throw new CheckpointMismatchException(
+                $"Checkpoint '{path}' was made for PET spec '{manifest.PetSpec}', but this run's PET spec is '{expectedPetSpec}'.");
+        }
+    }
+
+    private Checkpoint Read(CheckpointManifest manifest)
+    {
+        string tensorsPath = Path.Combine(RunDirectory, manifest.TensorsFile);
+        if (!File.Exists(tensorsPath))
+        {
+            throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' is missing.");
+        }
+
+        long length = new FileInfo(tensorsPath).Length;
+        if (length != manifest.TensorsBytes)
+        {
+            throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' is {length} bytes, manifest says {manifest.TensorsBytes} (truncated?).");
+        }
+
+        string sha = Sha256(tensorsPath);
+        if (!string.Equals(sha, manifest.TensorsSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' has SHA-256 {sha}, manifest says {manifest.TensorsSha256} (corrupt).");
+        }
+
+        var tensors = new List<NamedTensor>();
+        var m = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var v = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        try
+        {
+            using var file = SafeTensorsFile.Open(tensorsPath);
+            foreach (var info in file.Tensors)
+            {
+                var data = file.ReadFloat32(info.Name);
+                if (info.Name.EndsWith(FirstMomentSuffix, StringComparison.Ordinal))
+                {
+                    m[info.Name[..^FirstMomentSuffix.Length]] = data;
+                }
+                else if (info.Name.EndsWith(SecondMomentSuffix, StringComparison.Ordinal))
+                {
+                    v[info.Name[..^SecondMomentSuffix.Length]] = data;
+                }
+                else
+                {
+                    tensors.Add(new NamedTensor(info.Name, data, info.Shape));
+                }
+            }
+        }
+        catch (SafeTensorsFormatException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+
+        var optimizer = manifest.OptimizerStep is { } optimizerStep ? new AdamWState(optimizerStep, m, v) : null;
+        return new Checkpoint(
+            manifest.Step, manifest.ModelHash, manifest.PetSpec, manifest.LearnerConfig, manifest.Counters,
+            manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer);
+    }
+
+    private static SafeTensorsWriter BuildTensors(Checkpoint checkpoint)
+    {
+        var writer = new SafeTensorsWriter();
+        writer.Metadata["format"] = CheckpointManifest.FormatName;
+        writer.Metadata["step"] = checkpoint.Step.ToString(CultureInfo.InvariantCulture);
+        writer.Metadata["model_hash"] = checkpoint.ModelHash;
+        writer.Metadata["pet_spec"] = checkpoint.PetSpec;
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var t in checkpoint.Tensors)
+        {
+            writer.Add(t.Name, t.Data, t.Shape);
+            shapes[t.Name] = t.Shape;
+        }
+
+        if (checkpoint.Optimizer is { } state)
+        {
+            AddMoments(writer, state.FirstMoments, FirstMomentSuffix, shapes);
+            AddMoments(writer, state.SecondMoments, SecondMomentSuffix, shapes);
+        }
+
+        return writer;
+    }
+
+    private static void AddMoments(SafeTensorsWriter writer, IReadOnlyDictionary<string, float[]> moments, string suffix, Dictionary<string, long[]> shapes)
+    {
+        foreach (var (name, data) in moments.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            long[] shape = shapes.TryGetValue(name, out var s) && s.Aggregate(1L, (a, d) => a * d) == data.Length ? s : [data.Length];
+            writer.Add(name + suffix, data, shape);
+        }
+    }
+
+    private void Prune()
+    {
+        var steps = ListSteps();
+        foreach (long step in steps.Take(Math.Max(0, steps.Count - KeepLast)))
+        {
+            File.Delete(Path.Combine(RunDirectory, Stem(step) + ".json"));
+            File.Delete(Path.Combine(RunDirectory, Stem(step) + ".safetensors"));
+        }
+    }
+
+    private void DeleteStrayTempFiles()
+    {
+        foreach (var file in Directory.EnumerateFiles(RunDirectory, "." + Prefix + "*" + AtomicFile.TempMarker + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static string Stem(long step) => Prefix + step.ToString("D8", CultureInfo.InvariantCulture);
+
+    private static long? TryParseStep(string fileName) =>
+        fileName.StartsWith(Prefix, StringComparison.Ordinal) && fileName.EndsWith(".json", StringComparison.Ordinal)
+        && long.TryParse(fileName.AsSpan(Prefix.Length, fileName.Length - Prefix.Length - 5), NumberStyles.None, CultureInfo.InvariantCulture, out long step)
+            ? step
+            : null;
+
+    private static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

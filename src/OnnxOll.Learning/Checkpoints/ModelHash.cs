@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OnnxOll.Learning.Checkpoints;
+
+/// <summary>A fast identity of a Hugging Face model folder: SHA-256 over config.json, each safetensors header and file length.</summary>
+/// <remarks>Hashing headers and lengths instead of gigabytes of weights is enough to tell models apart in a second.</remarks>
+public static class ModelHash
+{
+    private const long MaxHeaderLength = 100_000_000;
+
+    /// <summary>Hashes <c>config.json</c> and every <c>*.safetensors</c> file (ordinal name order) of <paramref name="modelDirectory"/>.</summary>
+    public static string Compute(string modelDirectory)
+    {
+        string config = Path.Combine(modelDirectory, "config.json");
+        var weights = Directory.Exists(modelDirectory)
+            ? Directory.GetFiles(modelDirectory, "*.safetensors").Order(StringComparer.Ordinal).ToArray()
+            : [];
+        if (weights.Length == 0)
+        {
+            throw new FileNotFoundException($"Model folder '{modelDirectory}': no *.safetensors file.");
+        }
+
+        return Compute(config, weights);
+    }
+
+    /// <summary>Hashes the given config file and safetensors files, in the order given.</summary>
+    public static string Compute(string configPath, IReadOnlyList<string> safetensorsPaths)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(File.ReadAllBytes(configPath));
+        Span<byte> word = stackalloc byte[8];
+        foreach (var path in safetensorsPaths)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            stream.ReadExactly(word);
+            long headerLength = BinaryPrimitives.ReadInt64LittleEndian(word);
+            if (headerLength <= 0 || headerLength > MaxHeaderLength || 8 + headerLength > stream.Length)
+            {
+                throw new InvalidDataException($"Safetensors '{path}': header length {headerLength} is invalid for a file of {stream.Length} bytes.");
+            }
+
+            var header = new byte[headerLength];
+            stream.ReadExactly(header);
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(path)));
+            hash.AppendData(word);
+            hash.AppendData(header);
+            BinaryPrimitives.WriteInt64LittleEndian(word, stream.Length);
+            hash.AppendData(word);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
