@@ -7,7 +7,8 @@ using DataType = OnnxOll.Onnx.Proto.TensorProto.Types.DataType;
 namespace OnnxOll.Autodiff.Tests;
 
 /// <summary>Runs models in ONNX Runtime for the checks: one cached session per model, inputs converted to declared types.</summary>
-public sealed class OrtEvaluator(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL) : IDisposable
+/// <remarks>Symbolic input dimensions take their sizes from <paramref name="dimSizes"/>.</remarks>
+public sealed class OrtEvaluator(GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL, IReadOnlyDictionary<string, long>? dimSizes = null) : IDisposable
 {
     private readonly Dictionary<ModelProto, InferenceSession> sessions = new(ReferenceEqualityComparer.Instance);
 
@@ -27,7 +28,7 @@ public sealed class OrtEvaluator(GraphOptimizationLevel level = GraphOptimizatio
         {
             foreach (var v in model.Graph.Input.Where(v => !initializers.Contains(v.Name)))
             {
-                var shape = v.Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray();
+                var shape = v.Type.TensorType.Shape.Dim.Select(d => d.DimParam.Length > 0 ? dimSizes![d.DimParam] : d.DimValue).ToArray();
                 var data = inputs[v.Name];
                 names.Add(v.Name);
                 values.Add((DataType)v.Type.TensorType.ElemType switch
