@@ -1,4 +1,5 @@
 using OnnxOll.Autodiff.Checking;
+using Xunit.Abstractions;
 
 namespace OnnxOll.Autodiff.Tests;
 
