@@ -58,14 +58,8 @@ public static class DataSpec
     {
         if (p.Positional is { } tar)
         {
-            var top = TarImageSource.TopLevelDirectories(tar);
-            if (!top.Contains("train"))
-            {
-                return new DataSplits(TarImageSource.Open(tar), null);
-            }
-
-            string? testSub = TestNames.FirstOrDefault(top.Contains);
-            return Pair(() => TarImageSource.Open(tar, "train"), testSub is null ? null : () => TarImageSource.Open(tar, testSub));
+            var sources = TarImageSource.OpenSplits(tar, top => !top.Contains("train") ? [null] : Sub(top, TestNames) is { } test ? ["train", test] : ["train"]);
+            return new DataSplits(sources[0], sources.Length > 1 ? sources[1] : null);
         }
 
         string trainTar = Required(p, p.GetString("train"), "train");
@@ -73,12 +67,11 @@ public static class DataSpec
         return Pair(() => OpenSplitTar(trainTar, ["train"]), testTar is null ? null : () => OpenSplitTar(testTar, TestNames));
     }
 
-    private static TarImageSource OpenSplitTar(string tar, string[] splitNames)
-    {
-        var top = TarImageSource.TopLevelDirectories(tar);
-        string? sub = splitNames.FirstOrDefault(top.Contains);
-        return TarImageSource.Open(tar, sub);
-    }
+    // A tar given per split may hold its members under train/ or test/; those are stripped.
+    private static TarImageSource OpenSplitTar(string tar, string[] splitNames) =>
+        TarImageSource.OpenSplits(tar, top => [Sub(top, splitNames)])[0];
+
+    private static string? Sub(IReadOnlySet<string> top, string[] names) => names.FirstOrDefault(top.Contains);
 
     private static DataSplits OpenIdx(SpecParameters p)
     {

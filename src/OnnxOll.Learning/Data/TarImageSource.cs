@@ -49,8 +49,31 @@ public sealed class TarImageSource : ILabelledSampleSource
         new(tarPath, subPath, TarIndex.Scan(tarPath));
 
     /// <summary>The top-level directory names of the tar's image members (to detect train/test splits).</summary>
-    public static IReadOnlySet<string> TopLevelDirectories(string tarPath) =>
-        TarIndex.Scan(tarPath).Select(m => ImageFileNames.ClassOf(m.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    public static IReadOnlySet<string> TopLevelDirectories(string tarPath) => TopLevelDirectories(TarIndex.Scan(tarPath));
+
+    /// <summary>Opens one source per sub-path from a single scan of the tar (null = all members).</summary>
+    internal static TarImageSource[] OpenSplits(string tarPath, Func<IReadOnlySet<string>, string?[]> chooseSubPaths)
+    {
+        var members = TarIndex.Scan(tarPath);
+        var sources = new List<TarImageSource>();
+        try
+        {
+            foreach (var subPath in chooseSubPaths(TopLevelDirectories(members)))
+            {
+                sources.Add(new TarImageSource(tarPath, subPath, members));
+            }
+        }
+        catch
+        {
+            sources.ForEach(s => s.Dispose());
+            throw;
+        }
+
+        return [.. sources];
+    }
+
+    private static HashSet<string> TopLevelDirectories(IEnumerable<TarMember> members) =>
+        members.Select(m => ImageFileNames.ClassOf(m.Name)).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public LabelledSample Read(int index)

@@ -13,7 +13,8 @@ internal static class TarIndex
         }
 
         var members = new List<TarMember>();
-        using var stream = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // A small buffer: the reader seeks past every member's data, so a large buffer is refilled (and wasted) per header.
+        using var stream = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
         using var reader = new TarReader(stream);
         try
         {

@@ -40,6 +40,13 @@ public class DataSpecTests
             Assert.Equal(["b"], splits.Test!.Labels);
         }
 
+        string onlyTrain = TarImageSourceTests.WriteTar(tmp.File("only.tar"), TarEntryFormat.Pax, new() { ["train/a/1.jpg"] = [1], ["other/b/2.jpg"] = [2] });
+        using (var splits = DataSpec.Open($"tar:{onlyTrain}"))
+        {
+            Assert.Equal(["a"], splits.Train.Labels);
+            Assert.Null(splits.Test);
+        }
+
         string train = TarImageSourceTests.WriteTar(tmp.File("tr.tar"), TarEntryFormat.Pax, new() { ["train/a/1.jpg"] = [1] });
         string test = TarImageSourceTests.WriteTar(tmp.File("te.tar"), TarEntryFormat.Pax, new() { ["c/9.jpg"] = [9] });
         using var perFile = DataSpec.Open($"tar:train={train},test={test}");
