@@ -4,11 +4,11 @@ namespace OnnxOll.Learning.Learner;
 /// <remarks>For SIT the set is the batch's distinct labels in order of first appearance; for the baseline it is every class seen.</remarks>
 public sealed class VisibleSet
 {
-    private readonly int[] positionOfClass;
-    private readonly int[] classes;
+    private int[] positionOfClass;
+    private int[] classes;
     private readonly long[] targets;
 
-    /// <summary>Creates buffers for batches of up to <paramref name="maxBatch"/> images and <paramref name="maxClasses"/> classes.</summary>
+    /// <summary>Creates buffers for batches of up to <paramref name="maxBatch"/> images; class buffers start at <paramref name="maxClasses"/> and grow.</summary>
     public VisibleSet(int maxBatch, int maxClasses)
     {
         positionOfClass = new int[maxClasses];
@@ -36,10 +36,12 @@ public sealed class VisibleSet
             throw new ArgumentException($"Batch of {labels.Length} images exceeds the capacity {targets.Length}.", nameof(labels));
         }
 
-        int max = kind == LossKind.All ? seenClasses : labels.Length;
-        if (seenClasses > positionOfClass.Length || max > classes.Length)
+        if (seenClasses > positionOfClass.Length)
         {
-            throw new ArgumentException($"{seenClasses} classes exceed the capacity {positionOfClass.Length}.", nameof(seenClasses));
+            // Classes keep arriving (no preset count): grow geometrically, so this allocates only a handful of times per run.
+            int capacity = Math.Max(seenClasses, positionOfClass.Length * 2);
+            positionOfClass = new int[capacity];
+            classes = new int[capacity];
         }
 
         BatchSize = labels.Length;

@@ -110,19 +110,17 @@ public sealed class GraphBuilder
     }
 
     /// <summary>A 1-D int64 constant such as axes, shapes or indices, under a generated name.</summary>
-    public string ConstInt64(params long[] values) =>
-        Initializer<long>(UniqueName("const_i64"), values, values.Length);
+    public string ConstInt64(params long[] values) => Generated<long>("const_i64", values, values.Length);
 
     /// <summary>A scalar int64 constant (shape []).</summary>
-    public string ScalarInt64(long value) =>
-        Initializer<long>(UniqueName("scalar_i64"), [value]);
+    public string ScalarInt64(long value) => Generated<long>("scalar_i64", [value]);
 
     /// <summary>A scalar constant of the element type <paramref name="type"/> (float, double, int64).</summary>
     public string Scalar(double value, TensorProto.Types.DataType type = TensorProto.Types.DataType.Float) => type switch
     {
-        TensorProto.Types.DataType.Float => Initializer<float>(UniqueName("scalar_f32"), [(float)value]),
-        TensorProto.Types.DataType.Double => Initializer<double>(UniqueName("scalar_f64"), [value]),
-        TensorProto.Types.DataType.Int64 => Initializer<long>(UniqueName("scalar_i64"), [(long)value]),
+        TensorProto.Types.DataType.Float => Generated<float>("scalar_f32", [(float)value]),
+        TensorProto.Types.DataType.Double => Generated<double>("scalar_f64", [value]),
+        TensorProto.Types.DataType.Int64 => Generated<long>("scalar_i64", [(long)value]),
         _ => throw new NotSupportedException($"Scalar constants of type {type} are not supported."),
     };
 
@@ -198,6 +196,13 @@ public sealed class GraphBuilder
         }
 
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = tensorType } };
+    }
+
+    private string Generated<T>(string hint, ReadOnlySpan<T> data, params long[] dims) where T : unmanaged
+    {
+        var tensor = Tensors.Create(UniqueName(hint), data, dims);
+        Graph.Initializer.Add(tensor);
+        return tensor.Name;
     }
 
     private sealed class ScopeHandle(Stack<string> scopes) : IDisposable

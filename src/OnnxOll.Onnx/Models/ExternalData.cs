@@ -70,7 +70,8 @@ public static class ExternalData
         using var stream = File.Create(file);
         foreach (var t in graph.Initializer)
         {
-            if (!t.HasRawData || t.RawData.Length < options.SizeThreshold)
+            // Integer tensors (shapes, axes, indices) stay inline: ONNX Runtime's shape inference reads them at load time.
+            if (!t.HasRawData || t.RawData.Length < options.SizeThreshold || !IsFloatingPoint(t))
             {
                 continue;
             }
@@ -84,4 +85,8 @@ public static class ExternalData
 
         stream.Flush(true);
     }
+
+    private static bool IsFloatingPoint(TensorProto t) => (TensorProto.Types.DataType)t.DataType is
+        TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double
+        or TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16;
 }

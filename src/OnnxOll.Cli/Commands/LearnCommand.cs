@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Scenarios;
+using OnnxOll.Learning.Synthetic;
+using Spectre.Console;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary><c>onnxoll learn</c>: online lifelong learning of a PET model on a labelled image stream.</summary>
+public static class LearnCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var data = new Option<string>("--data") { Description = "Data spec: folder:DIR, tar:FILE, idx:images=..,labels=..,names=.., cifar10:DIR, cifar100:DIR, synthetic[:colours=4,shapes=3,...].", Required = true };
+        var scenario = new Option<string>("--scenario") { Description = "iid, disjoint:tasks=5 or si-blurry:n=50,m=10,tasks=5 (+ ,seed=N).", DefaultValueFactory = _ => "si-blurry:n=50,m=10,tasks=5" };
+        var pet = new Option<string>("--pet") { Description = "PET spec, e.g. lora:r=4,alpha=1,towers=both,targets=q+v or adapter:dim=64,scale=0.1.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
+        var loss = new Option<LossKind>("--loss") { Description = "sit (batch labels, default) or all (every class seen so far).", DefaultValueFactory = _ => LossKind.Sit };
+        var batch = new Option<int>("--batch") { Description = "Stream batch size.", DefaultValueFactory = _ => 16 };
+        var iters = new Option<int>("--iters") { Description = "Gradient steps per stream batch.", DefaultValueFactory = _ => 3 };
+        var lr = new Option<float>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 5e-4f };
+        var wd = new Option<float>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-5f };
+        var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg).", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint." };
+        var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Anytime evaluation interval in samples (0: off).", DefaultValueFactory = _ => 1000 };
+        var evalPerClass = new Option<int>("--eval-per-class") { Description = "Test images per class used by evaluations (0: all).", DefaultValueFactory = _ => 0 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N stream batches (0: off).", DefaultValueFactory = _ => 1 };
+        var keep = new Option<int>("--keep") { Description = "Checkpoints kept.", DefaultValueFactory = _ => 3 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the PET initialisation.", DefaultValueFactory = _ => 0 };
+        var holdout = new Option<int>("--holdout") { Description = "Classes held out of the stream to measure zero-shot retention.", DefaultValueFactory = _ => 0 };
+        var clip = new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f };
+        var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
+        var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
+        var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
+        var threads = CommonOptions.Threads();
+        var provider = CommonOptions.Provider();
+        var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
+        {
+            model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
+            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, prompts, threads, provider,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new LearnerOptions
+            {
+                BatchSize = parse.GetValue(batch),
+                Iterations = parse.GetValue(iters),
+                LearningRate = parse.GetValue(lr),
+                WeightDecay = parse.GetValue(wd),
+                Loss = parse.GetValue(loss),
+                CompatDoubleSoftmax = parse.GetValue(doubleSoftmax),
+                ResetOptimizerAtTaskBoundary = !parse.GetValue(noReset),
+                ClipGradNorm = parse.GetValue(clip),
+                EvalEvery = parse.GetValue(evalEvery),
+                EvalPerClass = parse.GetValue(evalPerClass),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                KeepCheckpoints = parse.GetValue(keep),
+                Seed = parse.GetValue(seed),
+                HoldoutClasses = parse.GetValue(holdout),
+                Dropout = parse.GetValue(dropout),
+                Strict = parse.GetValue(strict),
+                Prompts = parse.GetValue(prompts)!,
+            };
+            return Learn(
+                parse.GetValue(model)!, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), PetSpec.Parse(parse.GetValue(pet)!),
+                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider));
+        });
+        return command;
+    }
+
+    /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
+    public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            cancel.Cancel();
+        });
+        try
+        {
+            using var model = ClipModelRuntime.Open(modelDir, pet, settings);
+            using var data = DataSources.Open(dataSpec);
+            using var learner = new OnlineLearner(model, scenario, options, runDir);
+            if (resume)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume()}[/]");
+            }
+
+            var result = LearnProgressView.Run(
+                (progress, warn) => learner.Run(data, progress, warn, cancel.Token),
+                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
+            ResultsTable.Print(result, runDir);
+            return result.Completed ? 0 : 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

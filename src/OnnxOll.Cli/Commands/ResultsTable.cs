@@ -1,0 +1,28 @@
+using OnnxOll.Learning.Learner;
+using Spectre.Console;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary>Prints a run's headline metrics as a table.</summary>
+public static class ResultsTable
+{
+    /// <summary>Prints the summary of <paramref name="result"/> and where the run's files are.</summary>
+    public static void Print(LearnerResult result, string runDir)
+    {
+        var s = result.Summary;
+        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("samples seen", s.SamplesSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("tasks", s.Tasks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("A_auc (anytime)", Percent(s.AAuc));
+        table.AddRow("A_avg (task ends)", Percent(s.AAvg));
+        table.AddRow("A_last", Percent(s.ALast));
+        table.AddRow("F_last (forgetting)", Percent(s.FLast));
+        table.AddRow("zero-shot held-out before / after", $"{Percent(s.ZeroShotBefore)} / {Percent(s.ZeroShotAfter)}");
+        table.AddRow("training samples/s", result.SamplesPerSecond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("skipped steps / images", $"{result.SkippedSteps} / {result.SkippedSamples}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{(result.Completed ? "finished" : "interrupted; resume with --resume")}: {Path.GetFullPath(runDir)} (metrics.jsonl, summary.json, accuracy.png, accuracy.svg, checkpoints)");
+    }
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+}

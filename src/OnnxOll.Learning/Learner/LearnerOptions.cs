@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>Settings of an online learning run (the paper's defaults where it has them).</summary>
+public sealed record LearnerOptions
+{
+    /// <summary>Images per incoming stream batch.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Gradient steps per incoming batch (the paper's online_iter).</summary>
+    public int Iterations { get; init; } = 3;
+
+    /// <summary>AdamW learning rate.</summary>
+    public float LearningRate { get; init; } = 5e-4f;
+
+    /// <summary>AdamW decoupled weight decay.</summary>
+    public float WeightDecay { get; init; } = 1e-5f;
+
+    /// <summary>SIT (batch labels) or the all-seen baseline.</summary>
+    public LossKind Loss { get; init; } = LossKind.Sit;
+
+    /// <summary>The official code's quirk: cross-entropy over softmax probabilities.</summary>
+    public bool CompatDoubleSoftmax { get; init; }
+
+    /// <summary>Reset the AdamW state at each task boundary (as the paper does).</summary>
+    public bool ResetOptimizerAtTaskBoundary { get; init; } = true;
+
+    /// <summary>Global gradient-norm clipping threshold; 0 disables it.</summary>
+    public float ClipGradNorm { get; init; }
+
+    /// <summary>Anytime evaluation interval in stream samples (A_auc); 0 disables it.</summary>
+    public int EvalEvery { get; init; } = 1000;
+
+    /// <summary>Checkpoint every this many stream batches; 0 disables checkpoints.</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>Checkpoints kept on disk.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+
+    /// <summary>Seed of the PET initialisation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Test images per class used by evaluations (0: all).</summary>
+    public int EvalPerClass { get; init; }
+
+    /// <summary>Classes held out of the stream for the zero-shot retention check.</summary>
+    public int HoldoutClasses { get; init; }
+
+    /// <summary>Adapter dropout active during training (ONNX Runtime draws its masks; turn off for bit-exact replays).</summary>
+    public bool Dropout { get; init; }
+
+    /// <summary>Fail on an undecodable image instead of skipping it.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Prompt templates ("{}" marks the class name).</summary>
+    public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
+
+    /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["batch"] = BatchSize,
+        ["iters"] = Iterations,
+        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+        ["loss"] = Loss.ToString().ToLowerInvariant(),
+        ["compat_double_softmax"] = CompatDoubleSoftmax,
+        ["reset_optimizer_at_task_boundary"] = ResetOptimizerAtTaskBoundary,
+        ["clip_grad_norm"] = ClipGradNorm.ToString("R", CultureInfo.InvariantCulture),
+        ["eval_every"] = EvalEvery,
+        ["checkpoint_every"] = CheckpointEvery,
+        ["seed"] = Seed,
+        ["eval_per_class"] = EvalPerClass,
+        ["holdout_classes"] = HoldoutClasses,
+        ["dropout"] = Dropout,
+        ["prompts"] = new JsonArray(Prompts.Select(p => (JsonNode?)p).ToArray()),
+    };
+}

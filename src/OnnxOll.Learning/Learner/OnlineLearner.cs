@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Text;
+using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Learning.Data;
+using OnnxOll.Learning.Metrics;
+using OnnxOll.Learning.Optim;
+using OnnxOll.Learning.Scenarios;
+
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>The online lifelong learner: streams batches, takes SIT gradient steps on the PET tensors, evaluates and checkpoints.</summary>
+/// <remarks>No class count is declared: a label seen for the first time joins the vocabulary. Checkpoints after every
+/// <see cref="LearnerOptions.CheckpointEvery"/> batches hold everything a resumed run needs to continue bit-exactly.</remarks>
+public sealed class OnlineLearner : IDisposable
+{
+    private readonly ClipModelRuntime model;
+    private readonly LearnerOptions options;
+    private readonly ScenarioSpec scenarioSpec;
+    private readonly string runDirectory;
+    private readonly PetParameters pet;
+    private readonly Dictionary<string, float[]> gradients;
+    private readonly AdamW optimizer;
+    private readonly RunState state = new();
+    private readonly CheckpointStore? store;
+    private readonly MetricsLog log;
+    private readonly TextFeatures text;
+    private readonly TrainingStep step;
+    private long cursor;
+
+    /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
+    public OnlineLearner(ClipModelRuntime model, ScenarioSpec scenario, LearnerOptions options, string runDirectory)
+    {
+        this.model = model;
+        this.options = options;
+        scenarioSpec = scenario;
+        this.runDirectory = Path.GetFullPath(runDirectory);
+        Directory.CreateDirectory(this.runDirectory);
+        pet = PetParameters.Create(model.Layout, options.Seed);
+        gradients = model.Layout.Tensors.ToDictionary(t => t.Name, t => new float[t.ElementCount], StringComparer.Ordinal);
+        optimizer = new AdamW(
+            model.Layout.Tensors.Select(t => new NamedParameter(t.Name, pet[t.Name], gradients[t.Name])).ToArray(),
+            new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });
+        store = options.CheckpointEvery > 0 ? new CheckpointStore(this.runDirectory, options.KeepCheckpoints) : null;
+        log = new MetricsLog(this.runDirectory);
+        text = new TextFeatures(model, new PromptTemplates(options.Prompts));
+        step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout });
+    }
+
+    /// <summary>The PET tensors being learned.</summary>
+    public PetParameters Pet => pet;
+
+    /// <summary>Resumes from the latest good checkpoint in the run directory; returns a note of what was restored or skipped.</summary>
+    /// <exception cref="CheckpointMismatchException">The checkpoint belongs to another model or PET spec.</exception>
+    public string Resume()
+    {
+        if (store is null)
+        {
+            return "checkpoints are disabled; starting from scratch";
+        }
+
+        var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString());
+        string skipped = loaded.Skipped.Count == 0 ? string.Empty : $" (skipped: {string.Join("; ", loaded.Skipped)})";
+        if (loaded.Checkpoint is not { } checkpoint)
+        {
+            return "no checkpoint found; starting from scratch" + skipped;
+        }
+
+        foreach (var tensor in checkpoint.Tensors)
+        {
+            tensor.Data.AsSpan().CopyTo(pet[tensor.Name]);
+        }
+
+        if (checkpoint.Optimizer is { } optimizerState)
+        {
+            optimizer.ImportState(optimizerState);
+        }
+
+        state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
+        cursor = checkpoint.StreamCursor;
+        log.Rewrite(state.Records);
+        return $"resumed from {Path.GetFileName(loaded.ManifestPath)} at sample {cursor}{skipped}";
+    }
+
+    /// <summary>Learns the stream of <paramref name="data"/> from the current position to its end, or until cancelled.</summary>
+    public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
+    {
+        var holdout = HoldoutClasses(data.Train.Labels);
+        using var train = new SubsetSource(data.Train, l => !holdout.Contains(l));
+        var scenario = scenarioSpec.Build(train.Labels);
+        using var evaluator = data.Test is null ? null : new Evaluator(model, data.Test, options.EvalPerClass);
+        text.Extend(state.Vocabulary, pet);
+        if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)
+        {
+            state.ZeroShotBefore = EvaluateHoldout(evaluator, holdout);
+        }
+
+        var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+        var pixels = new float[options.BatchSize * preparer.SampleLength];
+        var labels = new int[options.BatchSize];
+        var visible = new VisibleSet(options.BatchSize, 64);
+        var anytime = new AnytimeAccuracy(Math.Max(1, options.EvalEvery));
+        var prefetch = new PrefetchOptions { BatchSize = options.BatchSize, Strict = options.Strict, Warning = warning };
+        using var reader = new PrefetchingBatchReader<float[]>(train, scenario.Entries, preparer.Prepare, prefetch, cursor, cancellationToken);
+        long startSamples = state.SamplesSeen;
+        var clock = Stopwatch.StartNew();
+        float lastLoss = float.NaN;
+        int skippedBefore = state.SkippedSamples;
+        bool completed = true;
+        try
+        {
+            while (reader.ReadBatch(cancellationToken) is { } batch)
+            {
+                if (state.Task >= 0 && batch.Task != state.Task)
+                {
+                    EvaluateTaskEnd(evaluator, EvaluationKind.TaskEnd);
+                    if (options.ResetOptimizerAtTaskBoundary)
+                    {
+                        optimizer.Reset();
+                    }
+                }
+
+                state.Task = batch.Task;
+                int n = batch.Samples.Count;
+                for (int i = 0; i < n; i++)
+                {
+                    labels[i] = state.Vocabulary.GetOrAdd(batch.Samples[i].Label);
+                    batch.Samples[i].Item.CopyTo(pixels, i * preparer.SampleLength);
+                }
+
+                text.Extend(state.Vocabulary, pet);
+                if (n > 0)
+                {
+                    visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
+                    lastLoss = TrainOnBatch(pixels.AsSpan(0, n * preparer.SampleLength), visible);
+                }
+
+                long before = state.SamplesSeen;
+                state.SamplesSeen += n;
+                state.Batches++;
+                state.SkippedSamples = skippedBefore + reader.SkippedCount;
+                cursor = batch.EndPosition;
+                if (evaluator is not null && options.EvalEvery > 0 && anytime.IsDue(before, state.SamplesSeen))
+                {
+                    Record(EvaluateSeen(evaluator, EvaluationKind.Anytime));
+                }
+
+                if (store is not null && state.Batches % options.CheckpointEvery == 0)
+                {
+                    SaveCheckpoint();
+                }
+
+                progress?.Report(new LearnerProgress(state.SamplesSeen, scenario.Entries.Count, state.Task, state.Vocabulary.Count, lastLoss,
+                    state.Records.Count > 0 ? state.Records[^1].Accuracy : null, state.SkippedSteps, state.SkippedSamples));
+            }
+
+            EvaluateTaskEnd(evaluator, EvaluationKind.TaskEnd);
+            if (evaluator is not null)
+            {
+                Record(EvaluateSeen(evaluator, EvaluationKind.Final));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            completed = false;
+        }
+
+        if (store is not null)
+        {
+            SaveCheckpoint();
+        }
+
+        double? zeroShotAfter = completed && holdout.Count > 0 && evaluator is not null ? EvaluateHoldout(evaluator, holdout) : null;
+        var summary = Summarize(scenario, zeroShotAfter);
+        if (completed)
+        {
+            log.WriteSummary(summary);
+            AccuracyPlot.Write(state.Records, TaskBoundaries(scenario), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples,
+            seconds > 0 ? (state.SamplesSeen - startSamples) / seconds : 0);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        step.Dispose();
+        text.Dispose();
+    }
+
+    private float TrainOnBatch(ReadOnlySpan<float> pixels, VisibleSet visible)
+    {
+        float loss = float.NaN;
+        for (int i = 0; i < options.Iterations; i++)
+        {
+            loss = step.Run(pixels, visible, text, pet, gradients);
+            if (!float.IsFinite(loss) || !optimizer.GradientsAreFinite())
+            {
+                state.SkippedSteps++;
+                continue;
+            }
+
+            if (options.ClipGradNorm > 0)
+            {
+                optimizer.ClipGradNorm(options.ClipGradNorm);
+            }
+
+            optimizer.Step();
+        }
+
+        return loss;
+    }
+
+    private void EvaluateTaskEnd(Evaluator? evaluator, EvaluationKind kind)
+    {
+        if (evaluator is not null && state.Vocabulary.Count > 0)
+        {
+            Record(EvaluateSeen(evaluator, kind));
+        }
+    }
+
+    private EvaluationRecord EvaluateSeen(Evaluator evaluator, EvaluationKind kind)
+    {
+        if (model.TextHasPet)
+        {
+            text.Refresh(pet);
+        }
+
+        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet);
+        return new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
+    }
+
+    private double EvaluateHoldout(Evaluator evaluator, IReadOnlySet<string> holdout)
+    {
+        var vocabulary = new ClassVocabulary();
+        foreach (var name in holdout.Order(StringComparer.Ordinal))
+        {
+            vocabulary.GetOrAdd(name);
+        }
+
+        using var features = new TextFeatures(model, new PromptTemplates(options.Prompts));
+        features.Extend(vocabulary, pet);
+        return evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, features, pet).Accuracy;
+    }
+
+    private void Record(EvaluationRecord record)
+    {
+        state.Records.Add(record);
+        log.Append(record);
+    }
+
+    private IReadOnlySet<string> HoldoutClasses(IReadOnlyList<string> labels)
+    {
+        if (options.HoldoutClasses <= 0)
+        {
+            return new HashSet<string>();
+        }
+
+        var classes = labels.Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (options.HoldoutClasses >= classes.Length)
+        {
+            throw new ArgumentException($"Cannot hold out {options.HoldoutClasses} of {classes.Length} classes: the stream would be empty.");
+        }
+
+        new Random(options.Seed).Shuffle(classes);
+        return classes.Take(options.HoldoutClasses).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private MetricsSummary Summarize(Scenario scenario, double? zeroShotAfter)
+    {
+        var anytime = new AnytimeAccuracy();
+        var average = new AverageAccuracy();
+        var last = new LastAccuracy();
+        var forgetting = new LastForgetting();
+        foreach (var r in state.Records)
+        {
+            if (r.Kind == EvaluationKind.Anytime)
+            {
+                anytime.Update(r.Accuracy);
+            }
+            else if (r.Kind == EvaluationKind.TaskEnd)
+            {
+                average.Update(r.Accuracy);
+                last.Update(r.Accuracy);
+                forgetting.Update(r.PerClassAccuracy);
+            }
+        }
+
+        return new MetricsSummary(
+            state.SamplesSeen,
+            scenario.TaskCount,
+            anytime.Count > 0 ? anytime.Result() : null,
+            average.Count > 0 ? average.Result() : null,
+            average.Count > 0 ? last.Result() : null,
+            forgetting.Count > 1 ? forgetting.Result() : null,
+            state.ZeroShotBefore,
+            zeroShotAfter);
+    }
+
+    private static List<long> TaskBoundaries(Scenario scenario)
+    {
+        var boundaries = new List<long>();
+        long total = 0;
+        foreach (int size in scenario.TaskSizes.Take(scenario.TaskCount - 1))
+        {
+            total += size;
+            boundaries.Add(total);
+        }
+
+        return boundaries;
+    }
+
+    private void SaveCheckpoint()
+    {
+        var tensors = model.Layout.Tensors.Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
+        store!.Save(new Checkpoint(
+            state.Batches,
+            model.ModelHash,
+            model.Layout.Spec.ToString(),
+            options.ToJson(),
+            state.Counters(),
+            new JsonObject { ["pet_seed"] = options.Seed, ["scenario"] = scenarioSpec.ToString() },
+            cursor,
+            state.MetricsJson(),
+            tensors,
+            optimizer.ExportState()));
+    }
+}
