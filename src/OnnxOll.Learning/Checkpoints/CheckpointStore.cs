@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using OnnxOll.Learning.Optim;
-using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Learning.Checkpoints;
 
@@ -13,10 +12,10 @@ namespace OnnxOll.Learning.Checkpoints;
 public sealed class CheckpointStore
 {
     /// <summary>Suffix of first-moment tensors.</summary>
-    public const string FirstMomentSuffix = ".adam_m";
+    public const string FirstMomentSuffix = CheckpointTensors.FirstMomentSuffix;
 
     /// <summary>Suffix of second-moment tensors.</summary>
-    public const string SecondMomentSuffix = ".adam_v";
+    public const string SecondMomentSuffix = CheckpointTensors.SecondMomentSuffix;
 
     private const string Prefix = "ckpt-";
 
@@ -51,7 +50,7 @@ public sealed class CheckpointStore
         DeleteStrayTempFiles();
         string stem = Stem(checkpoint.Step);
         string tensorsPath = Path.Combine(RunDirectory, stem + ".safetensors");
-        var writer = BuildTensors(checkpoint);
+        var writer = CheckpointTensors.Build(checkpoint);
         AtomicFile.Write(tensorsPath, writer.Write);
 
         var manifest = new CheckpointManifest(
@@ -132,70 +131,11 @@ public sealed class CheckpointStore
             throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' has SHA-256 {sha}, manifest says {manifest.TensorsSha256} (corrupt).");
         }
 
-        var tensors = new List<NamedTensor>();
-        var m = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var v = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        try
-        {
-            using var file = SafeTensorsFile.Open(tensorsPath);
-            foreach (var info in file.Tensors)
-            {
-                var data = file.ReadFloat32(info.Name);
-                if (info.Name.EndsWith(FirstMomentSuffix, StringComparison.Ordinal))
-                {
-                    m[info.Name[..^FirstMomentSuffix.Length]] = data;
-                }
-                else if (info.Name.EndsWith(SecondMomentSuffix, StringComparison.Ordinal))
-                {
-                    v[info.Name[..^SecondMomentSuffix.Length]] = data;
-                }
-                else
-                {
-                    tensors.Add(new NamedTensor(info.Name, data, info.Shape));
-                }
-            }
-        }
-        catch (SafeTensorsFormatException ex)
-        {
-            throw new InvalidDataException(ex.Message, ex);
-        }
-
+        var (tensors, m, v) = CheckpointTensors.Read(tensorsPath);
         var optimizer = manifest.OptimizerStep is { } optimizerStep ? new AdamWState(optimizerStep, m, v) : null;
         return new Checkpoint(
             manifest.Step, manifest.ModelHash, manifest.PetSpec, manifest.LearnerConfig, manifest.Counters,
             manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer);
-    }
-
-    private static SafeTensorsWriter BuildTensors(Checkpoint checkpoint)
-    {
-        var writer = new SafeTensorsWriter();
-        writer.Metadata["format"] = CheckpointManifest.FormatName;
-        writer.Metadata["step"] = checkpoint.Step.ToString(CultureInfo.InvariantCulture);
-        writer.Metadata["model_hash"] = checkpoint.ModelHash;
-        writer.Metadata["pet_spec"] = checkpoint.PetSpec;
-        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var t in checkpoint.Tensors)
-        {
-            writer.Add(t.Name, t.Data, t.Shape);
-            shapes[t.Name] = t.Shape;
-        }
-
-        if (checkpoint.Optimizer is { } state)
-        {
-            AddMoments(writer, state.FirstMoments, FirstMomentSuffix, shapes);
-            AddMoments(writer, state.SecondMoments, SecondMomentSuffix, shapes);
-        }
-
-        return writer;
-    }
-
-    private static void AddMoments(SafeTensorsWriter writer, IReadOnlyDictionary<string, float[]> moments, string suffix, Dictionary<string, long[]> shapes)
-    {
-        foreach (var (name, data) in moments.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            long[] shape = shapes.TryGetValue(name, out var s) && s.Aggregate(1L, (a, d) => a * d) == data.Length ? s : [data.Length];
-            writer.Add(name + suffix, data, shape);
-        }
     }
 
     private void Prune()
