@@ -51,7 +51,7 @@ internal static class FactsInference
             {
                 outs = InferNode(n, facts, constants);
             }
-            catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException or InvalidOperationException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 outs = [];
             }

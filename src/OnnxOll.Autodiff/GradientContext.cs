@@ -155,7 +155,7 @@ public sealed class GradientContext
         // Run-time fallback: reduce every axis where the left-padded target shape is 1, then reshape to the target's shape.
         string gShape = Op("Shape", gradient);
         string tShape = ShapeOf(target);
-        string pad = Op("ConstantOfShape", [Op("Sub", Op("Size", gShape), Op("Size", tShape))], Attr.Tensor("value", Tensors.Create<long>("value", [1L], [1])));
+        string pad = Op("ConstantOfShape", [Op("Reshape", Op("Sub", Op("Size", gShape), Op("Size", tShape)), Int64s(1))], Attr.Tensor("value", Tensors.Create<long>("value", [1L], [1])));
         string padded = Op("Concat", [pad, tShape], Attr.Int("axis", 0));
         string ones = Op("Reshape", Op("NonZero", Op("Equal", padded, Int64s(1))), Int64s(-1));
         string summed = Op("ReduceSum", [gradient, ones], Attr.Int("keepdims", 1), Attr.Int("noop_with_empty_axes", 1));

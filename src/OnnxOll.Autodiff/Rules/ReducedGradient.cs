@@ -36,9 +36,20 @@ internal static class ReducedGradient
     public static string Count(GradientContext ctx)
     {
         string x = ctx.Input(0), y = ctx.Output(0);
-        if (ctx.Facts(x).StaticDims is { } xd && ctx.Facts(y).StaticDims is { } yd)
+        var dims = ctx.Facts(x).Dims;
+        var axes = Axes(ctx);
+        if (IsNoop(ctx))
         {
-            return ctx.Scalar((double)xd.Aggregate(1L, (p, d) => p * d) / Math.Max(1, yd.Aggregate(1L, (p, d) => p * d)), x);
+            return ctx.Scalar(1, x);
+        }
+
+        if (dims is not null)
+        {
+            var reduced = axes is null ? dims : axes.Select(a => dims[(int)(a < 0 ? a + dims.Length : a)]).ToArray();
+            if (reduced.All(d => !d.IsSymbolic))
+            {
+                return ctx.Scalar(reduced.Aggregate(1L, (p, d) => p * d.Value), x);
+            }
         }
 
         string ratio = ctx.Op("Div", ctx.Op("Size", x), ctx.Op("Size", y));
