@@ -8,15 +8,10 @@ namespace OnnxOll.Clip.Graphs;
 internal static class ClipBlocks
 {
     /// <summary>y = x Wᵀ + b (W stored pre-transposed), plus (alpha/r)(x Aᵀ)Bᵀ when the layout has LoRA on this linear.</summary>
-    public static string Linear(ClipGraphContext c, string x, string linear, bool bias = true)
+    public static string Linear(ClipGraphContext c, string x, string linear)
     {
         var g = c.G;
-        string y = g.Op("MatMul", x, c.Weight(FrozenWeights.Transposed(linear + ".weight")));
-        if (bias)
-        {
-            y = g.Op("Add", y, c.Weight(linear + ".bias"));
-        }
-
+        string y = g.Op("Add", g.Op("MatMul", x, c.Weight(FrozenWeights.Transposed(linear + ".weight"))), c.Weight(linear + ".bias"));
         return c.Pet?.Lora(linear) is { } site ? g.Op("Add", y, LoraDelta(c, x, site)) : y;
     }
 

@@ -38,7 +38,7 @@ public sealed record LayerSelection
         foreach (string raw in text.Split(','))
         {
             string item = raw.Trim();
-            int dash = item.IndexOf('-', 1 < item.Length ? 1 : 0);
+            int dash = item.IndexOf('-');
             if (dash > 0 && Index(item[..dash], text) is int from && Index(item[(dash + 1)..], text) is int to)
             {
                 if (to < from)

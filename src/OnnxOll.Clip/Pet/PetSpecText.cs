@@ -23,9 +23,8 @@ internal static class PetSpecText
     };
 
     public static LoraTarget Target(string value) =>
-        Enum.GetValues<LoraTarget>().FirstOrDefault(t => Name(t) == value, (LoraTarget)(-1)) is var t && t >= 0
-            ? t
-            : throw Bad("targets", value, "q, k, v, o, fc1, fc2 or qkv, joined with +");
+        Enum.GetValues<LoraTarget>().Where(t => Name(t) == value).Select(t => (LoraTarget?)t).FirstOrDefault()
+            ?? throw Bad("targets", value, "q, k, v, o, fc1, fc2 or qkv, joined with +");
 
     public static LoraInit Init(string value) => value switch
     {
