@@ -24,7 +24,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly Dictionary<string, float[]> gradients;
     private readonly AdamW optimizer;
     private readonly RunState state = new();
-    private readonly CheckpointStore? store;
+    private readonly CheckpointStore store;
     private readonly MetricsLog log;
     private readonly TextFeatures text;
     private readonly TrainingStep step;
@@ -43,7 +43,7 @@ public sealed class OnlineLearner : IDisposable
         optimizer = new AdamW(
             model.Layout.Tensors.Select(t => new NamedParameter(t.Name, pet[t.Name], gradients[t.Name])).ToArray(),
             new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });
-        store = options.CheckpointEvery > 0 ? new CheckpointStore(this.runDirectory, options.KeepCheckpoints) : null;
+        store = new CheckpointStore(this.runDirectory, Math.Max(1, options.KeepCheckpoints));
         log = new MetricsLog(this.runDirectory);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout });
@@ -56,11 +56,6 @@ public sealed class OnlineLearner : IDisposable
     /// <exception cref="CheckpointMismatchException">The checkpoint belongs to another model or PET spec.</exception>
     public string Resume()
     {
-        if (store is null)
-        {
-            return "checkpoints are disabled; starting from scratch";
-        }
-
         var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString());
         string skipped = loaded.Skipped.Count == 0 ? string.Empty : $" (skipped: {string.Join("; ", loaded.Skipped)})";
         if (loaded.Checkpoint is not { } checkpoint)
@@ -147,7 +142,7 @@ public sealed class OnlineLearner : IDisposable
                     Record(EvaluateSeen(evaluator, EvaluationKind.Anytime));
                 }
 
-                if (store is not null && state.Batches % options.CheckpointEvery == 0)
+                if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
                     SaveCheckpoint();
                 }
@@ -167,7 +162,7 @@ public sealed class OnlineLearner : IDisposable
             completed = false;
         }
 
-        if (store is not null)
+        if (options.CheckpointEvery > 0)
         {
             SaveCheckpoint();
         }
@@ -317,7 +312,7 @@ public sealed class OnlineLearner : IDisposable
     private void SaveCheckpoint()
     {
         var tensors = model.Layout.Tensors.Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
-        store!.Save(new Checkpoint(
+        store.Save(new Checkpoint(
             state.Batches,
             model.ModelHash,
             model.Layout.Spec.ToString(),
