@@ -33,7 +33,7 @@ public sealed class TestSplit
             {
                 // Seeded per class, so a class keeps the same subset whichever other classes are asked for.
                 var shuffled = samples.ToList();
-                SeededShuffle.Shuffle(new Random(HashCode.Combine(seed, StableHash(cls))), shuffled);
+                SeededShuffle.Shuffle(new Random(unchecked((seed * 1_000_003) ^ StableHash(cls))), shuffled);
                 indices.AddRange(shuffled.Take(cap));
             }
             else
@@ -46,7 +46,7 @@ public sealed class TestSplit
         return indices;
     }
 
-    // string.GetHashCode is randomised per process; this FNV-1a is not.
+    // string.GetHashCode and HashCode.Combine are randomised per process; this FNV-1a is not.
     private static int StableHash(string text)
     {
         uint hash = 2166136261;

@@ -60,7 +60,7 @@ public sealed class SyntheticShapes
         int texture = classIndex / (options.Colours * options.Shapes);
         int colour = classIndex / options.Shapes % options.Colours;
         int shape = classIndex % options.Shapes;
-        var rng = new Random(HashCode.Combine(options.Seed, classIndex, index, test));
+        var rng = new Random(SampleSeed(classIndex, index, test));
         var (r, g, b) = Palette[colour];
         double cx = n * (0.35 + 0.3 * rng.NextDouble()), cy = n * (0.35 + 0.3 * rng.NextDouble());
         double radius = n * (0.22 + 0.12 * rng.NextDouble());
@@ -80,6 +80,10 @@ public sealed class SyntheticShapes
             }
         }
     }
+
+    // HashCode.Combine is randomised per process; samples must be identical across processes (resume, determinism).
+    private int SampleSeed(int classIndex, int index, bool test) =>
+        unchecked((((((options.Seed * 1_000_003) + classIndex) * 1_000_003) + index) * 2) + (test ? 1 : 0));
 
     private string ClassName(int colour, int shape, int texture) =>
         texture == 0 ? $"{ColourNames[colour]} {ShapeNames[shape]}" : $"{TextureNames[texture]} {ColourNames[colour]} {ShapeNames[shape]}";

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace OnnxOll.Cli.Tests.Learn;
+
+/// <summary>Starts the onnxoll CLI built next to the tests as a child process.</summary>
+internal static class CliProcess
+{
+    public static Process Start(string cacheDirectory, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "onnxoll.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["ONNXOLL_CACHE"] = cacheDirectory;
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    public static void RunToEnd(string cacheDirectory, params string[] args)
+    {
+        using var process = Start(cacheDirectory, args);
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"onnxoll {string.Join(' ', args)} exited with {process.ExitCode}: {errors}");
+    }
+}

@@ -1,0 +1,69 @@
+using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Learning.Checkpoints;
+
+namespace OnnxOll.Cli.Tests.Learn;
+
+public sealed class KillAndResumeTests : IDisposable
+{
+    private const string Pet = "lora:r=4,alpha=8,towers=both,targets=q+v";
+    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-resume-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public KillAndResumeTests()
+    {
+        TinyClip.Write(Path.Combine(root, "model"), seed: 11);
+    }
+
+    [Fact]
+    public void ResumeAfterSigkillGivesBitIdenticalPetTensors()
+    {
+        int seed = Environment.TickCount & 0xffff;
+        var rng = new Random(seed);
+        int killAfter = rng.Next(2, 12);
+        string cache = Path.Combine(root, "cache");
+        string model = Path.Combine(root, "model");
+        string[] Args(string run) =>
+        [
+            "learn", "--model", model, "--data", "synthetic:colours=4,shapes=2,textures=1,train=40,test=4,seed=2",
+            "--scenario", "si-blurry:n=50,m=10,tasks=3", "--pet", Pet, "--batch", "8", "--iters", "2", "--lr", "0.01",
+            "--eval-every", "0", "--seed", "7", "--out", run, "--threads", "1",
+        ];
+
+        string reference = Path.Combine(root, "reference");
+        CliProcess.RunToEnd(cache, Args(reference));
+
+        string interrupted = Path.Combine(root, "interrupted");
+        using (var child = CliProcess.Start(cache, Args(interrupted)))
+        {
+            var store = new CheckpointStore(interrupted);
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (store.ListSteps().Count(s => s >= 0) < Math.Min(killAfter, 3) || store.ListSteps().Max() < killAfter)
+            {
+                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after {killAfter} checkpoints)");
+                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
+                Thread.Sleep(5);
+            }
+
+            child.Kill();
+            child.WaitForExit();
+        }
+
+        CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
+
+        string hash = ModelHash.Compute(model);
+        string spec = PetSpec.Parse(Pet).ToString();
+        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
+        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
+        Assert.Equal(expected.Step, actual.Step);
+        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
+        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
+        {
+            Assert.Equal(e.Name, a.Name);
+            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs after resume (seed {seed}, killed after step {killAfter})");
+        }
+
+        Assert.Equal(expected.Optimizer!.Step, actual.Optimizer!.Step);
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+}
