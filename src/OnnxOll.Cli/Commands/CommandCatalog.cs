@@ -10,5 +10,8 @@ public static class CommandCatalog
     [
         InitTinyCommand.Create(),
         LearnCommand.Create(),
+        GradcheckCommand.Create(),
+        EmbedCommand.Create(),
+        GradCommand.Create(),
     ];
 }

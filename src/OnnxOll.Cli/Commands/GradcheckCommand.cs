@@ -1,0 +1,42 @@
+using System.CommandLine;
+using OnnxOll.Autodiff.Checking;
+using OnnxOll.Runtime;
+using Spectre.Console;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary><c>onnxoll gradcheck</c>: every gradient rule against central finite differences, run in ONNX Runtime.</summary>
+public static class GradcheckCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var filter = new Option<string?>("--op") { Description = "Only cases whose op type or name contains this text." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 20260523 };
+        var command = new Command("gradcheck", "Check every gradient rule against finite differences; prints op, shapes, max relative error, pass/fail.") { filter, seed };
+        command.SetAction(parse => Run(parse.GetValue(filter), parse.GetValue(seed)));
+        return command;
+    }
+
+    private static int Run(string? filter, int seed)
+    {
+        var table = new Table().AddColumns("case", "op", "shapes", "entries", "max rel err", "tolerance", "result");
+        using var evaluator = new DoubleEvaluator();
+        int failures = 0;
+        foreach (var c in GradientCheckCases.All.Where(c => filter is null
+            || c.OpType.Contains(filter, StringComparison.OrdinalIgnoreCase) || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+        {
+            var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, evaluator.Evaluate, c.Domains, c.Options(seed));
+            failures += result.Passed ? 0 : 1;
+            table.AddRow(
+                Markup.Escape(c.Name), c.OpType, Markup.Escape(c.Shapes), result.Entries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                result.MaxRelativeError.ToString("E2", System.Globalization.CultureInfo.InvariantCulture),
+                result.Tolerance.ToString("E0", System.Globalization.CultureInfo.InvariantCulture),
+                result.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{table.Rows.Count} cases, {failures} failed (seed {seed}).");
+        return failures == 0 ? 0 : 1;
+    }
+}
