@@ -17,8 +17,7 @@ internal sealed class ConstantLookup
 
         foreach (var n in graph.Node.Where(n => n.OpType == "Constant" && n.Domain.Length == 0))
         {
-            var value = n.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
-            if (value is not null)
+            if (ConstantTensor(n) is { } value)
             {
                 tensors[n.Output[0]] = value;
             }
@@ -63,5 +62,20 @@ internal sealed class ConstantLookup
         }
 
         return t.HasRawData ? t.RawData.Span[0] != 0 : t.Int32Data.Count > 0 && t.Int32Data[0] != 0;
+    }
+
+    /// <summary>The tensor a Constant node produces (value, value_int(s), value_float(s)), or null.</summary>
+    public static TensorProto? ConstantTensor(NodeProto n)
+    {
+        var a = n.Attribute.FirstOrDefault();
+        return a?.Name switch
+        {
+            "value" => a.T,
+            "value_int" => Tensors.Create<long>("value", [a.I], []),
+            "value_ints" => Tensors.Create<long>("value", a.Ints.ToArray(), [a.Ints.Count]),
+            "value_float" => Tensors.Create<float>("value", [a.F], []),
+            "value_floats" => Tensors.Create<float>("value", a.Floats.ToArray(), [a.Floats.Count]),
+            _ => null,
+        };
     }
 }

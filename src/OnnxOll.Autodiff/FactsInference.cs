@@ -174,7 +174,7 @@ internal static class FactsInference
                 var shape = constants.Int64s(n.Input[0]);
                 return [new ValueFacts(value is null ? DataType.Float : (DataType)value.DataType, shape?.Select(d => (Dim)d).ToArray())];
             case "Constant":
-                var t = n.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
+                var t = ConstantLookup.ConstantTensor(n);
                 return [t is null ? null : new ValueFacts((DataType)t.DataType, t.Dims.Select(d => (Dim)d).ToArray())];
             case "Conv":
                 return [x is null ? null : new ValueFacts(x.Type, ConvDims(n, x.Dims, In(1)?.Dims))];

@@ -29,6 +29,11 @@ public static class GradientGraph
 
         var index = new GraphIndex(graph);
         var trainableSet = trainables.ToHashSet(StringComparer.Ordinal);
+        if (trainableSet.Count != trainables.Count)
+        {
+            throw new ArgumentException($"Graph '{graph.Name}': trainables list a tensor twice: {string.Join(", ", trainables.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"))}.", nameof(trainables));
+        }
+
         foreach (var t in trainables)
         {
             if (!index.IsGraphInput(t) && !index.IsInitializer(t))
@@ -80,7 +85,14 @@ public static class GradientGraph
                 GradientRules.TryGet(n.OpType, n.Domain, out var rule);
                 using (builder.Scope(n.Name))
                 {
-                    rule!.Emit(new GradientContext(pass, n, grads));
+                    try
+                    {
+                        rule!.Emit(new GradientContext(pass, n, grads));
+                    }
+                    catch (Exception e) when (e is not NotSupportedException and not OutOfMemoryException)
+                    {
+                        throw new InvalidOperationException($"Node '{n.Name}' ({n.OpType}): emitting its gradient failed: {e.Message}", e);
+                    }
                 }
             }
         }

@@ -158,6 +158,24 @@ public sealed class GradientGraphTests
     }
 
     [Fact]
+    public void ConstantNodesServeAsAxesShapesAndExponents()
+    {
+        var g = new GraphBuilder();
+        g.Input("x", DataType.Double, 2, 3, 4);
+        g.AddNode("Constant", [], ["shape"], [Attr.Ints("value_ints", 6, 4)]);
+        g.AddNode("Constant", [], ["axes"], [Attr.Ints("value_ints", -1)]);
+        g.AddNode("Constant", [], ["exponent"], [Attr.Float("value_float", 3f)]);
+        string y = g.Op("ReduceMean", [g.Op("Pow", g.Op("Reshape", "x", "shape"), "exponent"), "axes"], Attr.Int("keepdims", 0));
+        g.Output(y, DataType.Double, [6]);
+        using var ort = new OrtEvaluator();
+        var result = FiniteDifferenceChecker.Check(g.Model, ["x"], ort.Evaluate);
+        Assert.True(result.Passed, result.ToString());
+        string loss = g.Op("ReduceSum", [y], Attr.Int("keepdims", 0));
+        var built = GradientGraph.Build(g.Model, loss, ["x"]);
+        Assert.DoesNotContain(built.Graph.Node, n => IsBackward(n) && n.OpType is "Shape" or "Size");
+    }
+
+    [Fact]
     public void NonScalarLossIsRejected()
     {
         var g = new GraphBuilder();
