@@ -33,6 +33,26 @@ public sealed class ClipConfigTests
         Assert.True(c.Text.UsesLegacyEosPooling);
     }
 
+    [Fact]
+    public void ReadsHuggingFaceStyleConfigWithLegacyDictSections()
+    {
+        // Shaped like openai/clip-vit-base-patch16's config.json: many generation fields, a null *_dict twin, nulls inside.
+        const string json = """
+            {
+              "architectures": ["CLIPModel"], "initializer_factor": 1.0, "logit_scale_init_value": 2.6592, "model_type": "clip",
+              "projection_dim": 512, "text_config_dict": null, "vision_config": null,
+              "text_config": {"bad_words_ids": null, "bos_token_id": 0, "eos_token_id": 2, "hidden_act": "quick_gelu", "hidden_size": 512,
+                "intermediate_size": 2048, "layer_norm_eps": 1e-05, "max_position_embeddings": 77, "num_attention_heads": 8,
+                "num_hidden_layers": 12, "vocab_size": 49408, "dropout": 0.0, "max_length": 20, "pad_token_id": 1, "projection_dim": 512},
+              "vision_config_dict": {"hidden_size": 768, "image_size": 224, "intermediate_size": 3072, "num_attention_heads": 12,
+                "num_hidden_layers": 12, "patch_size": 16, "layer_norm_eps": null}
+            }
+            """;
+        var c = ClipConfig.Parse(json);
+        Assert.Equal(TinyClip.Config(TinyShape.B16), c with { LogitScaleInitValue = Math.Log(1 / 0.07) });
+        Assert.Equal(2.6592, c.LogitScaleInitValue);
+    }
+
     [Theory]
     [InlineData("quick_gelu", ClipActivation.QuickGelu)]
     [InlineData("gelu", ClipActivation.Gelu)]
