@@ -8,6 +8,7 @@ public static class CommandCatalog
     /// <summary>Creates the sub-commands.</summary>
     public static IEnumerable<Command> All() =>
     [
+        DemoCommand.Create(),
         InitTinyCommand.Create(),
         LearnCommand.Create(),
         GradcheckCommand.Create(),
