@@ -43,9 +43,8 @@ public static class ClipTextGraph
         }
 
         // Pool before the final LayerNorm (it acts per position): h[c, eos[c]] as a one-hot weighted sum, so only Mul and ReduceSum carry gradients.
-        string idsAsFloat = c.Cast(ids, TensorProto.Types.DataType.Float);
         string key = t.UsesLegacyEosPooling
-            ? idsAsFloat
+            ? c.Cast(ids, TensorProto.Types.DataType.Float)
             : c.Cast(g.Op("Equal", ids, c.Constant<long>("eos_token_id", [t.EosTokenId!.Value])), TensorProto.Types.DataType.Float);
         string eos = g.Op("ArgMax", [key], Attr.Int("axis", 1), Attr.Int("keepdims", 1));
         string oneHot = c.Declare(c.Cast(g.Op("Equal", eos, g.Op("Range", c.Int(0), g.Op("Squeeze", length, c.Ints(0)), c.Int(1))), c.Type), c.Type, classesDim, lengthDim);

@@ -26,7 +26,7 @@ public static class ClipVisionGraph
     }
 
     /// <summary>Emits the tower on <paramref name="pixels"/> and returns the projected embeddings [B, P].</summary>
-    internal static string Embed(ClipGraphContext c, string pixels, string batchDim = "batch")
+    internal static string Embed(ClipGraphContext c, string pixels)
     {
         var g = c.G;
         var v = c.Config.Vision;
@@ -42,7 +42,7 @@ public static class ClipVisionGraph
         string batch = g.Op("Shape", [pixels], Attr.Int("start", 0), Attr.Int("end", 1));
         string clsShape = g.Op("Concat", [batch, c.Ints(1, d)], Attr.Int("axis", 0));
         string cls = g.Op("Expand", g.Op("Reshape", c.Weight("vision_model.embeddings.class_embedding"), c.Ints(1, 1, d)), clsShape);
-        string tokens = c.Declare(g.Op("Concat", [cls, patches], Attr.Int("axis", 1)), c.Type, batchDim, v.TokenCount, d);
+        string tokens = c.Declare(g.Op("Concat", [cls, patches], Attr.Int("axis", 1)), c.Type, "batch", v.TokenCount, d);
         string h = g.Op("Add", tokens, c.Weight("vision_model.embeddings.position_embedding.weight"));
         h = ClipBlocks.LayerNorm(c, h, "vision_model.pre_layrnorm", v.LayerNormEps);
         for (int i = 0; i < v.NumHiddenLayers; i++)
