@@ -1,0 +1,114 @@
+using System.CommandLine;
+using OnnxOll.Cli.Commands;
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Text;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Learning.Learner;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Cli.Tests;
+
+/// <summary>A tiny random CLIP folder, a private model cache and helpers to write batch and PET files, shared by one test class.</summary>
+public sealed class CliFixture : IDisposable
+{
+    public CliFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "onnxoll-cli-" + Guid.NewGuid().ToString("N")[..8]);
+        ModelDirectory = Path.Combine(Root, "model");
+        Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Root, "cache"));
+        Config = TinyClip.Write(ModelDirectory, seed: 3);
+        using var weights = ClipWeights.Open(ModelDirectory);
+        LogitScale = weights.LogitScale;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The model folder; batch and PET files go elsewhere (the model hash covers every *.safetensors of the folder).</summary>
+    public string ModelDirectory { get; }
+
+    public ClipConfig Config { get; }
+
+    public float LogitScale { get; }
+
+    public string PathFor(string name)
+    {
+        string path = Path.Combine(Root, "files", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    /// <summary>Runs the <c>onnxoll</c> command line in process and returns its exit code.</summary>
+    public static int Invoke(params string[] args)
+    {
+        var root = new RootCommand("onnxoll");
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Writes a batch: random pixels [B,3,H,W], random prompts [C,L] ending in EOS, and <paramref name="labels"/>.</summary>
+    public string WriteBatch(string name, int classes, long[] labels, int seed)
+    {
+        var random = new Random(seed);
+        var v = Config.Vision;
+        int length = Config.Text.MaxPositionEmbeddings;
+        var pixels = new float[labels.Length * v.NumChannels * v.ImageSize * v.ImageSize];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (float)((random.NextDouble() * 4) - 2);
+        }
+
+        var ids = new long[classes * length];
+        for (int c = 0; c < classes; c++)
+        {
+            int eos = 3 + random.Next(length - 4);
+            ids[c * length] = TinyVocabulary.StartOfTextId;
+            for (int t = 1; t < eos; t++)
+            {
+                ids[(c * length) + t] = 1 + random.Next(600);
+            }
+
+            ids[(c * length) + eos] = TinyVocabulary.EndOfTextId;
+        }
+
+        var writer = new SafeTensorsWriter();
+        writer.Add("pixel_values", pixels, labels.Length, v.NumChannels, v.ImageSize, v.ImageSize);
+        writer.Add("input_ids", ids, classes, length);
+        writer.Add("labels", labels, labels.Length);
+        string path = PathFor(name);
+        writer.Write(path);
+        return path;
+    }
+
+    /// <summary>Writes PET tensors of <paramref name="spec"/> drawn uniformly from ±<paramref name="scale"/> (all non-zero).</summary>
+    public string WritePet(string name, string spec, int seed, double scale)
+    {
+        var pet = RandomPet(spec, seed, scale);
+        string path = PathFor(name);
+        pet.Save(path);
+        return path;
+    }
+
+    public PetParameters RandomPet(string spec, int seed, double scale)
+    {
+        var layout = new PetLayout(PetSpec.Parse(spec), Config);
+        var pet = PetParameters.Create(layout, seed);
+        var random = new Random(seed);
+        foreach (var t in layout.Tensors)
+        {
+            var data = pet[t.Name];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
+            }
+        }
+
+        return pet;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
