@@ -156,5 +156,9 @@ public static class GradientCheckCases
         yield return F("Conv 2x2 dilation 2 f32", "Conv", [CheckInput.Train(1, 2, 6, 5), CheckInput.Train(3, 2, 2, 2)], Attr.Ints("dilations", 2, 2));
         yield return F("Conv patch 4x4 stride 4 f32", "Conv", [CheckInput.Train(2, 3, 8, 8), CheckInput.Train(5, 3, 4, 4)], Attr.Ints("strides", 4, 4));
         yield return F("MatMul [2,3,4] [4,5] f32", "MatMul", [CheckInput.Train(2, 3, 4), CheckInput.Train(4, 5)]);
+        yield return F("Gather axis=0 f32", "Gather", [CheckInput.Train(5, 3), CheckInput.Indices(5, 2, 4)]);
+        yield return F("GatherElements axis=0 f32", "GatherElements", [CheckInput.Train(3, 4), CheckInput.Indices(3, 5, 4)]);
+        yield return F("SoftmaxCrossEntropyLoss mean f32", "SoftmaxCrossEntropyLoss", [CheckInput.Train(4, 5), CheckInput.Indices(5, 4)]);
+        yield return F("Softmax axis=-1 f32", "Softmax", [CheckInput.Train(2, 3, 4)]);
     }
 }
