@@ -17,6 +17,7 @@ public static class GradientGraph
         IReadOnlyList<string>? extraOutputs = null, GradientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(trainables);
         options ??= new GradientOptions();
         extraOutputs ??= [];
         var model = forward.Clone();
@@ -26,95 +27,39 @@ public static class GradientGraph
         graph.Node.Clear();
         graph.Node.AddRange(order);
         int forwardCount = graph.Node.Count;
-
-        var index = new GraphIndex(graph);
-        var trainableSet = trainables.ToHashSet(StringComparer.Ordinal);
-        if (trainableSet.Count != trainables.Count)
-        {
-            throw new ArgumentException($"Graph '{graph.Name}': trainables list a tensor twice: {string.Join(", ", trainables.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"))}.", nameof(trainables));
-        }
-
-        foreach (var t in trainables)
-        {
-            if (!index.IsGraphInput(t) && !index.IsInitializer(t))
-            {
-                throw new ArgumentException($"Graph '{graph.Name}': trainable '{t}' is neither a graph input nor an initializer.", nameof(trainables));
-            }
-        }
-
-        foreach (var v in extraOutputs.Append(lossOutput))
-        {
-            if (index.Producer(v) is null && !index.IsGraphInput(v) && !index.IsInitializer(v))
-            {
-                throw new ArgumentException($"Graph '{graph.Name}': output '{v}' is not a value of the graph.", nameof(extraOutputs));
-            }
-        }
+        var trainableSet = Validate(graph, lossOutput, trainables, extraOutputs);
 
         var constants = new ConstantLookup(graph, trainableSet);
         var facts = FactsInference.Infer(graph, order, constants);
-        var lossFacts = facts.GetValueOrDefault(lossOutput);
-        if (lossFacts?.Dims is { } ld && !(ld.Length == 0 || (ld.Length == 1 && ValueFacts.Is(ld[0], 1))))
+        if (facts.GetValueOrDefault(lossOutput)?.Dims is { } ld && !(ld.Length == 0 || (ld.Length == 1 && ValueFacts.Is(ld[0], 1))))
         {
             throw new ArgumentException($"Graph '{graph.Name}': loss '{lossOutput}' must be a scalar or [1], but has shape [{string.Join(",", ld)}].", nameof(lossOutput));
         }
 
         var differentiable = Differentiable(order, trainableSet, facts);
         var onPath = OnGradientPath(order, differentiable, lossOutput);
-        foreach (var n in onPath)
+        foreach (var n in onPath.Where(n => !GradientRules.TryGet(n.OpType, n.Domain, out _)))
         {
-            if (!GradientRules.TryGet(n.OpType, n.Domain, out _))
-            {
-                throw new NotSupportedException($"Node '{n.Name}' ({(n.Domain.Length > 0 ? n.Domain + "." : "")}{n.OpType}) is on the gradient path to '{lossOutput}' but operator {n.OpType} has no gradient rule.");
-            }
+            throw new NotSupportedException($"Node '{n.Name}' ({(n.Domain.Length > 0 ? n.Domain + "." : "")}{n.OpType}) is on the gradient path to '{lossOutput}' but operator {n.OpType} has no gradient rule.");
         }
 
         var builder = GraphBuilder.Wrap(model);
         var gradNames = trainables.Select(t => builder.Reserve(t + options.GradientSuffix)).ToList();
         var pass = new BackwardPass(builder, facts, constants, differentiable);
-        using (builder.Scope(BackwardScope))
-        {
-            pass.Contribute(lossOutput, Seed(pass, lossOutput));
-            foreach (var n in onPath.AsEnumerable().Reverse())
-            {
-                var grads = n.Output.Select(o => o.Length > 0 ? pass.Total(o) : null).ToArray();
-                if (grads.All(g => g is null))
-                {
-                    continue;
-                }
+        EmitBackward(pass, onPath, lossOutput);
 
-                GradientRules.TryGet(n.OpType, n.Domain, out var rule);
-                using (builder.Scope(n.Name))
-                {
-                    try
-                    {
-                        rule!.Emit(new GradientContext(pass, n, grads));
-                    }
-                    catch (Exception e) when (e is not NotSupportedException and not OutOfMemoryException)
-                    {
-                        throw new InvalidOperationException($"Node '{n.Name}' ({n.OpType}): emitting its gradient failed: {e.Message}", e);
-                    }
-                }
-            }
-        }
-
-        var outputs = new List<ValueInfoProto>();
-        foreach (var v in extraOutputs.Prepend(lossOutput))
-        {
-            outputs.Add(OutputInfo(v, pass.TryFacts(v)));
-        }
-
+        var outputs = extraOutputs.Prepend(lossOutput).Distinct(StringComparer.Ordinal).Select(v => OutputInfo(v, pass.TryFacts(v))).ToList();
         var finals = new string[trainables.Count];
         var zero = new bool[trainables.Count];
         using (builder.Scope(BackwardScope))
         {
             for (int i = 0; i < trainables.Count; i++)
             {
-                string t = trainables[i];
-                finals[i] = pass.Total(t) ?? pass.Zeros(t);
-                zero[i] = pass.Total(t) is null;
+                zero[i] = pass.Total(trainables[i]) is null;
+                finals[i] = pass.Total(trainables[i]) ?? pass.Zeros(trainables[i]);
                 if (zero[i])
                 {
-                    options.OnNote?.Invoke($"Trainable '{t}': the loss '{lossOutput}' does not depend on it; its gradient is zero.");
+                    options.OnNote?.Invoke($"Trainable '{trainables[i]}': the loss '{lossOutput}' does not depend on it; its gradient is zero.");
                 }
             }
         }
@@ -140,6 +85,56 @@ public static class GradientGraph
         }
 
         return model;
+    }
+
+    /// <summary>Checks trainables and requested outputs exist; returns the trainables as a set.</summary>
+    private static HashSet<string> Validate(GraphProto graph, string lossOutput, IReadOnlyList<string> trainables, IReadOnlyList<string> extraOutputs)
+    {
+        var index = new GraphIndex(graph);
+        var set = trainables.ToHashSet(StringComparer.Ordinal);
+        if (set.Count != trainables.Count)
+        {
+            throw new ArgumentException($"Graph '{graph.Name}': trainables list a tensor twice: {string.Join(", ", trainables.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"))}.", nameof(trainables));
+        }
+
+        foreach (var t in trainables.Where(t => !index.IsGraphInput(t) && !index.IsInitializer(t)))
+        {
+            throw new ArgumentException($"Graph '{graph.Name}': trainable '{t}' is neither a graph input nor an initializer.", nameof(trainables));
+        }
+
+        foreach (var v in extraOutputs.Append(lossOutput).Where(v => index.Producer(v) is null && !index.IsGraphInput(v) && !index.IsInitializer(v)))
+        {
+            throw new ArgumentException($"Graph '{graph.Name}': output '{v}' is not a value of the graph.", nameof(extraOutputs));
+        }
+
+        return set;
+    }
+
+    /// <summary>Seeds d loss = 1 and runs every rule on the path in reverse topological order.</summary>
+    private static void EmitBackward(BackwardPass pass, List<NodeProto> onPath, string lossOutput)
+    {
+        var builder = pass.Builder;
+        using var scope = builder.Scope(BackwardScope);
+        pass.Contribute(lossOutput, Seed(pass, lossOutput));
+        foreach (var n in onPath.AsEnumerable().Reverse())
+        {
+            var grads = n.Output.Select(o => o.Length > 0 ? pass.Total(o) : null).ToArray();
+            if (grads.All(g => g is null))
+            {
+                continue;
+            }
+
+            GradientRules.TryGet(n.OpType, n.Domain, out var rule);
+            using var nodeScope = builder.Scope(n.Name);
+            try
+            {
+                rule!.Emit(new GradientContext(pass, n, grads));
+            }
+            catch (Exception e) when (e is not NotSupportedException and not OutOfMemoryException)
+            {
+                throw new InvalidOperationException($"Node '{n.Name}' ({n.OpType}): emitting its gradient failed: {e.Message}", e);
+            }
+        }
     }
 
     private static void NameNodes(GraphProto graph)
