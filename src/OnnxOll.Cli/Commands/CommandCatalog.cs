@@ -14,5 +14,7 @@ public static class CommandCatalog
         GradcheckCommand.Create(),
         EmbedCommand.Create(),
         GradCommand.Create(),
+        PredictCommand.Create(),
+        EvalCommand.Create(),
     ];
 }

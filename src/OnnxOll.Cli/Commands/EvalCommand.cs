@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Text;
+using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Synthetic;
+using OnnxOll.Runtime;
+using Spectre.Console;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary><c>onnxoll eval</c>: accuracy of a run's latest PET model on a data spec's test split over all its classes; writes <c>eval.json</c>.</summary>
+public static class EvalCommand
+{
+    /// <summary>The report's file name inside the run folder.</summary>
+    public const string ReportFileName = "eval.json";
+
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var run = new Option<string>("--run") { Description = "Run folder (its latest good checkpoint is evaluated).", Required = true };
+        var data = new Option<string>("--data") { Description = "Data spec with a test split: folder:DIR, tar:FILE, idx:..., cifar10:DIR, cifar100:DIR, synthetic[:...].", Required = true };
+        var perClass = new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads();
+        var provider = CommonOptions.Provider();
+        var command = new Command("eval", "Evaluate a run's PET model on the test split of a data set; print a table and write eval.json.") { model, run, data, perClass, threads, provider };
+        command.SetAction(parse => CommandErrors.Run(() =>
+        {
+            var result = Evaluate(parse.GetValue(model)!, parse.GetValue(run)!, parse.GetValue(data)!, parse.GetValue(perClass), CommonOptions.Settings(parse, threads, provider));
+            var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
+            foreach (var (name, accuracy) in result.PerClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                table.AddRow(Markup.Escape(name), result.Samples[name].ToString(CultureInfo.InvariantCulture), accuracy.ToString("P1", CultureInfo.InvariantCulture));
+            }
+
+            table.AddRow("[bold]overall[/]", result.Samples.Values.Sum().ToString(CultureInfo.InvariantCulture), $"[bold]{result.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}[/]");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"wrote {result.ReportPath}");
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>Evaluates the run's latest good checkpoint on every class of the test split and writes eval.json into the run folder.</summary>
+    /// <exception cref="InvalidDataException">The data has no test split, or the run no readable checkpoint.</exception>
+    public static EvalResult Evaluate(string modelDir, string runDir, string dataSpec, int perClass, SessionSettings settings)
+    {
+        var source = PetSource.FromRun(runDir, modelDir);
+        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings);
+        var pet = source.Load(model.Layout);
+        using var data = DataSources.Open(dataSpec);
+        var test = data.Test ?? throw new InvalidDataException($"Data spec '{dataSpec}': no test split to evaluate on.");
+        var vocabulary = new ClassVocabulary();
+        foreach (var name in test.Labels.Distinct().Order(StringComparer.Ordinal))
+        {
+            vocabulary.GetOrAdd(name);
+        }
+
+        using var evaluator = new Evaluator(model, test, perClass);
+        using var text = new TextFeatures(model, new PromptTemplates(source.Prompts ?? [PromptTemplates.DefaultTemplate]));
+        text.Extend(vocabulary, pet);
+        var (accuracy, byClass) = evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, text, pet);
+        var samples = test.Labels.GroupBy(l => l, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => perClass > 0 ? Math.Min(perClass, g.Count()) : g.Count(), StringComparer.Ordinal);
+
+        var perClassJson = new JsonObject();
+        foreach (var (name, value) in byClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            perClassJson[name] = new JsonObject { ["accuracy"] = value, ["images"] = samples[name] };
+        }
+
+        var report = new JsonObject
+        {
+            ["model_hash"] = model.ModelHash,
+            ["pet_spec"] = source.Spec.ToString(),
+            ["data"] = dataSpec,
+            ["per_class_limit"] = perClass,
+            ["classes"] = vocabulary.Count,
+            ["images"] = samples.Values.Sum(),
+            ["accuracy"] = accuracy,
+            ["per_class"] = perClassJson,
+            ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        };
+        string path = Path.Combine(Path.GetFullPath(runDir), ReportFileName);
+        File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new EvalResult(accuracy, byClass, samples, path);
+    }
+}

@@ -1,0 +1,8 @@
+namespace OnnxOll.Cli.Commands;
+
+/// <summary>The accuracy of a run's PET model on a test split, overall and per class, and where it was written.</summary>
+/// <param name="Accuracy">Correct / total over every evaluated image.</param>
+/// <param name="PerClass">Accuracy of each class's images (predicting among all test classes).</param>
+/// <param name="Samples">Number of test images per class evaluated.</param>
+/// <param name="ReportPath">The eval.json written into the run folder.</param>
+public sealed record EvalResult(double Accuracy, IReadOnlyDictionary<string, double> PerClass, IReadOnlyDictionary<string, int> Samples, string ReportPath);
