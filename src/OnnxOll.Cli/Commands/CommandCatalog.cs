@@ -12,9 +12,8 @@ public static class CommandCatalog
         InitTinyCommand.Create(),
         LearnCommand.Create(),
         GradcheckCommand.Create(),
+        BenchCommand.Create(),
         EmbedCommand.Create(),
         GradCommand.Create(),
-        PredictCommand.Create(),
-        EvalCommand.Create(),
     ];
 }
