@@ -1,9 +1,10 @@
 using OnnxOll.Autodiff.Checking;
+using Xunit.Abstractions;
 
 namespace OnnxOll.Autodiff.Tests;
 
 /// <summary>Every row of <see cref="GradientCheckCases"/> against central finite differences in ONNX Runtime.</summary>
-public sealed class GradientCheckCaseTests
+public sealed class GradientCheckCaseTests(ITestOutputHelper output)
 {
     // Column: the case name (op, input shapes, attributes); the case carries precision and tolerance.
     public static TheoryData<string> Names()
@@ -24,6 +25,7 @@ public sealed class GradientCheckCaseTests
         var c = GradientCheckCases.Get(name);
         using var ort = new OrtEvaluator();
         var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, ort.Evaluate, c.Domains, c.Options());
+        output.WriteLine($"{c}: {result}");
         Assert.True(result.Passed, $"{c}: {result}");
     }
 
