@@ -120,6 +120,10 @@ public static class GradientCheckCases
         yield return Case("ReduceSum all", "ReduceSum", [CheckInput.Train(x)], Attr.Int("keepdims", 0));
         yield return Case("ReduceMean axes=[-1]", "ReduceMean", [CheckInput.Train(x), CheckInput.Ints(-1)], Attr.Int("keepdims", 0));
         yield return Case("ReduceMean all keepdims", "ReduceMean", [CheckInput.Train(x)]);
+        yield return Case("ReduceMax axes=[1]", "ReduceMax", [CheckInput.Train(x), CheckInput.Ints(1)], Attr.Int("keepdims", 0));
+        yield return Case("ReduceMin all keepdims", "ReduceMin", [CheckInput.Train(x)]);
+        yield return Case("Clip [-0.5, 0.5]", "Clip", [CheckInput.Train(x), CheckInput.Scalar(-0.5), CheckInput.Scalar(0.5)]);
+        yield return Case("Clip max only", "Clip", [CheckInput.Train(x), CheckInput.None, CheckInput.Scalar(0.25)]);
         yield return Case("ReduceL2 axes=[-1]", "ReduceL2", [CheckInput.Train(x), CheckInput.Ints(-1)]);
         yield return Case("ReduceL2 axes=[1] no keepdims", "ReduceL2", [CheckInput.Train(x), CheckInput.Ints(1)], Attr.Int("keepdims", 0));
     }
