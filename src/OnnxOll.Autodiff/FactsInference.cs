@@ -44,12 +44,18 @@ internal static class FactsInference
             }
         }
 
+        var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         foreach (var n in order)
         {
+            foreach (var o in n.Output.Where(o => o.Length > 0))
+            {
+                producers[o] = n;
+            }
+
             ValueFacts?[] outs;
             try
             {
-                outs = InferNode(n, facts, constants);
+                outs = InferNode(n, facts, constants, producers);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -106,7 +112,7 @@ internal static class FactsInference
         return new ValueFacts((DataType)tt.ElemType, dims);
     }
 
-    private static ValueFacts?[] InferNode(NodeProto n, Dictionary<string, ValueFacts> facts, ConstantLookup constants)
+    private static ValueFacts?[] InferNode(NodeProto n, Dictionary<string, ValueFacts> facts, ConstantLookup constants, Dictionary<string, NodeProto> producers)
     {
         ValueFacts? In(int i) => i < n.Input.Count && n.Input[i].Length > 0 ? facts.GetValueOrDefault(n.Input[i]) : null;
         long IntAttr(string name, long dflt) => n.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? dflt;
@@ -141,6 +147,8 @@ internal static class FactsInference
                 return [x is null ? null : new ValueFacts(x.Type, GemmDims(x.Dims, In(1)?.Dims, IntAttr("transA", 0) != 0, IntAttr("transB", 0) != 0))];
             case "Transpose":
                 return [x is null ? null : new ValueFacts(x.Type, x.Dims is null ? null : (IntsAttr("perm") ?? Enumerable.Range(0, x.Dims.Length).Reverse().Select(i => (long)i).ToArray()).Select(p => x.Dims[p]).ToArray())];
+            case "Reshape" when constants.Int64s(n.Input[1]) is null && ShapeInput(n.Input[1], facts, constants, producers) is { } target:
+                return [x is null ? null : new ValueFacts(x.Type, target)];
             case "Reshape":
                 return [x is null ? null : new ValueFacts(x.Type, ReshapeDims(x.Dims, constants.Int64s(n.Input[1]), IntAttr("allowzero", 0) != 0))];
             case "Flatten":
@@ -160,7 +168,7 @@ internal static class FactsInference
             case "GatherElements":
                 return [x is null ? null : new ValueFacts(x.Type, In(1)?.Dims)];
             case "Expand":
-                return [x is null ? null : new ValueFacts(x.Type, ExpandDims(x.Dims, constants.Int64s(n.Input[1])))];
+                return [x is null ? null : new ValueFacts(x.Type, ExpandDims(x.Dims, ShapeInput(n.Input[1], facts, constants, producers)))];
             case "ReduceSum" or "ReduceMean" or "ReduceL2" or "ReduceMax" or "ReduceMin" or "ReduceProd" or "ReduceSumSquare" or "ReduceL1" or "ReduceLogSumExp":
                 return [x is null ? null : new ValueFacts(x.Type, ReduceDims(x.Dims, n.Input.Count > 1 && n.Input[1].Length > 0 ? constants.Int64s(n.Input[1]) : IntsAttr("axes") ?? [], n.Input.Count > 1 && n.Input[1].Length > 0 && constants.Int64s(n.Input[1]) is null, IntAttr("keepdims", 1) != 0, IntAttr("noop_with_empty_axes", 0) != 0))];
             case "ArgMax" or "ArgMin":
@@ -171,8 +179,7 @@ internal static class FactsInference
                 return [new ValueFacts(DataType.Int64, [])];
             case "ConstantOfShape":
                 var value = n.Attribute.FirstOrDefault(a => a.Name == "value")?.T;
-                var shape = constants.Int64s(n.Input[0]);
-                return [new ValueFacts(value is null ? DataType.Float : (DataType)value.DataType, shape?.Select(d => (Dim)d).ToArray())];
+                return [new ValueFacts(value is null ? DataType.Float : (DataType)value.DataType, ShapeInput(n.Input[0], facts, constants, producers))];
             case "Constant":
                 var t = ConstantLookup.ConstantTensor(n);
                 return [t is null ? null : new ValueFacts((DataType)t.DataType, t.Dims.Select(d => (Dim)d).ToArray())];
@@ -411,8 +418,25 @@ internal static class FactsInference
         return [.. data[..a], .. indices, .. data[(a + 1)..]];
     }
 
-    private static Dim[]? ExpandDims(Dim[]? x, long[]? shape) =>
-        x is null || shape is null ? null : Broadcast([new ValueFacts(DataType.Float, x), new ValueFacts(DataType.Float, shape.Select(d => (Dim)d).ToArray())]);
+    private static Dim[]? ExpandDims(Dim[]? x, Dim[]? shape) =>
+        x is null || shape is null ? null : Broadcast([new ValueFacts(DataType.Float, x), new ValueFacts(DataType.Float, shape)]);
+
+    /// <summary>The dimensions a shape-valued input stands for: a constant, or Shape(v) of a value whose dims are known;
+    /// otherwise unknown sizes of the known length.</summary>
+    private static Dim[]? ShapeInput(string name, Dictionary<string, ValueFacts> facts, ConstantLookup constants, Dictionary<string, NodeProto> producers)
+    {
+        if (constants.Int64s(name) is { } values)
+        {
+            return [.. values.Select(v => (Dim)v)];
+        }
+
+        if (producers.TryGetValue(name, out var p) && p.OpType == "Shape" && p.Attribute.Count == 0 && facts.GetValueOrDefault(p.Input[0])?.Dims is { } dims)
+        {
+            return dims;
+        }
+
+        return facts.GetValueOrDefault(name)?.StaticDims is [var length] ? [.. Enumerable.Repeat(ValueFacts.Unknown, (int)length)] : null;
+    }
 
     private static Dim[]? ReduceDims(Dim[]? x, long[]? axes, bool dynamicAxes, bool keepDims, bool noopWithEmpty)
     {

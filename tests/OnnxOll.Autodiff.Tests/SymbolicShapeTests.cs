@@ -56,4 +56,55 @@ public sealed class SymbolicShapeTests
             }
         }
     }
+
+    [Fact]
+    public void RunTimeShapesInStructuralRulesMatchFixedShapes()
+    {
+        var inputs = new Dictionary<string, double[]>
+        {
+            ["x"] = [.. Enumerable.Range(0, 36).Select(i => (i * 0.37 % 1) - 0.5)],
+            ["z"] = [.. Enumerable.Range(0, 12).Select(i => (i * 0.61 % 1) - 0.5)],
+            ["idx"] = [5, 0, 3],
+        };
+        using var fixedOrt = new OrtEvaluator();
+        var fixedModel = Zoo(3);
+        var expected = fixedOrt.Evaluate(GradientGraph.Build(fixedModel, fixedModel.Graph.Output[0].Name, ["x", "z"]), inputs);
+        var symbolic = Zoo("n");
+        var built = GradientGraph.Build(symbolic, symbolic.Graph.Output[0].Name, ["x", "z"]);
+        Assert.Contains(built.Graph.Node, n => n.OpType == "Shape" && n.Name.StartsWith(GradientGraph.BackwardScope, StringComparison.Ordinal));
+        using var ort = new OrtEvaluator(dimSizes: new Dictionary<string, long> { ["n"] = 3 });
+        var actual = ort.Evaluate(built, inputs);
+        foreach (var name in new[] { "x.grad", "z.grad" })
+        {
+            Assert.Contains(expected[name], v => v != 0);
+            Assert.Equal(expected[name].Length, actual[name].Length);
+            for (int i = 0; i < expected[name].Length; i++)
+            {
+                Assert.Equal(expected[name][i], actual[name][i], 1e-12);
+            }
+        }
+    }
+
+    /// <summary>Gather, Concat along and ReduceMean over a symbolic axis, Expand, Slice, Reshape and a loss over a symbolic batch.</summary>
+    private static ModelProto Zoo(Dim n)
+    {
+        var g = new GraphBuilder();
+        g.Input("x", DataType.Double, n, 4, 3);
+        g.Input("z", DataType.Double, 1, 4, 3);
+        g.Input("idx", DataType.Int64, n);
+        g.Initializer<long>("picks", [3, 1], 2);
+        g.Initializer<long>("zero", [0], 1);
+        g.Initializer<long>("one", [1], 1);
+        g.Initializer<long>("end", [2], 1);
+        g.Initializer<long>("flat", [0, -1], 2);
+        string gathered = g.Op("Gather", ["x", "picks"], Attr.Int("axis", 1));
+        string joined = g.Op("Concat", ["x", "z"], Attr.Int("axis", 0));
+        string mean = g.Op("ReduceMean", [joined, "zero"], Attr.Int("keepdims", 0));
+        string sliced = g.Op("Slice", g.Op("Expand", "z", g.Op("Shape", "x")), "zero", "end", "one");
+        string logits = g.Op("Reshape", g.Op("Mul", gathered, g.Op("Tanh", sliced)), "flat");
+        string ce = g.Op("SoftmaxCrossEntropyLoss", [logits, "idx"], Attr.String("reduction", "mean"));
+        string loss = g.Op("Add", ce, g.Op("ReduceSum", [g.Op("Tanh", mean)], Attr.Int("keepdims", 0)));
+        g.Output(loss, DataType.Double, []);
+        return g.Model;
+    }
 }
