@@ -31,7 +31,7 @@ public static class ClipTextGraph
         var g = c.G;
         var t = c.Config.Text;
         using var scope = g.Scope("text_model");
-        string length = g.Op("Shape", [ids], Attr.Int("start", 1), Attr.Int("end", 2));
+        string length = g.Op("Slice", g.Op("Shape", ids), c.Ints(1), c.Ints(2), c.Ints(0));
         string tokens = g.Op("Gather", [c.Weight("text_model.embeddings.token_embedding.weight"), ids], Attr.Int("axis", 0));
         string positions = g.Op("Slice", c.Weight("text_model.embeddings.position_embedding.weight"), c.Ints(0), length, c.Ints(0));
         string h = c.Declare(g.Op("Add", tokens, positions), c.Type, classesDim, lengthDim, t.HiddenSize);

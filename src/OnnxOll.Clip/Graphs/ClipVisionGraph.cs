@@ -39,9 +39,9 @@ public static class ClipVisionGraph
         string flat = g.Op("Reshape", ordered, c.Ints(0, grid * grid, patchLength));
         string patches = g.Op("MatMul", flat, c.Weight("vision_model.embeddings.patch_embedding.weight_t"));
 
-        string batch = g.Op("Shape", [pixels], Attr.Int("start", 0), Attr.Int("end", 1));
-        string clsShape = g.Op("Concat", [batch, c.Ints(1, d)], Attr.Int("axis", 0));
-        string cls = g.Op("Expand", g.Op("Reshape", c.Weight("vision_model.embeddings.class_embedding"), c.Ints(1, 1, d)), clsShape);
+        // The class token per image as 0 · (first patch) + class_embedding: [B, 1, D] without reading the batch size at run time.
+        string zeroRow = g.Op("Mul", g.Op("Slice", patches, c.Ints(0), c.Ints(1), c.Ints(1)), c.Scalar(0));
+        string cls = g.Op("Add", zeroRow, g.Op("Reshape", c.Weight("vision_model.embeddings.class_embedding"), c.Ints(1, 1, d)));
         string tokens = c.Declare(g.Op("Concat", [cls, patches], Attr.Int("axis", 1)), c.Type, "batch", v.TokenCount, d);
         string h = g.Op("Add", tokens, c.Weight("vision_model.embeddings.position_embedding.weight"));
         h = ClipBlocks.LayerNorm(c, h, "vision_model.pre_layrnorm", v.LayerNormEps);
@@ -50,7 +50,7 @@ public static class ClipVisionGraph
             h = ClipBlocks.EncoderLayer(c, v, i, h, mask: null);
         }
 
-        string first = g.Op("Slice", h, c.Ints(0), c.Ints(1), c.Ints(1));
+        string first = g.Op("Slice", c.Declare(h, c.Type, "batch", v.TokenCount, d), c.Ints(0), c.Ints(1), c.Ints(1));
         string pooled = g.Op("Reshape", first, c.Ints(0, d));
         pooled = ClipBlocks.LayerNorm(c, pooled, "vision_model.post_layernorm", v.LayerNormEps);
         return g.Op("MatMul", pooled, c.Weight(FrozenWeights.Transposed("visual_projection.weight")));

@@ -38,6 +38,39 @@ public sealed class TrainingGraphTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public void ActiveDropoutRunsAndChangesTheLoss()
+    {
+        var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse("adapter:dim=8,scale=1,dropout=0.5,towers=image"), tiny.Config), seed: 3);
+        foreach (var t in parameters.Layout.Tensors)
+        {
+            var random = new Random(t.Name.Length);
+            var data = parameters[t.Name];
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = (float)(random.NextDouble() - 0.5);
+            }
+        }
+
+        var v = tiny.Config.Vision;
+        var losses = new List<double>();
+        foreach (bool dropout in new[] { false, true })
+        {
+            var model = ClipTrainingGraph.Build(tiny.Frozen, parameters.Layout, new ClipTrainingOptions { Dropout = dropout });
+            var inputs = TowerForwardTests.Inputs(parameters, ClipPrecision.Float32, model);
+            inputs[ClipGraphNames.PixelValues] = (TestInputs.ToFloat(TestInputs.Pixels(71, 3, v.NumChannels, v.ImageSize)), [3, v.NumChannels, v.ImageSize, v.ImageSize]);
+            inputs[ClipGraphNames.Targets] = (new long[] { 0, 1, 0 }, [3]);
+            var features = ReferenceClip.Normalize(TestInputs.Pixels(72, 1, 1, 8).Take(tiny.Config.ProjectionDim).ToArray());
+            inputs[ClipGraphNames.TextFeatures] = (TestInputs.ToFloat([.. features, .. features.Reverse()]), [2, tiny.Config.ProjectionDim]);
+            using var runner = new OrtRunner(tiny.Frozen.SaveGraph(model, $"train-dropout-{dropout}-{Guid.NewGuid():N}.onnx"));
+            var outputs = runner.Run(inputs);
+            Assert.All(outputs.Values.SelectMany(x => x), x => Assert.True(double.IsFinite(x)));
+            losses.Add(outputs[ClipGraphNames.Loss][0]);
+        }
+
+        Assert.NotEqual(losses[0], losses[1]);
+    }
+
+    [Fact]
     public void Float32GraphAgreesWithFloat64()
     {
         var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse("lora:r=2,targets=qkv+o,init=xavier,towers=both"), tiny.Config), seed: 3);
