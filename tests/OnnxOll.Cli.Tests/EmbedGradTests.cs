@@ -5,7 +5,8 @@ using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Tests;
 
-public sealed class EmbedGradTests(CliFixture fixture) : IClassFixture<CliFixture>
+[Collection(CliCollection.Name)]
+public sealed class EmbedGradTests(CliFixture fixture)
 {
     private const string BothTowers = "lora:r=4,alpha=8,towers=both,targets=q+v";
     private const string ImageTower = "lora:r=4,alpha=8,towers=image,targets=q+v+o+fc1";

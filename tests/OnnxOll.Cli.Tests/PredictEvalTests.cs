@@ -11,7 +11,8 @@ using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Tests;
 
-public sealed class PredictEvalTests(CliFixture fixture) : IClassFixture<CliFixture>
+[Collection(CliCollection.Name)]
+public sealed class PredictEvalTests(CliFixture fixture)
 {
     private const string Spec = "lora:r=4,alpha=8,towers=both,targets=q+v";
     private static readonly string[] Labels = ["red", "green", "blue", "yellow"];

@@ -15,5 +15,8 @@ public static class CommandCatalog
         BenchCommand.Create(),
         EmbedCommand.Create(),
         GradCommand.Create(),
+        PredictCommand.Create(),
+        EvalCommand.Create(),
+        ExportCommand.Create(),
     ];
 }

@@ -68,7 +68,7 @@ public sealed class ProjectedEmbedder : IDisposable
         string path = Path.Combine(model.Frozen.Directory, $"{kind}-{(normalize ? "norm" : "raw")}-{ModelCache.Key(model.Layout.Spec.ToString())}.onnx");
         if (!File.Exists(path))
         {
-            string temp = model.Frozen.SaveGraph(build(new ClipGraphOptions { Pet = model.Layout, Normalize = normalize }), $"{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+            string temp = model.Frozen.SaveGraph(build(new ClipGraphOptions { Pet = model.Layout, Normalize = normalize }), $"{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
             File.Move(temp, path, overwrite: true);
         }
 

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Proto;
+
+namespace OnnxOll.Cli.Export;
+
+/// <summary>Describes a graph's inputs and outputs (name, element type, shape with symbolic dimensions as names) as JSON.</summary>
+public static class GraphSignature
+{
+    /// <summary><c>{"file": ..., "inputs": [{"name","type","shape"}], "outputs": [...]}</c>.</summary>
+    public static JsonObject Describe(ModelProto model, string fileName)
+    {
+        var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["file"] = fileName,
+            ["inputs"] = Values(model.Graph.Input.Where(i => !initializers.Contains(i.Name))),
+            ["outputs"] = Values(model.Graph.Output),
+        };
+    }
+
+    private static JsonArray Values(IEnumerable<ValueInfoProto> values) =>
+        new(values.Select(v => (JsonNode?)new JsonObject
+        {
+            ["name"] = v.Name,
+            ["type"] = ((TensorProto.Types.DataType)v.Type.TensorType.ElemType).ToString().ToLowerInvariant(),
+            ["shape"] = new JsonArray(v.Type.TensorType.Shape.Dim
+                .Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? (JsonNode?)d.DimValue : d.DimParam)
+                .ToArray()),
+        }).ToArray());
+}
