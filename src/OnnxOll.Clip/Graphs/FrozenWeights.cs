@@ -40,6 +40,8 @@ public sealed class FrozenWeights
     public float LogitScale { get; }
 
     /// <summary>Writes weights.bin and its index into <paramref name="cacheDirectory"/> unless an index for the same source file is already there.</summary>
+    /// <remarks>Both files are written under unique temporary names and renamed into place, so concurrent preparers do not collide
+    /// and sessions that already mapped an older weights.bin keep a valid file.</remarks>
     public static FrozenWeights Prepare(ClipWeights weights, string cacheDirectory)
     {
         string dir = Path.GetFullPath(cacheDirectory);
@@ -58,7 +60,7 @@ public sealed class FrozenWeights
         }
 
         var entries = Write(weights, Path.Combine(dir, FileName));
-        string temp = indexPath + ".tmp";
+        string temp = $"{indexPath}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(new IndexFile(identity, entries)));
         File.Move(temp, indexPath, overwrite: true);
         return new FrozenWeights(dir, weights.Config, entries, weights.LogitScale);
@@ -101,7 +103,7 @@ public sealed class FrozenWeights
     private static Dictionary<string, Entry> Write(ClipWeights weights, string path)
     {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        string temp = path + ".tmp";
+        string temp = $"{path}.{Guid.NewGuid():N}.tmp";
         using (var stream = File.Create(temp))
         {
             foreach (string name in weights.Names)
