@@ -79,6 +79,8 @@ internal static class FactsInference
         return facts;
     }
 
+    /// <summary>Combines inferred and declared facts dimension by dimension: a fixed size beats a symbol beats unknown;
+    /// a declared rank wins when the two disagree.</summary>
     private static ValueFacts? Merge(ValueFacts? inferred, ValueFacts? declared)
     {
         if (inferred is null || declared is null)
@@ -86,13 +88,18 @@ internal static class FactsInference
             return inferred ?? declared;
         }
 
-        if (inferred.Dims is null || (declared.Dims is not null && declared.Dims.Length == inferred.Dims.Length
-            && inferred.Dims.Count(d => d.IsSymbolic) > declared.Dims.Count(d => d.IsSymbolic)))
+        if (declared.Dims is null)
+        {
+            return inferred;
+        }
+
+        if (inferred.Dims is null || inferred.Dims.Length != declared.Dims.Length)
         {
             return inferred with { Dims = declared.Dims };
         }
 
-        return inferred;
+        var dims = inferred.Dims.Zip(declared.Dims, (a, b) => !a.IsSymbolic ? a : !b.IsSymbolic ? b : a.Param is not null ? a : b).ToArray();
+        return inferred with { Dims = dims };
     }
 
     private static ValueFacts? FromValueInfo(ValueInfoProto v)
@@ -174,7 +181,7 @@ internal static class FactsInference
             case "ArgMax" or "ArgMin":
                 return [new ValueFacts(DataType.Int64, ReduceDims(x?.Dims, [IntAttr("axis", 0)], false, IntAttr("keepdims", 1) != 0, false))];
             case "Shape":
-                return [new ValueFacts(DataType.Int64, x?.Dims is null ? [ValueFacts.Unknown] : [(Dim)x.Dims.Length])];
+                return [new ValueFacts(DataType.Int64, x?.Dims is null ? [ValueFacts.Unknown] : [(Dim)x.Dims[ShapeRange(n, x.Dims.Length)].Length])];
             case "Size":
                 return [new ValueFacts(DataType.Int64, [])];
             case "ConstantOfShape":
@@ -191,6 +198,16 @@ internal static class FactsInference
             default:
                 return [];
         }
+    }
+
+    /// <summary>The dimensions a Shape node returns (its start/end attributes, clamped like ONNX).</summary>
+    private static Range ShapeRange(NodeProto shape, int rank)
+    {
+        long start = shape.Attribute.FirstOrDefault(a => a.Name == "start")?.I ?? 0;
+        long end = shape.Attribute.FirstOrDefault(a => a.Name == "end")?.I ?? rank;
+        start = Math.Clamp(start < 0 ? start + rank : start, 0, rank);
+        end = Math.Clamp(end < 0 ? end + rank : end, 0, rank);
+        return (int)start..(int)Math.Max(start, end);
     }
 
     public static Dim[]? Broadcast(IEnumerable<ValueFacts?> inputs)
@@ -430,9 +447,14 @@ internal static class FactsInference
             return [.. values.Select(v => (Dim)v)];
         }
 
-        if (producers.TryGetValue(name, out var p) && p.OpType == "Shape" && p.Attribute.Count == 0 && facts.GetValueOrDefault(p.Input[0])?.Dims is { } dims)
+        if (producers.TryGetValue(name, out var p) && p.OpType == "Shape" && facts.GetValueOrDefault(p.Input[0])?.Dims is { } dims)
         {
-            return dims;
+            return dims[ShapeRange(p, dims.Length)];
+        }
+
+        if (p is { OpType: "Concat" } && p.Input.Select(i => ShapeInput(i, facts, constants, producers)).ToList() is var pieces && pieces.All(x => x is not null))
+        {
+            return [.. pieces.SelectMany(x => x!)];
         }
 
         return facts.GetValueOrDefault(name)?.StaticDims is [var length] ? [.. Enumerable.Repeat(ValueFacts.Unknown, (int)length)] : null;

@@ -85,6 +85,48 @@ public sealed class SymbolicShapeTests
         }
     }
 
+    [Fact]
+    public void ClassTokenPrependedThroughAPartialShapeKeepsItsShape()
+    {
+        // cls = expand(c, concat(shape(x)[0:1], [1, 4])); tokens = [cls | x]; loss = Σ tanh(tokens[:, 0:1]) + Σ tokens²
+        var inputs = new Dictionary<string, double[]>
+        {
+            ["x"] = [.. Enumerable.Range(0, 24).Select(i => (i * 0.37 % 1) - 0.5)],
+            ["c"] = [0.3, -0.2, 0.7, 0.1],
+        };
+        ModelProto Build(Dim b)
+        {
+            var g = new GraphBuilder();
+            g.Input("x", DataType.Double, b, 3, 4);
+            g.Input("c", DataType.Double, 4);
+            g.Initializer<long>("tail", [1, 4], 2);
+            g.Initializer<long>("row", [1, 1, 4], 3);
+            g.Initializer<long>("zero", [0], 1);
+            g.Initializer<long>("one", [1], 1);
+            string batch = g.Op("Shape", ["x"], Attr.Int("start", 0), Attr.Int("end", 1));
+            string cls = g.Op("Expand", g.Op("Reshape", "c", "row"), g.Op("Concat", [batch, "tail"], Attr.Int("axis", 0)));
+            string tokens = g.Op("Concat", [cls, "x"], Attr.Int("axis", 1));
+            string first = g.Op("Slice", tokens, "zero", "one", "one");
+            string loss = g.Op("Add", g.Op("ReduceSum", [g.Op("Tanh", first)], Attr.Int("keepdims", 0)),
+                g.Op("ReduceSum", [g.Op("Mul", tokens, tokens)], Attr.Int("keepdims", 0)));
+            g.Output(loss, DataType.Double, []);
+            return GradientGraph.Build(g.Model, loss, ["x", "c"]);
+        }
+
+        using var fixedOrt = new OrtEvaluator();
+        var expected = fixedOrt.Evaluate(Build(2), inputs);
+        using var ort = new OrtEvaluator(dimSizes: new Dictionary<string, long> { ["b"] = 2 });
+        var actual = ort.Evaluate(Build("b"), inputs);
+        foreach (var name in new[] { "x.grad", "c.grad" })
+        {
+            Assert.Equal(expected[name].Length, actual[name].Length);
+            for (int i = 0; i < expected[name].Length; i++)
+            {
+                Assert.Equal(expected[name][i], actual[name][i], 1e-12);
+            }
+        }
+    }
+
     /// <summary>Gather, Concat along and ReduceMean over a symbolic axis, Expand, Slice, Reshape and a loss over a symbolic batch.</summary>
     private static ModelProto Zoo(Dim n)
     {
