@@ -84,7 +84,7 @@ public static class EvalCommand
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         string path = Path.Combine(Path.GetFullPath(runDir), ReportFileName);
-        File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return new EvalResult(accuracy, byClass, samples, path);
     }
 }

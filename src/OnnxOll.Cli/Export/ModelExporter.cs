@@ -74,7 +74,7 @@ public static class ModelExporter
             manifest["merged"] = Merge(modelDir, model, mergeSource, Path.Combine(outDir, MergedFolder));
         }
 
-        File.WriteAllText(Path.Combine(outDir, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     private static JsonObject Merge(string modelDir, ClipModelRuntime model, PetSource source, string mergedDir)
