@@ -10,6 +10,9 @@ public static class GradientGraph
     /// <summary>Name prefix of every node and value the backward pass emits.</summary>
     public const string BackwardScope = "backward";
 
+    /// <summary>The oldest default-domain opset the emitted nodes are valid in (ReduceMean axes as an input, ScatterElements reduction).</summary>
+    public const int MinimumOpset = 18;
+
     /// <summary>Returns a new model (the forward cloned) whose outputs are the loss, <paramref name="extraOutputs"/>, and
     /// <c>&lt;name&gt;.grad</c> for every trainable (graph input or initializer), shaped like the trainable.</summary>
     /// <exception cref="NotSupportedException">A node on a path from a trainable to the loss has no gradient rule.</exception>
@@ -22,6 +25,12 @@ public static class GradientGraph
         extraOutputs ??= [];
         var model = forward.Clone();
         var graph = model.Graph ?? throw new ArgumentException("The forward model has no graph.", nameof(forward));
+        long opset = model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx")?.Version ?? 0;
+        if (opset < MinimumOpset)
+        {
+            throw new NotSupportedException($"Graph '{graph.Name}': default-domain opset is {opset}, the emitted backward needs {MinimumOpset} or later.");
+        }
+
         NameNodes(graph);
         var order = new GraphIndex(graph).TopologicalOrder();
         graph.Node.Clear();

@@ -187,6 +187,15 @@ public sealed class GradientGraphTests
     }
 
     [Fact]
+    public void OldOpsetIsRejected()
+    {
+        var (model, loss, _) = TwoBranches();
+        model.OpsetImport[0].Version = 12;
+        var e = Assert.Throws<NotSupportedException>(() => GradientGraph.Build(model, loss, ["A"]));
+        Assert.Contains("opset is 12", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UnknownTrainableIsRejected()
     {
         var (model, loss, _) = TwoBranches();
