@@ -85,6 +85,42 @@ public sealed class SymbolicShapeTests
         }
     }
 
+    // Columns: start, end (long.MinValue: the end is shape(x)[0] - 1, computed at run time).
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(-3, 100)]
+    [InlineData(0, 2)]
+    [InlineData(2, long.MinValue)]
+    public void SliceAlongASymbolicAxisPadsAtRunTime(long start, long end)
+    {
+        var inputs = new Dictionary<string, double[]> { ["x"] = [.. Enumerable.Range(0, 20).Select(i => (i * 0.37 % 1) - 0.5)] };
+        ModelProto Build(Dim n)
+        {
+            var g = new GraphBuilder();
+            g.Input("x", DataType.Double, n, 4);
+            g.Initializer<long>("starts", [start], 1);
+            g.Initializer<long>("zero", [0], 1);
+            g.Initializer<long>("one", [1], 1);
+            string ends = end == long.MinValue ? g.Op("Sub", g.Op("Shape", ["x"], Attr.Int("end", 1)), "one") : g.Initializer<long>("ends", [end], 1);
+            string sliced = g.Op("Slice", "x", "starts", ends, "zero");
+            string loss = g.Op("ReduceSum", [g.Op("Mul", g.Op("Tanh", sliced), sliced)], Attr.Int("keepdims", 0));
+            g.Output(loss, DataType.Double, []);
+            return GradientGraph.Build(g.Model, loss, ["x"]);
+        }
+
+        using var fixedOrt = new OrtEvaluator();
+        var expected = fixedOrt.Evaluate(Build(5), inputs)["x.grad"];
+        using var ort = new OrtEvaluator(dimSizes: new Dictionary<string, long> { ["n"] = 5 });
+        var actual = ort.Evaluate(Build("n"), inputs)["x.grad"];
+        Assert.Contains(expected, v => v == 0);
+        Assert.Contains(expected, v => v != 0);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i], 1e-12);
+        }
+    }
+
     [Fact]
     public void ClassTokenPrependedThroughAPartialShapeKeepsItsShape()
     {
