@@ -30,7 +30,7 @@ public sealed class EmbedGradTests(CliFixture fixture)
         Assert.True(Math.Abs(norm - 1) > 1e-3, $"image_embeds row 0 has norm {norm}: looks normalised.");
 
         // Normalised, the rows equal the runtime's evaluation graph (L2-normalised in ONNX).
-        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.None);
+        var model = FrozenModel.Open(fixture.ModelDirectory, PetSpec.None);
         var batchFile = BatchFile.Read(batch, fixture.Config, requireLabels: true);
         using var embedder = new ProjectedEmbedder(model, SessionSettings.Default, normalize: true);
         var normalised = embedder.Images(batchFile.Pixels, batchFile.Images, PetParameters.Create(model.Layout, 0));

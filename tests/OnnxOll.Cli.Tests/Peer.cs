@@ -2,11 +2,19 @@ using System.Diagnostics;
 
 namespace OnnxOll.Cli.Tests;
 
-/// <summary>Locates and runs the libtorch peer (<c>clipref</c>) beside the repository, when it has been built.</summary>
+/// <summary>Locates and runs the libtorch peer (<c>clipref</c>): <c>$ONNXOLL_CLIPREF</c>, else the build beside the repository, when it exists.</summary>
 public static class Peer
 {
+    /// <summary>Overrides the peer's location (a private build elsewhere).</summary>
+    public const string EnvironmentVariable = "ONNXOLL_CLIPREF";
+
     public static string? Executable()
     {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } given)
+        {
+            return File.Exists(given) ? given : null;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "OnnxOll.sln")))

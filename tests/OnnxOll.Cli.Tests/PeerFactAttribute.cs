@@ -7,7 +7,7 @@ public sealed class PeerFactAttribute : FactAttribute
     {
         if (Peer.Executable() is null)
         {
-            Skip = "libtorch peer not built (../shared/peer/bin/Release/net10.0/clipref); build it there to compare";
+            Skip = "libtorch peer not built (../shared/peer/bin/Release/net10.0/clipref); build it there or set ONNXOLL_CLIPREF to compare";
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
 
@@ -34,7 +33,7 @@ public static class EmbedCommand
     public static (int Images, int Texts) Embed(string modelDir, string batchPath, string outPath, string? petPath, string? petSpec, SessionSettings settings)
     {
         var source = PetSource.Resolve(null, petPath, petSpec, modelDir);
-        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings);
+        var model = FrozenModel.Open(modelDir, source.Spec);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: false);
         var pet = source.Load(model.Layout);
         using var embedder = new ProjectedEmbedder(model, settings, normalize: false);

@@ -45,7 +45,7 @@ public static class GradCommand
     public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings)
     {
         var source = PetSource.FromFile(petPath, petSpec);
-        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings);
+        var model = FrozenModel.Open(modelDir, source.Spec);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: true);
         var pet = source.Load(model.Layout);
         var labels = batch.Labels!;
@@ -53,7 +53,8 @@ public static class GradCommand
         int b = batch.Images, s = subset.Length, length = batch.Length, dim = model.Config.ProjectionDim;
         var v = model.Config.Vision;
 
-        var session = model.OpenTraining(new ClipTrainingOptions { DoubleSoftmax = doubleSoftmax, Dropout = false });
+        var options = new ClipTrainingOptions { DoubleSoftmax = doubleSoftmax, Dropout = false };
+        using var session = model.OpenGraph(doubleSoftmax ? "train-ds" : "train-ce", () => ClipTrainingGraph.Build(model.Frozen, model.Layout, options), settings);
         using var run = session.Bind();
         batch.Pixels.CopyTo(run.Input(ClipGraphNames.PixelValues, b, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>());
         var targets = run.Input(ClipGraphNames.Targets, b).AsSpan<long>();

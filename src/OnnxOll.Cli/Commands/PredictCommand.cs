@@ -71,7 +71,7 @@ public static class PredictCommand
         var preprocessor = new ClipImagePreprocessor(new ClipImagePreprocessorOptions { ImageSize = model.Config.Vision.ImageSize });
         var pixels = new float[preprocessor.SampleLength];
         preprocessor.Preprocess(decoded, pixels, 0);
-        using var embedder = new ProjectedEmbedder(model, settings, normalize: true);
+        using var embedder = new ProjectedEmbedder(FrozenModel.Open(modelDir, source.Spec), settings, normalize: true);
         var image = embedder.Images(pixels, 1, pet);
 
         var vocabulary = new ClassVocabulary();

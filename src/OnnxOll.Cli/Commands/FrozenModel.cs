@@ -1,0 +1,50 @@
+using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Learning.Learner;
+using OnnxOll.Onnx.Proto;
+using OnnxOll.Runtime;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary>A model folder's frozen weights (prepared in the model cache) and a PET layout, without a tokenizer:
+/// enough for batch files that already carry token ids (folders without vocab.json/merges.txt work).</summary>
+public sealed class FrozenModel
+{
+    private FrozenModel(FrozenWeights frozen, PetLayout layout)
+    {
+        Frozen = frozen;
+        Layout = layout;
+    }
+
+    /// <summary>The frozen weights file shared by every graph.</summary>
+    public FrozenWeights Frozen { get; }
+
+    /// <summary>The PET tensors inserted into the graphs.</summary>
+    public PetLayout Layout { get; }
+
+    /// <summary>The model config.</summary>
+    public ClipConfig Config => Frozen.Config;
+
+    /// <summary>Opens the model folder, prepares its cache and resolves the PET spec against its config.</summary>
+    public static FrozenModel Open(string modelDirectory, PetSpec spec)
+    {
+        string hash = OnnxOll.Learning.Checkpoints.ModelHash.Compute(modelDirectory);
+        using var weights = ClipWeights.Open(modelDirectory);
+        var layout = new PetLayout(spec, weights.Config);
+        return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)), layout);
+    }
+
+    /// <summary>Opens graph <paramref name="kind"/> of this PET spec, building it into the cache folder (next to weights.bin) on first use.</summary>
+    public OnnxSession OpenGraph(string kind, Func<ModelProto> build, SessionSettings settings)
+    {
+        string path = Path.Combine(Frozen.Directory, $"cli-{kind}-{ModelCache.Key(Layout.Spec.ToString())}.onnx");
+        if (!File.Exists(path))
+        {
+            string temp = Frozen.SaveGraph(build(), $"{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+            File.Move(temp, path, overwrite: true);
+        }
+
+        return SessionFactory.Open(path, settings);
+    }
+}
