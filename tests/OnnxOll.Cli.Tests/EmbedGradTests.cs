@@ -49,16 +49,19 @@ public sealed class EmbedGradTests(CliFixture fixture)
     [InlineData(BothTowers, "all")]
     [InlineData(ImageTower, "sit")]
     [InlineData(ImageTower, "all")]
-    public void GradLossEqualsCrossEntropyOfEmbedOutputs(string spec, string loss)
+    [InlineData(BothTowers, "sit", true)]
+    [InlineData(ImageTower, "all", true)]
+    public void GradLossEqualsCrossEntropyOfEmbedOutputs(string spec, string loss, bool doubleSoftmax = false)
     {
-        string tag = $"{(spec == BothTowers ? "both" : "image")}-{loss}";
+        string tag = $"{(spec == BothTowers ? "both" : "image")}-{loss}-{(doubleSoftmax ? "ds" : "ce")}";
         string batch = fixture.WriteBatch($"grad-batch-{tag}.safetensors", 6, Labels, seed: 2);
         string pet = fixture.WritePet($"grad-pet-{tag}.safetensors", spec, seed: 7, scale: 0.2);
         string embeds = fixture.PathFor($"grad-embeds-{tag}.safetensors");
         string grads = fixture.PathFor($"grad-out-{tag}.safetensors");
 
         Assert.Equal(0, CliFixture.Invoke("embed", "--model", fixture.ModelDirectory, "--batch", batch, "--pet", pet, "--pet-spec", spec, "--out", embeds));
-        Assert.Equal(0, CliFixture.Invoke("grad", "--model", fixture.ModelDirectory, "--batch", batch, "--pet", pet, "--pet-spec", spec, "--loss", loss, "--out", grads));
+        string[] args = ["grad", "--model", fixture.ModelDirectory, "--batch", batch, "--pet", pet, "--pet-spec", spec, "--loss", loss, "--out", grads];
+        Assert.Equal(0, CliFixture.Invoke(doubleSoftmax ? [.. args, "--compat-double-softmax"] : args));
 
         long[] subset = loss == "sit" ? [1, 3, 4] : [0, 1, 2, 3, 4, 5];
         using (var file = Onnx.SafeTensors.SafeTensorsFile.Open(grads))
@@ -72,7 +75,7 @@ public sealed class EmbedGradTests(CliFixture fixture)
             }
         }
 
-        double expected = Reference.Loss(Reference.Read(embeds, "image_embeds"), Reference.Read(embeds, "text_embeds"), fixture.Config.ProjectionDim, Labels, subset, fixture.LogitScale);
+        double expected = Reference.Loss(Reference.Read(embeds, "image_embeds"), Reference.Read(embeds, "text_embeds"), fixture.Config.ProjectionDim, Labels, subset, fixture.LogitScale, doubleSoftmax);
         Assert.Equal(expected, Reference.Read(grads, "loss")[0], 1e-5);
     }
 

@@ -32,7 +32,8 @@ public static class Reference
     public static double Dot(double[] a, double[] b) => a.Select((x, i) => x * b[i]).Sum();
 
     /// <summary>Mean over images of −log softmax(exp(scale)·cos)[label] over the classes <paramref name="subset"/>.</summary>
-    public static double Loss(float[] imageEmbeds, float[] textEmbeds, int dim, long[] labels, long[] subset, double logitScale)
+    /// <remarks>With <paramref name="doubleSoftmax"/>, the cross-entropy is taken of the softmax probabilities (the official code's quirk).</remarks>
+    public static double Loss(float[] imageEmbeds, float[] textEmbeds, int dim, long[] labels, long[] subset, double logitScale, bool doubleSoftmax = false)
     {
         var img = NormalizedRows(imageEmbeds, dim);
         var txt = NormalizedRows(textEmbeds, dim);
@@ -40,6 +41,13 @@ public static class Reference
         for (int i = 0; i < labels.Length; i++)
         {
             var logits = subset.Select(c => Math.Exp(logitScale) * Dot(img[i], txt[c])).ToArray();
+            if (doubleSoftmax)
+            {
+                double top = logits.Max();
+                double z = logits.Sum(l => Math.Exp(l - top));
+                logits = logits.Select(l => Math.Exp(l - top) / z).ToArray();
+            }
+
             double max = logits.Max();
             double logSum = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
             total += logSum - logits[Array.IndexOf(subset, labels[i])];
