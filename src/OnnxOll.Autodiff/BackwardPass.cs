@@ -59,13 +59,7 @@ internal sealed class BackwardPass(GraphBuilder builder, Dictionary<string, Valu
     {
         if (!scalars.TryGetValue((type, value), out var name))
         {
-            name = type switch
-            {
-                DataType.Double => Builder.Constant<double>("scalar", [value]),
-                DataType.Float => Builder.Constant<float>("scalar", [(float)value]),
-                DataType.Int64 => Builder.Constant<long>("scalar", [(long)value]),
-                _ => throw new NotSupportedException($"Scalar constants of type {type} are not supported."),
-            };
+            name = Builder.Scalar(value, type);
             scalars[(type, value)] = name;
             facts[name] = new ValueFacts(type, []);
         }
@@ -78,7 +72,7 @@ internal sealed class BackwardPass(GraphBuilder builder, Dictionary<string, Valu
         string key = string.Join(",", values);
         if (!int64Constants.TryGetValue(key, out var name))
         {
-            name = Builder.Constant<long>("ints", values, values.Length);
+            name = Builder.ConstInt64(values);
             int64Constants[key] = name;
             facts[name] = new ValueFacts(DataType.Int64, [values.Length]);
         }

@@ -114,8 +114,9 @@ public static class FiniteDifferenceChecker
 
             int n = values[o.Name].Length;
             var r = Enumerable.Range(0, n).Select(_ => (2 * rng.NextDouble()) - 1).ToArray();
-            string rName = g.Constant<double>($"{o.Name}_projection", r, n);
-            string flat = g.Op("Reshape", o.Name, g.Constant<long>("flat_shape", [-1L], 1));
+            string rName = g.UniqueName($"{o.Name}_projection_values");
+            model.Graph.Initializer.Add(Tensors.Create<double>(rName, r, [n]));
+            string flat = g.Op("Reshape", o.Name, g.ConstInt64(-1));
             string wide = type == DataType.Double ? flat : g.Op("Cast", [flat], Attr.Int("to", (long)DataType.Double));
             terms.Add(g.Op("ReduceSum", [g.Op("Mul", wide, rName)], Attr.Int("keepdims", 0)));
         }
