@@ -72,7 +72,7 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
     public string Int(long value) => Constant<long>("int", [value]);
 
     /// <summary>An inline constant initializer under a fresh name.</summary>
-    /// <remarks>Names come from a private counter: GraphBuilder.UniqueName reserves the name, so its initializer helpers cannot take it.</remarks>
+    /// <remarks>Names come from a private counter under <c>const/</c>: GraphBuilder.UniqueName reserves what it returns, so Initializer(UniqueName(..)) would be rejected.</remarks>
     public string Constant<T>(string hint, ReadOnlySpan<T> data, params long[] dims) where T : unmanaged
     {
         return G.Initializer($"const/{hint}_{constants++}", data, dims);
