@@ -26,6 +26,10 @@ public sealed class ClipModelRuntime : IDisposable
         this.settings = settings;
     }
 
+    // Cached graphs are rebuilt whenever the code that generates them changes (deterministic builds give content-based ids).
+    private static readonly string GraphCodeVersion =
+        $"{typeof(ClipTrainingGraph).Assembly.ManifestModule.ModuleVersionId}|{typeof(OnnxOll.Autodiff.GradientGraph).Assembly.ManifestModule.ModuleVersionId}";
+
     /// <summary>The Hugging Face folder.</summary>
     public string ModelDirectory { get; }
 
@@ -84,7 +88,7 @@ public sealed class ClipModelRuntime : IDisposable
 
     private OnnxSession Open(string kind, Func<ModelProto> build)
     {
-        string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key(Layout.Spec.ToString())}.onnx");
+        string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key(Layout.Spec.ToString() + GraphCodeVersion)}.onnx");
         if (!File.Exists(path))
         {
             string temp = Frozen.SaveGraph(build(), Path.GetFileName(path) + ".tmp");

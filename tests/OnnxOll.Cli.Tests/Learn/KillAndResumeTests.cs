@@ -65,5 +65,35 @@ public sealed class KillAndResumeTests : IDisposable
         Assert.Equal(expected.Optimizer!.Step, actual.Optimizer!.Step);
     }
 
+    [Fact]
+    public void InterruptWritesACheckpointAndExitsCleanly()
+    {
+        string cache = Path.Combine(root, "cache");
+        string run = Path.Combine(root, "sigint");
+        using var child = CliProcess.Start(cache,
+            "learn", "--model", Path.Combine(root, "model"), "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
+            "--scenario", "iid", "--pet", Pet, "--batch", "8", "--iters", "2", "--eval-every", "0", "--checkpoint-every", "1000", "--out", run);
+        var store = new CheckpointStore(run);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!Directory.Exists(run))
+        {
+            Assert.False(child.HasExited, "the run ended before it was interrupted");
+            Assert.True(DateTime.UtcNow < deadline, "the run did not start");
+            Thread.Sleep(20);
+        }
+
+        Thread.Sleep(3000);
+        Assert.Empty(store.ListSteps());
+        using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            signal.WaitForExit();
+        }
+
+        Assert.True(child.WaitForExit(60_000), "the run did not stop after SIGINT");
+        Assert.Equal(130, child.ExitCode);
+        long step = Assert.Single(store.ListSteps());
+        Assert.True(step > 0);
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 }

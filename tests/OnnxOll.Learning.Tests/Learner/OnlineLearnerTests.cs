@@ -90,6 +90,26 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
         Assert.Contains("q+v+o+fc1+fc2", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NonFiniteStepsAreSkippedCountedAndNeverApplied()
+    {
+        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
+        using var data = DataSources.Open(Data.Replace("train=80", "train=8", StringComparison.Ordinal));
+        var options = Options(LossKind.Sit) with { EvalEvery = 0 };
+        using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, fixture.RunDirectory("nan"));
+        string poisoned = model.Layout.Tensors[0].Name;
+        learner.Pet[poisoned][0] = float.NaN;
+        var before = model.Layout.Tensors.ToDictionary(t => t.Name, t => learner.Pet[t.Name].ToArray());
+
+        var result = learner.Run(data);
+
+        Assert.Equal(2 * options.Iterations, result.SkippedSteps);
+        foreach (var t in model.Layout.Tensors)
+        {
+            Assert.Equal(before[t.Name], learner.Pet[t.Name]);
+        }
+    }
+
     private LearnerResult Run(LossKind loss, string runDirectory)
     {
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
