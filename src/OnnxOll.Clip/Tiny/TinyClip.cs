@@ -19,8 +19,13 @@ public static class TinyClip
             Vision = new ClipVisionConfig { HiddenSize = 64, IntermediateSize = 256, NumHiddenLayers = 2, NumAttentionHeads = 4, ImageSize = 32, PatchSize = 8 },
             Text = new ClipTextConfig
             {
-                HiddenSize = 64, IntermediateSize = 256, NumHiddenLayers = 2, NumAttentionHeads = 4, MaxPositionEmbeddings = 16,
-                VocabSize = TinyVocabulary.VocabSize, EosTokenId = TinyVocabulary.EndOfTextId,
+                HiddenSize = 64,
+                IntermediateSize = 256,
+                NumHiddenLayers = 2,
+                NumAttentionHeads = 4,
+                MaxPositionEmbeddings = 16,
+                VocabSize = TinyVocabulary.VocabSize,
+                EosTokenId = TinyVocabulary.EndOfTextId,
             },
         },
         _ => new ClipConfig
@@ -29,13 +34,22 @@ public static class TinyClip
             LogitScaleInitValue = Math.Log(1 / 0.07),
             Vision = new ClipVisionConfig
             {
-                HiddenSize = 768, IntermediateSize = 3072, NumHiddenLayers = 12, NumAttentionHeads = 12, ImageSize = 224,
+                HiddenSize = 768,
+                IntermediateSize = 3072,
+                NumHiddenLayers = 12,
+                NumAttentionHeads = 12,
+                ImageSize = 224,
                 PatchSize = shape == TinyShape.B16 ? 16 : 32,
             },
             Text = new ClipTextConfig
             {
-                HiddenSize = 512, IntermediateSize = 2048, NumHiddenLayers = 12, NumAttentionHeads = 8, MaxPositionEmbeddings = 77,
-                VocabSize = 49408, EosTokenId = 2,
+                HiddenSize = 512,
+                IntermediateSize = 2048,
+                NumHiddenLayers = 12,
+                NumAttentionHeads = 8,
+                MaxPositionEmbeddings = 77,
+                VocabSize = 49408,
+                EosTokenId = 2,
             },
         },
     };
