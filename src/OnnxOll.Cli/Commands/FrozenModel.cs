@@ -11,10 +11,11 @@ namespace OnnxOll.Cli.Commands;
 /// enough for batch files that already carry token ids (folders without vocab.json/merges.txt work).</summary>
 public sealed class FrozenModel
 {
-    private FrozenModel(FrozenWeights frozen, PetLayout layout)
+    private FrozenModel(FrozenWeights frozen, PetLayout layout, string modelHash)
     {
         Frozen = frozen;
         Layout = layout;
+        ModelHash = modelHash;
     }
 
     /// <summary>The frozen weights file shared by every graph.</summary>
@@ -26,13 +27,16 @@ public sealed class FrozenModel
     /// <summary>The model config.</summary>
     public ClipConfig Config => Frozen.Config;
 
+    /// <summary>Identity of the base model (config + weights headers).</summary>
+    public string ModelHash { get; }
+
     /// <summary>Opens the model folder, prepares its cache and resolves the PET spec against its config.</summary>
     public static FrozenModel Open(string modelDirectory, PetSpec spec)
     {
         string hash = OnnxOll.Learning.Checkpoints.ModelHash.Compute(modelDirectory);
         using var weights = ClipWeights.Open(modelDirectory);
         var layout = new PetLayout(spec, weights.Config);
-        return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)), layout);
+        return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)), layout, hash);
     }
 
     /// <summary>Opens graph <paramref name="kind"/> of this PET spec, building it into the cache folder (next to weights.bin) on first use.</summary>

@@ -5,7 +5,6 @@ using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
 
@@ -34,7 +33,7 @@ public static class ModelExporter
             throw new ArgumentException($"{mergeRun}: the run was learned with PET spec '{mergeSource.Spec}', --pet is '{spec}'.");
         }
 
-        using var model = ClipModelRuntime.Open(modelDir, spec);
+        var model = FrozenModel.Open(modelDir, spec);
         var frozen = model.Frozen;
         Directory.CreateDirectory(outDir);
         File.Copy(Path.Combine(frozen.Directory, FrozenWeights.FileName), Path.Combine(outDir, FrozenWeights.FileName), overwrite: true);
@@ -77,7 +76,7 @@ public static class ModelExporter
         File.WriteAllText(Path.Combine(outDir, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
-    private static JsonObject Merge(string modelDir, ClipModelRuntime model, PetSource source, string mergedDir)
+    private static JsonObject Merge(string modelDir, FrozenModel model, PetSource source, string mergedDir)
     {
         var pet = source.Load(model.Layout);
         Directory.CreateDirectory(mergedDir);
