@@ -11,8 +11,8 @@ namespace OnnxOll.Cli.Commands;
 /// <summary><c>onnxoll demo</c> (<c>make run</c>): a tiny CLIP learns a procedural shapes stream online, SIT against the all-seen baseline.</summary>
 public static class DemoCommand
 {
-    /// <summary>The demo's stream: coloured, textured shapes.</summary>
-    public const string Data = "synthetic:colours=4,shapes=3,textures=1,train=150,test=20,seed=1";
+    /// <summary>The demo's stream: six colours of circles and squares (12 classes).</summary>
+    public const string Data = "synthetic:colours=6,shapes=2,textures=1,train=200,test=20,seed=1";
 
     /// <summary>The demo's PET: LoRA on every projection of the image tower.</summary>
     public const string Pet = "lora:r=16,alpha=32,towers=image,targets=q+v+o+fc1+fc2";
