@@ -36,7 +36,7 @@ public static class ModelExporter
         var model = FrozenModel.Open(modelDir, spec);
         var frozen = model.Frozen;
         Directory.CreateDirectory(outDir);
-        File.Copy(Path.Combine(frozen.Directory, FrozenWeights.FileName), Path.Combine(outDir, FrozenWeights.FileName), overwrite: true);
+        bool linked = FileLinks.LinkOrCopy(Path.Combine(frozen.Directory, FrozenWeights.FileName), Path.Combine(outDir, FrozenWeights.FileName));
 
         var graphs = new JsonObject
         {
@@ -61,6 +61,7 @@ public static class ModelExporter
             ["image_size"] = model.Config.Vision.ImageSize,
             ["context_length"] = model.Config.Text.MaxPositionEmbeddings,
             ["weights"] = FrozenWeights.FileName,
+            ["weights_placed_by"] = linked ? "hard link" : "copy",
             ["graphs"] = graphs,
             ["pet_tensors"] = new JsonArray(model.Layout.Tensors.Select(t => (JsonNode?)new JsonObject
             {
