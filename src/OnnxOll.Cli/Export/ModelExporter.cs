@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
 

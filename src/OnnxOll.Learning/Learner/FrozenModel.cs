@@ -1,16 +1,19 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Cli.Commands;
+namespace OnnxOll.Learning.Learner;
 
 /// <summary>A model folder's frozen weights (prepared in the model cache) and a PET layout, without a tokenizer:
 /// enough for batch files that already carry token ids (folders without vocab.json/merges.txt work).</summary>
 public sealed class FrozenModel
 {
+    // Cached graphs are rebuilt whenever the code that generates them changes (deterministic builds give content-based ids).
+    private static readonly string GraphCodeVersion =
+        $"{typeof(ClipTrainingGraph).Assembly.ManifestModule.ModuleVersionId}|{typeof(OnnxOll.Autodiff.GradientGraph).Assembly.ManifestModule.ModuleVersionId}";
+
     private FrozenModel(FrozenWeights frozen, PetLayout layout, string modelHash)
     {
         Frozen = frozen;
@@ -42,7 +45,7 @@ public sealed class FrozenModel
     /// <summary>Opens graph <paramref name="kind"/> of this PET spec, building it into the cache folder (next to weights.bin) on first use.</summary>
     public OnnxSession OpenGraph(string kind, Func<ModelProto> build, SessionSettings settings)
     {
-        string path = Path.Combine(Frozen.Directory, $"cli-{kind}-{ModelCache.Key(Layout.Spec.ToString())}.onnx");
+        string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key(Layout.Spec.ToString() + GraphCodeVersion)}.onnx");
         if (!File.Exists(path))
         {
             string temp = Frozen.SaveGraph(build(), $"{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
