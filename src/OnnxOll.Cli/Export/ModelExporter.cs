@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
