@@ -1,15 +1,16 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace OnnxOll.Learning.Optim;
 
 /// <summary>AdamW (PyTorch formula, decoupled weight decay, bias correction) over caller-owned float buffers, in place.</summary>
-/// <remarks>Moment and scratch buffers are allocated once in the constructor, so <see cref="Step"/> allocates nothing.</remarks>
+/// <remarks>Moment buffers are allocated once in the constructor, so <see cref="Step"/> allocates nothing.</remarks>
 public sealed class AdamW
 {
     private readonly NamedParameter[] _parameters;
     private readonly float[][] _m;
     private readonly float[][] _v;
-    private readonly float[] _scratch;
     private AdamWOptions _options;
 
     /// <summary>Creates the optimizer; parameter names must be distinct.</summary>
@@ -30,7 +31,6 @@ public sealed class AdamW
         _parameters = [.. parameters];
         _m = _parameters.Select(p => new float[p.Value.Length]).ToArray();
         _v = _parameters.Select(p => new float[p.Value.Length]).ToArray();
-        _scratch = new float[_parameters.Length == 0 ? 0 : _parameters.Max(p => p.Value.Length)];
     }
 
     /// <summary>The parameters in the order given to the constructor.</summary>
@@ -52,38 +52,25 @@ public sealed class AdamW
     public long StepCount { get; private set; }
 
     /// <summary>Applies one AdamW update to every parameter from its current gradient.</summary>
+    /// <remarks>One fused, vectorised pass per parameter: each element of p, m, v and g is read and written once.</remarks>
     public void Step()
     {
         StepCount++;
         var o = _options;
         float bias1 = 1f - (float)Math.Pow(o.Beta1, StepCount);
         float bias2 = 1f - (float)Math.Pow(o.Beta2, StepCount);
-        float stepSize = o.LearningRate / bias1;
-        float invSqrtBias2 = 1f / MathF.Sqrt(bias2);
-        float decay = 1f - (o.LearningRate * o.WeightDecay);
+        var k = new UpdateConstants(
+            Decay: 1f - (o.LearningRate * o.WeightDecay),
+            Beta1: o.Beta1,
+            OneMinusBeta1: 1f - o.Beta1,
+            Beta2: o.Beta2,
+            OneMinusBeta2: 1f - o.Beta2,
+            InvSqrtBias2: 1f / MathF.Sqrt(bias2),
+            Epsilon: o.Epsilon,
+            StepSize: o.LearningRate / bias1);
         for (int i = 0; i < _parameters.Length; i++)
         {
-            Span<float> p = _parameters[i].Value.Span;
-            ReadOnlySpan<float> g = _parameters[i].Gradient.Span;
-            Span<float> m = _m[i];
-            Span<float> v = _v[i];
-            Span<float> s = _scratch.AsSpan(0, p.Length);
-
-            // p <- p (1 - lr wd)
-            TensorPrimitives.Multiply(p, decay, p);
-            // m <- b1 m + (1 - b1) g
-            TensorPrimitives.Multiply(m, o.Beta1, m);
-            TensorPrimitives.MultiplyAdd(g, 1f - o.Beta1, m, m);
-            // v <- b2 v + (1 - b2) g²
-            TensorPrimitives.Multiply(v, o.Beta2, v);
-            TensorPrimitives.Multiply(g, g, s);
-            TensorPrimitives.MultiplyAdd(s, 1f - o.Beta2, v, v);
-            // p <- p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-            TensorPrimitives.Sqrt(v, s);
-            TensorPrimitives.Multiply(s, invSqrtBias2, s);
-            TensorPrimitives.Add(s, o.Epsilon, s);
-            TensorPrimitives.Divide(m, s, s);
-            TensorPrimitives.MultiplyAdd(s, -stepSize, p, p);
+            Update(_parameters[i].Value.Span, _parameters[i].Gradient.Span, _m[i], _v[i], k);
         }
     }
 
@@ -180,6 +167,48 @@ public sealed class AdamW
         StepCount = state.Step;
     }
 
+    /// <summary>p ← p(1 − lr·wd); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε).</summary>
+    private static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in UpdateConstants k)
+    {
+        int n = p.Length, i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var decay = new Vector<float>(k.Decay);
+            var beta1 = new Vector<float>(k.Beta1);
+            var oneMinusBeta1 = new Vector<float>(k.OneMinusBeta1);
+            var beta2 = new Vector<float>(k.Beta2);
+            var oneMinusBeta2 = new Vector<float>(k.OneMinusBeta2);
+            var invSqrtBias2 = new Vector<float>(k.InvSqrtBias2);
+            var epsilon = new Vector<float>(k.Epsilon);
+            var stepSize = new Vector<float>(k.StepSize);
+            var pv = MemoryMarshal.Cast<float, Vector<float>>(p);
+            var gv = MemoryMarshal.Cast<float, Vector<float>>(g);
+            var mv = MemoryMarshal.Cast<float, Vector<float>>(m);
+            var vv = MemoryMarshal.Cast<float, Vector<float>>(v);
+            for (int j = 0; j < pv.Length; j++)
+            {
+                var gj = gv[j];
+                var mj = (beta1 * mv[j]) + (oneMinusBeta1 * gj);
+                var vj = (beta2 * vv[j]) + (oneMinusBeta2 * (gj * gj));
+                mv[j] = mj;
+                vv[j] = vj;
+                pv[j] = (pv[j] * decay) - (stepSize * (mj / ((Vector.SquareRoot(vj) * invSqrtBias2) + epsilon)));
+            }
+
+            i = pv.Length * Vector<float>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            float gi = g[i];
+            float mi = (k.Beta1 * m[i]) + (k.OneMinusBeta1 * gi);
+            float vi = (k.Beta2 * v[i]) + (k.OneMinusBeta2 * (gi * gi));
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = (p[i] * k.Decay) - (k.StepSize * (mi / ((MathF.Sqrt(vi) * k.InvSqrtBias2) + k.Epsilon)));
+        }
+    }
+
     private float[] CheckedMoment(IReadOnlyDictionary<string, float[]> source, string what, int index)
     {
         float[] target = _m[index];
@@ -197,4 +226,7 @@ public sealed class AdamW
 
         return data;
     }
+
+    private readonly record struct UpdateConstants(
+        float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2, float InvSqrtBias2, float Epsilon, float StepSize);
 }
