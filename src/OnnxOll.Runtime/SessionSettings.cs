@@ -33,6 +33,11 @@ public sealed record SessionSettings
     /// <summary>Asks kernels for deterministic algorithms (session config <c>session.use_deterministic_compute</c>).</summary>
     public bool DeterministicCompute { get; init; }
 
+    /// <summary>Symbolic dimensions fixed to a size for this session (ONNX Runtime free-dimension overrides, by dim_param name).</summary>
+    /// <remarks>With every dimension known, ONNX Runtime folds shape computations, fuses MatMul + bias Add into Gemm for
+    /// 3-D activations and plans activation memory once; inputs must then have exactly these sizes.</remarks>
+    public IReadOnlyDictionary<string, long>? FreeDimensions { get; init; }
+
     /// <summary>Minimum severity ONNX Runtime logs for the session and its runs (default warning).</summary>
     public OrtLoggingLevel LogSeverity { get; init; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
 
@@ -69,6 +74,11 @@ public sealed record SessionSettings
                 options.AddSessionConfigEntry("session.use_deterministic_compute", "1");
             }
 
+            foreach (var (name, size) in FreeDimensions ?? new Dictionary<string, long>())
+            {
+                options.AddFreeDimensionOverrideByName(name, size);
+            }
+
             if (OptimizedModelPath is not null)
             {
                 options.OptimizedModelFilePath = OptimizedModelPath;
@@ -94,6 +104,11 @@ public sealed record SessionSettings
         if (IntraOpThreads < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, "Intra-op thread count must be >= 0 (0 lets ONNX Runtime choose).");
+        }
+
+        if (FreeDimensions?.FirstOrDefault(d => d.Value < 1) is { Key: not null } bad)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FreeDimensions), bad.Value, $"Free dimension '{bad.Key}' must be fixed to a size >= 1.");
         }
 
         if (InterOpThreads < 0)

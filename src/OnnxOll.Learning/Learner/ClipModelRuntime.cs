@@ -11,6 +11,9 @@ namespace OnnxOll.Learning.Learner;
 /// <remarks>Graphs are generated once per (model, PET spec, options, generator code) and kept in the model's cache directory. Owns its sessions.</remarks>
 public sealed class ClipModelRuntime : IDisposable
 {
+    /// <summary>The symbolic image-batch dimension of <see cref="ClipTrainingGraph"/>'s inputs.</summary>
+    private const string TrainingBatchDimension = "batch";
+
     private readonly FrozenModel model;
     private readonly SessionSettings settings;
     private readonly List<IDisposable> owned = [];
@@ -64,8 +67,20 @@ public sealed class ClipModelRuntime : IDisposable
     }
 
     /// <summary>Opens the SIT training-step graph (forward, loss, PET gradients) for the given options.</summary>
-    public OnnxSession OpenTraining(ClipTrainingOptions options) =>
-        Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}", () => ClipTrainingGraph.Build(Frozen, Layout, options));
+    /// <param name="options">Loss and dropout options (one cached graph per combination).</param>
+    /// <param name="batchSize">When set, the session is specialised to this many images (the graph's batch dimension is fixed),
+    /// which lets ONNX Runtime fuse the bias Adds into Gemm and drop run-time shape work; it then accepts only that batch size.</param>
+    public OnnxSession OpenTraining(ClipTrainingOptions options, int? batchSize = null)
+    {
+        var sessionSettings = settings;
+        if (batchSize is { } b)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(b, 1, nameof(batchSize));
+            sessionSettings = settings with { FreeDimensions = new Dictionary<string, long>(StringComparer.Ordinal) { [TrainingBatchDimension] = b } };
+        }
+
+        return Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}", () => ClipTrainingGraph.Build(Frozen, Layout, options), sessionSettings);
+    }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -78,9 +93,9 @@ public sealed class ClipModelRuntime : IDisposable
         owned.Clear();
     }
 
-    private OnnxSession Open(string kind, Func<ModelProto> build)
+    private OnnxSession Open(string kind, Func<ModelProto> build, SessionSettings? sessionSettings = null)
     {
-        var session = model.OpenGraph(kind, build, settings);
+        var session = model.OpenGraph(kind, build, sessionSettings ?? settings);
         owned.Add(session);
         return session;
     }

@@ -5,32 +5,44 @@ using OnnxOll.Runtime;
 namespace OnnxOll.Learning.Learner;
 
 /// <summary>One SIT gradient step on the training graph: binds the batch, runs forward + backward, leaves PET gradients in managed buffers.</summary>
-/// <remarks>Inputs and outputs are bound once per shape, so a step allocates nothing managed after warm-up.</remarks>
+/// <remarks>The usual batch size runs on a session specialised to it (static shapes: bias Adds fused into Gemm, no run-time
+/// shape work); any other size (a short last batch, a batch cut at a task boundary) runs on one shape-generic session,
+/// opened the first time it is needed. Inputs and outputs are bound once per shape, so a step allocates nothing managed
+/// after warm-up.</remarks>
 public sealed class TrainingStep : IDisposable
 {
-    private readonly OnnxSession session;
-    private readonly BoundRun run;
-    private readonly PetBinding pet;
+    private readonly ClipModelRuntime model;
+    private readonly ClipTrainingOptions options;
     private readonly bool takesInputIds;
     private readonly int channels, size, dim, length;
+    private Binding? specialised;
+    private Binding? generic;
 
-    /// <summary>Opens the training graph of <paramref name="model"/> for the given options.</summary>
-    public TrainingStep(ClipModelRuntime model, ClipTrainingOptions options)
+    /// <summary>Prepares steps on the training graph of <paramref name="model"/> for the given options.</summary>
+    /// <param name="model">The model runtime (owns the sessions).</param>
+    /// <param name="options">Loss and dropout options.</param>
+    /// <param name="batchSize">The usual batch size, whose session is opened now; null: the size of the first batch run.</param>
+    public TrainingStep(ClipModelRuntime model, ClipTrainingOptions options, int? batchSize = null)
     {
-        session = model.OpenTraining(options);
-        run = session.Bind();
-        pet = new PetBinding(session, run, model.Layout, gradients: true);
+        this.model = model;
+        this.options = options;
         takesInputIds = ClipTrainingGraph.TakesInputIds(model.Layout);
         channels = model.Config.Vision.NumChannels;
         size = model.Config.Vision.ImageSize;
         dim = model.Config.ProjectionDim;
         length = model.Config.Text.MaxPositionEmbeddings;
+        if (batchSize is { } b)
+        {
+            specialised = Open(b);
+        }
     }
 
     /// <summary>Runs one step and returns the loss; gradients are copied into <paramref name="gradients"/> by PET name.</summary>
     public float Run(ReadOnlySpan<float> pixels, VisibleSet visible, TextFeatures text, PetParameters parameters, IReadOnlyDictionary<string, float[]> gradients)
     {
         int b = visible.BatchSize, s = visible.Count;
+        specialised ??= Open(b);
+        var (run, pet) = specialised.BatchSize == b ? specialised : generic ??= Open(null);
         pixels.CopyTo(run.Input(ClipGraphNames.PixelValues, b, channels, size, size).AsSpan<float>());
         visible.Targets.CopyTo(run.Input(ClipGraphNames.Targets, b).AsSpan<long>());
         if (takesInputIds)
@@ -59,5 +71,22 @@ public sealed class TrainingStep : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => run.Dispose();
+    public void Dispose()
+    {
+        specialised?.Run.Dispose();
+        generic?.Run.Dispose();
+    }
+
+    private Binding Open(int? batchSize)
+    {
+        var session = model.OpenTraining(options, batchSize);
+        var run = session.Bind();
+        return new Binding(batchSize, run, new PetBinding(session, run, model.Layout, gradients: true));
+    }
+
+    /// <summary>A session's bound run and PET slots; <see cref="BatchSize"/> is null for the shape-generic session.</summary>
+    private sealed record Binding(int? BatchSize, BoundRun Run, PetBinding Pet)
+    {
+        public void Deconstruct(out BoundRun run, out PetBinding pet) => (run, pet) = (Run, Pet);
+    }
 }
