@@ -18,6 +18,9 @@ internal sealed class BackwardPass(GraphBuilder builder, Dictionary<string, Valu
 
     public HashSet<string> Differentiable { get; } = differentiable;
 
+    /// <summary>See <see cref="GradientOptions.MaxGemmDepth"/>.</summary>
+    public int MaxGemmDepth { get; init; }
+
     public ValueFacts Facts(string value) =>
         facts.TryGetValue(value, out var f) ? f : throw new InvalidOperationException($"No type is known for value '{value}'.");
 

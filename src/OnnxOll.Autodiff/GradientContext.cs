@@ -131,6 +131,9 @@ public sealed class GradientContext
     /// <summary>The shape of a value as a 1-D int64 tensor: a constant when fixed, else a Shape node.</summary>
     public string ShapeOf(string value) => pass.ShapeOf(value);
 
+    /// <summary>Deepest contraction one weight GEMM should get (<see cref="GradientOptions.MaxGemmDepth"/>; 0: no limit).</summary>
+    public int MaxGemmDepth => pass.MaxGemmDepth;
+
     /// <summary>Zeros with the type and shape of <paramref name="like"/>.</summary>
     public string Zeros(string like) => pass.Zeros(like);
 

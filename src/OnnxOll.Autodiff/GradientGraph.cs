@@ -54,7 +54,7 @@ public static class GradientGraph
 
         var builder = GraphBuilder.Wrap(model);
         var gradNames = trainables.Select(t => builder.Reserve(t + options.GradientSuffix)).ToList();
-        var pass = new BackwardPass(builder, facts, constants, differentiable);
+        var pass = new BackwardPass(builder, facts, constants, differentiable) { MaxGemmDepth = options.MaxGemmDepth };
         EmitBackward(pass, onPath, lossOutput);
 
         var outputs = extraOutputs.Prepend(lossOutput).Distinct(StringComparer.Ordinal).Select(v => OutputInfo(v, pass.TryFacts(v))).ToList();

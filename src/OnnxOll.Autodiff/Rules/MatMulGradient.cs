@@ -21,7 +21,7 @@ internal sealed class MatMulGradient : IGradientRule
         if (rb == 2 && ra == 2)
         {
             // dA = dY · Bᵀ ; dB = Aᵀ · dY
-            Set(ctx, 0, () => ctx.Op("Gemm", [dY, b], Attr.Int("transB", 1)));
+            Set(ctx, 0, () => TimesTransposed(ctx, dY, b, bDims[1]));
             Set(ctx, 1, () => ctx.Op("Gemm", [a, dY], Attr.Int("transA", 1)));
             return;
         }
@@ -30,7 +30,7 @@ internal sealed class MatMulGradient : IGradientRule
         {
             long k = bDims[0].Value, n = bDims[1].Value;
             // dA = dY · Bᵀ   (one GEMM over all batch rows)
-            Set(ctx, 0, () => ctx.Op("Reshape", ctx.Op("Gemm", [ctx.Op("Reshape", dY, ctx.Int64s(-1, n)), b], Attr.Int("transB", 1)), ctx.ShapeOf(a)));
+            Set(ctx, 0, () => ctx.Op("Reshape", TimesTransposed(ctx, ctx.Op("Reshape", dY, ctx.Int64s(-1, n)), b, n), ctx.ShapeOf(a)));
             // dB = Σ_batch Aᵀ · dY = A₂ᵀ · dY₂ with the batch rows flattened
             Set(ctx, 1, () => ctx.Op("Gemm", [ctx.Op("Reshape", a, ctx.Int64s(-1, k)), ctx.Op("Reshape", dY, ctx.Int64s(-1, n))], Attr.Int("transA", 1)));
             return;
@@ -100,6 +100,30 @@ internal sealed class MatMulGradient : IGradientRule
             string prod = ctx.Op("MatMul", ctx.Op("Unsqueeze", dY, ctx.Int64s(-2)), a);
             ctx.SetGradient(1, ctx.ReduceToShape(prod, batch is null ? null : [.. batch[..^1], 1, ad[^1]], b));
         }
+    }
+
+    /// <summary>dY₂ · Bᵀ for 2-D dY₂ [M, N] and B [K, N]; a contraction N deeper than <see cref="GradientContext.MaxGemmDepth"/>
+    /// is cut into near-equal slices whose GEMMs accumulate through Gemm's C input (Split of a constant B is folded by ORT).</summary>
+    private static string TimesTransposed(GradientContext ctx, string dY, string b, Dim n)
+    {
+        int max = ctx.MaxGemmDepth;
+        if (max <= 0 || n.IsSymbolic || n.Value <= max)
+        {
+            return ctx.Op("Gemm", [dY, b], Attr.Int("transB", 1));
+        }
+
+        int parts = (int)((n.Value + max - 1) / max);
+        long[] sizes = [.. Enumerable.Range(0, parts).Select(i => (n.Value / parts) + (i < n.Value % parts ? 1 : 0))];
+        string[] dYs = ctx.Op("Split", [dY, ctx.Int64s(sizes)], parts, Attr.Int("axis", 1));
+        string[] bs = ctx.Op("Split", [b, ctx.Int64s(sizes)], parts, Attr.Int("axis", 1));
+        // dY · Bᵀ = Σ_slices dYₛ · Bₛᵀ
+        string sum = ctx.Op("Gemm", [dYs[0], bs[0]], Attr.Int("transB", 1));
+        for (int i = 1; i < parts; i++)
+        {
+            sum = ctx.Op("Gemm", [dYs[i], bs[i], sum], Attr.Int("transB", 1));
+        }
+
+        return sum;
     }
 
     private static void Set(GradientContext ctx, int input, Func<string> gradient)
