@@ -39,6 +39,9 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
         return value;
     }
 
+    /// <summary>The shape of the frozen tensor <paramref name="name"/>.</summary>
+    public long[] WeightShape(string name) => weights.Shape(name);
+
     /// <summary>The PET tensor <paramref name="name"/>, declared as a graph input on first use.</summary>
     public string PetInput(string name)
     {

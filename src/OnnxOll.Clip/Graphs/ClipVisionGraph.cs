@@ -37,7 +37,7 @@ public static class ClipVisionGraph
         string blocks = g.Op("Reshape", pixels, c.Ints(0, ch, grid, patch, grid, patch));
         string ordered = g.Op("Transpose", [blocks], Attr.Ints("perm", 0, 2, 4, 1, 3, 5));
         string flat = g.Op("Reshape", ordered, c.Ints(0, grid * grid, patchLength));
-        string patches = g.Op("MatMul", flat, c.Weight("vision_model.embeddings.patch_embedding.weight_t"));
+        string patches = ClipBlocks.Project(c, flat, "vision_model.embeddings.patch_embedding.weight_t");
 
         // The class token per image as 0 · (first patch) + class_embedding: [B, 1, D] without reading the batch size at run time.
         string zeroRow = g.Op("Mul", g.Op("Slice", patches, c.Ints(0), c.Ints(1), c.Ints(1)), c.Scalar(0));
