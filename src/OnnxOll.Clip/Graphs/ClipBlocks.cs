@@ -127,9 +127,21 @@ internal static class ClipBlocks
     {
         var g = c.G;
         int heads = tower.NumAttentionHeads, hd = tower.HeadDim;
-        string q = Linear(c, x, p + ".self_attn.q_proj");
-        string k = Linear(c, x, p + ".self_attn.k_proj");
-        string v = Linear(c, x, p + ".self_attn.v_proj");
+        // q, k and v from one product with the concatenated weights [D, 3D]: on the benchmark machine ONNX Runtime's CPU
+        // GEMM ran three [500, 768]·[768, 768] products at about half the rate of one [500, 768]·[768, 2304].
+        string[] names = [p + ".self_attn.q_proj", p + ".self_attn.k_proj", p + ".self_attn.v_proj"];
+        string weights = g.Op("Concat", [.. names.Select(n => c.Weight(FrozenWeights.Transposed(n + ".weight")))], Attr.Int("axis", 1));
+        string biases = g.Op("Concat", [.. names.Select(n => c.Weight(n + ".bias"))], Attr.Int("axis", 0));
+        string[] projected = g.Op("Split", [g.Op("Add", g.Op("MatMul", x, weights), biases), c.Ints(tower.HiddenSize, tower.HiddenSize, tower.HiddenSize)], 3, Attr.Int("axis", -1));
+        for (int i = 0; i < 3; i++)
+        {
+            if (c.Pet?.Lora(names[i]) is { } site)
+            {
+                projected[i] = g.Op("Add", projected[i], LoraDelta(c, x, site));
+            }
+        }
+
+        string q = projected[0], k = projected[1], v = projected[2];
         if (c.Pet?.QkvLora(p) is { } qkv)
         {
             string[] parts = g.Op("Split", [LoraDelta(c, x, qkv), c.Ints(tower.HiddenSize, tower.HiddenSize, tower.HiddenSize)], 3, Attr.Int("axis", -1));
