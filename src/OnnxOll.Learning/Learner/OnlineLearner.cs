@@ -46,7 +46,7 @@ public sealed class OnlineLearner : IDisposable
         store = new CheckpointStore(this.runDirectory, Math.Max(1, options.KeepCheckpoints));
         log = new MetricsLog(this.runDirectory);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout });
+        step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout }, options.BatchSize);
     }
 
     /// <summary>The PET tensors being learned.</summary>
