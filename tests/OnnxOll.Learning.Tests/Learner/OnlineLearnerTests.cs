@@ -91,6 +91,22 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void HeldOutClassesStayOutOfTheStreamAndMeasureZeroShotRetention()
+    {
+        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
+        using var data = DataSources.Open(Data);
+        var options = Options(LossKind.Sit) with { HoldoutClasses = 1 };
+        using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, fixture.RunDirectory("holdout"));
+
+        var result = learner.Run(data);
+
+        Assert.Equal(240, result.Summary.SamplesSeen);
+        Assert.NotNull(result.Summary.ZeroShotBefore);
+        Assert.NotNull(result.Summary.ZeroShotAfter);
+        Assert.All(result.Records, r => Assert.Equal(3, r.PerClassAccuracy.Count));
+    }
+
+    [Fact]
     public void NonFiniteStepsAreSkippedCountedAndNeverApplied()
     {
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));

@@ -3,14 +3,18 @@ using OnnxOll.Learning.Learner;
 
 namespace OnnxOll.Learning.Tests.Learner;
 
-/// <summary>A tiny random CLIP folder and a private model cache shared by the learner tests of one class.</summary>
+/// <summary>A tiny random CLIP folder for the learner tests of one class.</summary>
+/// <remarks>The model cache is chosen by a process-wide variable, so every fixture points it at one folder per test
+/// process (entries are keyed by model hash and written atomically) and none deletes it while others run.</remarks>
 public sealed class TinyLearnerFixture : IDisposable
 {
+    private static readonly string SharedCache = Path.Combine(Path.GetTempPath(), $"onnxoll-learning-tests-cache-{Environment.ProcessId}");
+
     public TinyLearnerFixture()
     {
         Root = Path.Combine(Path.GetTempPath(), "onnxoll-learner-" + Guid.NewGuid().ToString("N")[..8]);
         ModelDirectory = Path.Combine(Root, "model");
-        Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Root, "cache"));
+        Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, SharedCache);
         TinyClip.Write(ModelDirectory, seed: 3);
     }
 
