@@ -67,9 +67,13 @@ public static class DataSpec
         return Pair(() => OpenSplitTar(trainTar, ["train"]), testTar is null ? null : () => OpenSplitTar(testTar, TestNames));
     }
 
-    // A tar given per split may hold its members under train/ or test/; those are stripped.
+    // A tar given per split may hold its members under train/ or test/; those are stripped. A tar whose only top-level
+    // folder is a split name is stripped whichever split it is given for (e.g. a test tar streamed as training data).
     private static TarImageSource OpenSplitTar(string tar, string[] splitNames) =>
-        TarImageSource.OpenSplits(tar, top => [Sub(top, splitNames)])[0];
+        TarImageSource.OpenSplits(tar, top => [Sub(top, splitNames) ?? OnlySplitFolder(top)])[0];
+
+    private static string? OnlySplitFolder(IReadOnlySet<string> top) =>
+        top.Count == 1 && (top.Contains("train") || TestNames.Any(top.Contains)) ? top.Single() : null;
 
     private static string? Sub(IReadOnlySet<string> top, string[] names) => names.FirstOrDefault(top.Contains);
 

@@ -52,6 +52,11 @@ public class DataSpecTests
         using var perFile = DataSpec.Open($"tar:train={train},test={test}");
         Assert.Equal(["a"], perFile.Train.Labels);
         Assert.Equal(["c"], perFile.Test!.Labels);
+
+        string onlyTest = TarImageSourceTests.WriteTar(tmp.File("only-test.tar"), TarEntryFormat.Pax, new() { ["test/d/1.jpg"] = [1], ["test/e/2.jpg"] = [2] });
+        using var testAsTrain = DataSpec.Open($"tar:train={onlyTest},test={onlyTest}");
+        Assert.Equal(["d", "e"], testAsTrain.Train.Labels);
+        Assert.Equal(["d", "e"], testAsTrain.Test!.Labels);
     }
 
     [Fact]
