@@ -58,7 +58,7 @@ public static class DemoCommand
             using var learner = new OnlineLearner(model, ScenarioSpec.Parse(Scenario), options, runDir);
             var result = LearnProgressView.Run((progress, warn) => learner.Run(data, progress, warn), $"{loss}");
             var s = result.Summary;
-            table.AddRow(loss.ToString().ToUpperInvariant(), Percent(s.AAuc), Percent(s.AAvg), Percent(s.ALast), Percent(s.FLast),
+            table.AddRow(loss.ToString().ToUpperInvariant(), ResultsTable.Percent(s.AAuc), ResultsTable.Percent(s.AAvg), ResultsTable.Percent(s.ALast), ResultsTable.Percent(s.FLast),
                 result.SamplesPerSecond.ToString("F0", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(Path.Combine(runDir, "accuracy.png")));
         }
 
@@ -66,6 +66,4 @@ public static class DemoCommand
         AnsiConsole.MarkupLine("Chance is 1/12 = 8.3 % over all classes. Metrics per evaluation: metrics.jsonl; headline: summary.json.");
         return 0;
     }
-
-    private static string Percent(double? value) => value is { } v ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "-";
 }

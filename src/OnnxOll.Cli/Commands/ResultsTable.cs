@@ -24,5 +24,6 @@ public static class ResultsTable
         AnsiConsole.MarkupLineInterpolated($"{(result.Completed ? "finished" : "interrupted; resume with --resume")}: {Path.GetFullPath(runDir)} (metrics.jsonl, summary.json, accuracy.png, accuracy.svg, checkpoints)");
     }
 
-    private static string Percent(double? value) => value is { } v ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+    /// <summary>A fraction as a percentage with one decimal, or "-" when not measured.</summary>
+    public static string Percent(double? value) => value is { } v ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "-";
 }
