@@ -5,9 +5,11 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Data;
+using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Learning.Scenarios;
+using OnnxOll.Learning.Streams;
 
 namespace OnnxOll.Learning.Learner;
 
@@ -28,6 +30,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly MetricsLog log;
     private readonly TextFeatures text;
     private readonly TrainingStep step;
+    private readonly LearnerContext context;
     private long cursor;
 
     /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
@@ -47,7 +50,14 @@ public sealed class OnlineLearner : IDisposable
         log = new MetricsLog(this.runDirectory);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout }, options.BatchSize);
+        context = new LearnerContext(state, pet, options);
     }
+
+    /// <summary>Plugins called on the loop's named hooks, in this order.</summary>
+    public IList<LearnerPlugin> Plugins { get; } = new List<LearnerPlugin>();
+
+    /// <summary>Stream position of the next sample to learn (after <see cref="Resume"/>, the checkpoint's).</summary>
+    public long Cursor => cursor;
 
     /// <summary>The PET tensors being learned.</summary>
     public PetParameters Pet => pet;
@@ -93,20 +103,61 @@ public sealed class OnlineLearner : IDisposable
         }
 
         var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
-        var pixels = new float[options.BatchSize * preparer.SampleLength];
+        var prefetch = new PrefetchOptions { BatchSize = options.BatchSize, Strict = options.Strict, Warning = warning };
+        using var stream = new DatasetStream(train, scenario, preparer.Prepare, prefetch, cursor, cancellationToken);
+        long startSamples = state.SamplesSeen;
+        var clock = Stopwatch.StartNew();
+        bool completed = Learn(stream, evaluator, progress, cancellationToken);
+        double? zeroShotAfter = completed && holdout.Count > 0 && evaluator is not null ? EvaluateHoldout(evaluator, holdout) : null;
+        var summary = Summarize(scenario.TaskCount, zeroShotAfter);
+        if (completed)
+        {
+            log.WriteSummary(summary);
+            AccuracyPlot.Write(state.Records, TaskBoundaries(scenario), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
+        }
+
+        return Result(summary, completed, startSamples, clock);
+    }
+
+    /// <summary>Learns a live or external <paramref name="stream"/> (opened at <see cref="Cursor"/>) until it ends or is cancelled.</summary>
+    /// <remarks>There is no test split: no evaluations run; the final checkpoint covers every batch trained on.</remarks>
+    public LearnerResult Run(ILearnerStream stream, IProgress<LearnerProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        text.Extend(state.Vocabulary, pet);
+        long startSamples = state.SamplesSeen;
+        var clock = Stopwatch.StartNew();
+        bool completed = Learn(stream, null, progress, cancellationToken);
+        var summary = Summarize(state.Task + 1, null);
+        if (completed)
+        {
+            log.WriteSummary(summary);
+        }
+
+        return Result(summary, completed, startSamples, clock);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        step.Dispose();
+        text.Dispose();
+    }
+
+    private bool Learn(ILearnerStream stream, Evaluator? evaluator, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
+    {
+        int sampleLength = 3 * model.Config.Vision.ImageSize * model.Config.Vision.ImageSize;
+        var pixels = new float[options.BatchSize * sampleLength];
         var labels = new int[options.BatchSize];
         var visible = new VisibleSet(options.BatchSize, 64);
         var anytime = new AnytimeAccuracy(Math.Max(1, options.EvalEvery));
-        var prefetch = new PrefetchOptions { BatchSize = options.BatchSize, Strict = options.Strict, Warning = warning };
-        using var reader = new PrefetchingBatchReader<float[]>(train, scenario.Entries, preparer.Prepare, prefetch, cursor, cancellationToken);
-        long startSamples = state.SamplesSeen;
-        var clock = Stopwatch.StartNew();
-        float lastLoss = float.NaN;
         int skippedBefore = state.SkippedSamples;
         bool completed = true;
+        context.Cursor = cursor;
+        Fire(p => p.BeforeRun(context));
         try
         {
-            while (reader.ReadBatch(cancellationToken) is { } batch)
+            while (stream.ReadBatch(cancellationToken) is { } batch)
             {
                 if (state.Task >= 0 && batch.Task != state.Task)
                 {
@@ -119,24 +170,36 @@ public sealed class OnlineLearner : IDisposable
 
                 state.Task = batch.Task;
                 int n = batch.Samples.Count;
+                if (n > options.BatchSize)
+                {
+                    throw new InvalidOperationException($"Stream '{stream.Name}' delivered a batch of {n} samples; the learner's batch size is {options.BatchSize}.");
+                }
+
                 for (int i = 0; i < n; i++)
                 {
                     labels[i] = state.Vocabulary.GetOrAdd(batch.Samples[i].Label);
-                    batch.Samples[i].Item.CopyTo(pixels, i * preparer.SampleLength);
+                    batch.Samples[i].Item.CopyTo(pixels, i * sampleLength);
                 }
 
                 text.Extend(state.Vocabulary, pet);
+                context.Batch = batch;
+                context.BatchLabels = labels.AsMemory(0, n);
+                Fire(p => p.BeforeBatch(context));
                 if (n > 0)
                 {
                     visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
-                    lastLoss = TrainOnBatch(pixels.AsSpan(0, n * preparer.SampleLength), visible);
+                    TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
                 }
 
                 long before = state.SamplesSeen;
                 state.SamplesSeen += n;
                 state.Batches++;
-                state.SkippedSamples = skippedBefore + reader.SkippedCount;
+                state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 cursor = batch.EndPosition;
+                context.Cursor = cursor;
+                Fire(p => p.AfterBatch(context));
+                context.Batch = null;
+                context.BatchLabels = ReadOnlyMemory<int>.Empty;
                 if (evaluator is not null && options.EvalEvery > 0 && anytime.IsDue(before, state.SamplesSeen))
                 {
                     Record(EvaluateSeen(evaluator, EvaluationKind.Anytime));
@@ -144,10 +207,10 @@ public sealed class OnlineLearner : IDisposable
 
                 if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
-                    SaveCheckpoint();
+                    SaveCheckpoint(stream);
                 }
 
-                progress?.Report(new LearnerProgress(state.SamplesSeen, scenario.Entries.Count, state.Task, state.Vocabulary.Count, lastLoss,
+                progress?.Report(new LearnerProgress(state.SamplesSeen, stream.Length ?? 0, state.Task, state.Vocabulary.Count, context.Loss,
                     state.Records.Count > 0 ? state.Records[^1].Accuracy : null, state.SkippedSteps, state.SkippedSamples));
             }
 
@@ -164,50 +227,54 @@ public sealed class OnlineLearner : IDisposable
 
         if (options.CheckpointEvery > 0)
         {
-            SaveCheckpoint();
+            SaveCheckpoint(stream);
         }
 
-        double? zeroShotAfter = completed && holdout.Count > 0 && evaluator is not null ? EvaluateHoldout(evaluator, holdout) : null;
-        var summary = Summarize(scenario, zeroShotAfter);
-        if (completed)
-        {
-            log.WriteSummary(summary);
-            AccuracyPlot.Write(state.Records, TaskBoundaries(scenario), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
-        }
+        context.Cancelled = !completed;
+        Fire(p => p.AfterRun(context));
+        return completed;
+    }
 
+    private LearnerResult Result(MetricsSummary summary, bool completed, long startSamples, Stopwatch clock)
+    {
         double seconds = clock.Elapsed.TotalSeconds;
         return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples,
             seconds > 0 ? (state.SamplesSeen - startSamples) / seconds : 0);
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
+    private void Fire(Action<LearnerPlugin> hook)
     {
-        step.Dispose();
-        text.Dispose();
+        foreach (var plugin in Plugins)
+        {
+            hook(plugin);
+        }
     }
 
-    private float TrainOnBatch(ReadOnlySpan<float> pixels, VisibleSet visible)
+    private void TrainOnBatch(ReadOnlySpan<float> pixels, VisibleSet visible)
     {
-        float loss = float.NaN;
         for (int i = 0; i < options.Iterations; i++)
         {
-            loss = step.Run(pixels, visible, text, pet, gradients);
-            if (!float.IsFinite(loss) || !optimizer.GradientsAreFinite())
+            context.Iteration = i;
+            Fire(p => p.BeforeStep(context));
+            float loss = step.Run(pixels, visible, text, pet, gradients);
+            context.Loss = loss;
+            context.StepSkipped = !float.IsFinite(loss) || !optimizer.GradientsAreFinite();
+            if (context.StepSkipped)
             {
                 state.SkippedSteps++;
-                continue;
             }
-
-            if (options.ClipGradNorm > 0)
+            else
             {
-                optimizer.ClipGradNorm(options.ClipGradNorm);
+                if (options.ClipGradNorm > 0)
+                {
+                    optimizer.ClipGradNorm(options.ClipGradNorm);
+                }
+
+                optimizer.Step();
             }
 
-            optimizer.Step();
+            Fire(p => p.AfterStep(context));
         }
-
-        return loss;
     }
 
     private void EvaluateTaskEnd(Evaluator? evaluator, EvaluationKind kind)
@@ -220,13 +287,17 @@ public sealed class OnlineLearner : IDisposable
 
     private EvaluationRecord EvaluateSeen(Evaluator evaluator, EvaluationKind kind)
     {
+        Fire(p => p.BeforeEvaluation(context));
         if (model.TextHasPet)
         {
             text.Refresh(pet);
         }
 
         var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet);
-        return new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
+        var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
+        context.LastEvaluation = record;
+        Fire(p => p.AfterEvaluation(context));
+        return record;
     }
 
     private double EvaluateHoldout(Evaluator evaluator, IReadOnlySet<string> holdout)
@@ -265,7 +336,7 @@ public sealed class OnlineLearner : IDisposable
         return classes.Take(options.HoldoutClasses).ToHashSet(StringComparer.Ordinal);
     }
 
-    private MetricsSummary Summarize(Scenario scenario, double? zeroShotAfter)
+    private MetricsSummary Summarize(int taskCount, double? zeroShotAfter)
     {
         var anytime = new AnytimeAccuracy();
         var average = new AverageAccuracy();
@@ -287,7 +358,7 @@ public sealed class OnlineLearner : IDisposable
 
         return new MetricsSummary(
             state.SamplesSeen,
-            scenario.TaskCount,
+            taskCount,
             anytime.Count > 0 ? anytime.Result() : null,
             average.Count > 0 ? average.Result() : null,
             average.Count > 0 ? last.Result() : null,
@@ -309,10 +380,11 @@ public sealed class OnlineLearner : IDisposable
         return boundaries;
     }
 
-    private void SaveCheckpoint()
+    private void SaveCheckpoint(ILearnerStream stream)
     {
+        Fire(p => p.BeforeCheckpoint(context));
         var tensors = model.Layout.Tensors.Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
-        store.Save(new Checkpoint(
+        context.LastCheckpoint = store.Save(new Checkpoint(
             state.Batches,
             model.ModelHash,
             model.Layout.Spec.ToString(),
@@ -323,5 +395,7 @@ public sealed class OnlineLearner : IDisposable
             state.MetricsJson(),
             tensors,
             optimizer.ExportState()));
+        stream.Commit(cursor);
+        Fire(p => p.AfterCheckpoint(context));
     }
 }

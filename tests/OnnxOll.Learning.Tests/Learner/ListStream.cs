@@ -1,0 +1,26 @@
+using OnnxOll.Learning.Data;
+using OnnxOll.Learning.Streams;
+
+namespace OnnxOll.Learning.Tests.Learner;
+
+/// <summary>A learner stream over batches held in memory, recording every commit it receives.</summary>
+internal sealed class ListStream(IReadOnlyList<SampleBatch<float[]>> batches) : ILearnerStream
+{
+    private int next;
+
+    public string Name => "list";
+
+    public long? Length => null;
+
+    public int SkippedCount => 0;
+
+    public List<long> Commits { get; } = [];
+
+    public SampleBatch<float[]>? ReadBatch(CancellationToken cancellationToken) => next < batches.Count ? batches[next++] : null;
+
+    public void Commit(long cursor) => Commits.Add(cursor);
+
+    public void Dispose()
+    {
+    }
+}
