@@ -1,4 +1,3 @@
-using System.CommandLine;
 using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
@@ -39,15 +38,27 @@ public sealed class CliFixture : IDisposable
     }
 
     /// <summary>Runs the <c>onnxoll</c> command line in process and returns its exit code.</summary>
-    public static int Invoke(params string[] args)
+    public static int Invoke(params string[] args) => OnnxOllCli.Invoke(args);
+
+    /// <summary>Runs the command line in process; returns the exit code and what it wrote to stderr.</summary>
+    public static (int Exit, string Error) Run(params string[] args)
     {
-        var root = new RootCommand("onnxoll");
-        foreach (var command in CommandCatalog.All())
+        var error = new StringWriter();
+        int exit = OnnxOllCli.Invoke(args, error);
+        return (exit, error.ToString());
+    }
+
+    /// <summary>A copy of the model folder that a test may damage.</summary>
+    public string CopyModel(string name)
+    {
+        string target = PathFor(Path.Combine("models", name, "x"));
+        target = Path.GetDirectoryName(target)!;
+        foreach (var file in Directory.GetFiles(ModelDirectory))
         {
-            root.Subcommands.Add(command);
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
         }
 
-        return root.Parse(args).Invoke();
+        return target;
     }
 
     /// <summary>Writes a batch: random pixels [B,3,H,W], random prompts [C,L] ending in EOS, and <paramref name="labels"/>.</summary>

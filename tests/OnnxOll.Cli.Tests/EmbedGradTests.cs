@@ -165,7 +165,7 @@ public sealed class EmbedGradTests(CliFixture fixture)
         Assert.Contains(otherPet, e.Message);
         Assert.Contains("lora_", e.Message);
 
-        Assert.Equal(1, CliFixture.Invoke("grad", "--model", fixture.ModelDirectory, "--batch", outOfRange, "--pet", pet, "--loss", "sit", "--out", output));
+        Assert.Equal(CommandErrors.InputError, CliFixture.Invoke("grad", "--model", fixture.ModelDirectory, "--batch", outOfRange, "--pet", pet, "--loss", "sit", "--out", output));
     }
 
     [PeerFact]

@@ -62,7 +62,7 @@ public sealed class PredictEvalTests(CliFixture fixture)
         var bad = Assert.Throws<InvalidDataException>(() => PredictCommand.Predict(fixture.ModelDirectory, PetSource.None, garbage, Labels, null, SessionSettings.Default));
         Assert.Contains(garbage, bad.Message);
 
-        Assert.Equal(1, CliFixture.Invoke("predict", "--model", fixture.ModelDirectory, "--image", missing, "--labels", "a,b"));
+        Assert.Equal(CommandErrors.InputError, CliFixture.Invoke("predict", "--model", fixture.ModelDirectory, "--image", missing, "--labels", "a,b"));
         string image = fixture.PathFor("predict-cli.bmp");
         Bitmap.WriteRandom(image, 8, 8, seed: 1);
         Assert.Equal(0, CliFixture.Invoke("predict", "--model", fixture.ModelDirectory, "--image", image, "--labels", "red, green,blue", "--top", "2"));

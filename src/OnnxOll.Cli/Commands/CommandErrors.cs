@@ -1,20 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.ML.OnnxRuntime;
+
 namespace OnnxOll.Cli.Commands;
 
-/// <summary>Turns the expected failures of a command (bad files, bad specs, mismatched checkpoints) into one error line and exit code 1.</summary>
-public static class CommandErrors
+/// <summary>The one error path of every command: a failure becomes one line on stderr (<c>error: …</c>) and an exit code.</summary>
+public static partial class CommandErrors
 {
-    /// <summary>Runs <paramref name="action"/>; an input error is printed to stderr as <c>error: message</c> and returns 1.</summary>
-    public static int Run(Func<int> action)
+    /// <summary>Exit code of bad input: a missing or malformed file, a bad option value, a mismatched run.</summary>
+    public const int InputError = 2;
+
+    /// <summary>Exit code of an internal error (a bug): the message says so and <c>--verbose</c> shows the stack trace.</summary>
+    public const int InternalError = 1;
+
+    private const int MaxLineLength = 400;
+
+    /// <summary>Prints <paramref name="e"/> as one line (plus the stack trace when <paramref name="verbose"/>) and returns its exit code.</summary>
+    public static int Report(Exception e, bool verbose, TextWriter error)
     {
-        try
+        bool input = IsInputError(e);
+        string message = input ? OneLine(e.Message) : OneLine($"internal error ({e.GetType().Name}): {e.Message}")
+            + (verbose ? string.Empty : " (rerun with --verbose for the stack trace)");
+        error.WriteLine($"error: {message}");
+        if (verbose)
         {
-            return action();
+            error.WriteLine(e.ToString());
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or FormatException
-            or KeyNotFoundException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
+
+        return input ? InputError : InternalError;
     }
+
+    /// <summary>Prints the parse errors of a command line as one line and returns <see cref="InputError"/>.</summary>
+    public static int ReportParseErrors(ParseResult parse, TextWriter error)
+    {
+        string command = string.Join(' ', parse.CommandResult.Command.Name);
+        error.WriteLine($"error: {OneLine(string.Join("; ", parse.Errors.Select(e => e.Message).Distinct()))} (see onnxoll {command} --help)");
+        return InputError;
+    }
+
+    /// <summary>Whether <paramref name="e"/> reports bad input (files, specs, options, run folders) rather than a bug.</summary>
+    public static bool IsInputError(Exception e) =>
+        e is IOException or InvalidDataException or ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException
+            or UnauthorizedAccessException or JsonException or OnnxRuntimeException
+        && e is not ObjectDisposedException;
+
+    /// <summary>Collapses line breaks and cuts a very long message (e.g. one quoting a huge input line) to one readable line.</summary>
+    public static string OneLine(string message)
+    {
+        string line = LineBreaks().Replace(message.Trim(), " | ");
+        return line.Length <= MaxLineLength ? line : line[..(MaxLineLength - 1)] + "…";
+    }
+
+    [GeneratedRegex(@"\s*[\r\n]+\s*")]
+    private static partial Regex LineBreaks();
 }

@@ -1,21 +1,81 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Commands;
 
-/// <summary>Options several commands share (model folder, threads, execution provider).</summary>
+/// <summary>Options several commands share (model folder, threads, execution provider) and checked option kinds.</summary>
 public static class CommonOptions
 {
     /// <summary>The Hugging Face CLIP folder.</summary>
     public static Option<string> Model() => new("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt).", Required = true };
 
     /// <summary>Intra-op threads of ONNX Runtime.</summary>
-    public static Option<int> Threads() => new("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+    public static Option<int> Threads() =>
+        AtLeast(new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount }, 1);
 
     /// <summary>Execution provider.</summary>
-    public static Option<ExecutionProviderKind> Provider() => new("--provider") { Description = "cpu (default) or cuda (needs the GPU build).", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
+    public static Option<ExecutionProviderKind> Provider() => Choice("--provider", "cpu (default) or cuda (needs the GPU build).", ExecutionProviderKind.Cpu);
 
     /// <summary>Session settings from the parsed options.</summary>
     public static SessionSettings Settings(ParseResult parse, Option<int> threads, Option<ExecutionProviderKind> provider) =>
         SessionSettings.Create(parse.GetValue(provider), parse.GetValue(threads));
+
+    /// <summary>A required option taking one of <typeparamref name="T"/>'s names in lower case; other values are refused listing the choices.</summary>
+    public static Option<T> Choice<T>(string name, string description)
+        where T : struct, Enum =>
+        new(name) { Description = description, Required = true, CustomParser = result => ParseChoice<T>(result, name) };
+
+    /// <summary>Like <see cref="Choice{T}(string, string)"/> with a default value.</summary>
+    public static Option<T> Choice<T>(string name, string description, T defaultValue)
+        where T : struct, Enum =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue, CustomParser = result => ParseChoice<T>(result, name) };
+
+    /// <summary>Adds a check that the option's value is at least <paramref name="min"/>.</summary>
+    public static Option<T> AtLeast<T>(Option<T> option, T min)
+        where T : INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<T>();
+            if (!(value >= min))
+            {
+                result.AddError($"{option.Name} {Format(value)}: expected at least {Format(min)}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Adds a check that the option's value is finite and greater than zero.</summary>
+    public static Option<float> Positive(Option<float> option)
+    {
+        option.Validators.Add(result =>
+        {
+            float value = result.GetValueOrDefault<float>();
+            if (!(float.IsFinite(value) && value > 0))
+            {
+                result.AddError($"{option.Name} {Format(value)}: expected a finite value greater than 0");
+            }
+        });
+        return option;
+    }
+
+    private static T ParseChoice<T>(ArgumentResult result, string name)
+        where T : struct, Enum
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+        var match = Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (match.Length == 1)
+        {
+            return match[0];
+        }
+
+        result.AddError($"{name} '{text}': expected one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+        return default;
+    }
+
+    private static string Format<T>(T value)
+        where T : INumber<T> => value.ToString(null, CultureInfo.InvariantCulture);
 }

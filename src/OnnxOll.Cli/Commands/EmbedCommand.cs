@@ -20,13 +20,13 @@ public static class EmbedCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("embed", "Write the projected, unnormalised image and text embeddings of a batch file.") { model, batch, output, pet, petSpec, threads, provider };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse =>
         {
             var (images, texts) = Embed(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(output)!, parse.GetValue(pet), parse.GetValue(petSpec),
                 CommonOptions.Settings(parse, threads, provider));
             Console.WriteLine($"wrote {parse.GetValue(output)}: image_embeds [{images}, P], text_embeds [{texts}, P]");
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -26,7 +26,7 @@ public static class EvalCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("eval", "Evaluate a run's PET model on the test split of a data set; print a table and write eval.json.") { model, run, data, perClass, threads, provider };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse =>
         {
             var result = Evaluate(parse.GetValue(model)!, parse.GetValue(run)!, parse.GetValue(data)!, parse.GetValue(perClass), CommonOptions.Settings(parse, threads, provider));
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
@@ -39,7 +39,7 @@ public static class EvalCommand
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"wrote {result.ReportPath}");
             return 0;
-        }));
+        });
         return command;
     }
 

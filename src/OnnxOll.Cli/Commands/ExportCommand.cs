@@ -17,13 +17,13 @@ public static class ExportCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors.", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
         var command = new Command("export", "Export self-contained ONNX graphs (training, evaluation, optionally merged inference) with their weights and a manifest.") { model, pet, output, merge, seed, doubleSoftmax };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse =>
         {
             string dir = parse.GetValue(output)!;
             ModelExporter.Export(parse.GetValue(model)!, PetSpec.Parse(parse.GetValue(pet)!), dir, parse.GetValue(merge), parse.GetValue(seed), parse.GetValue(doubleSoftmax));
             Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists the graphs, their inputs and outputs)");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -21,19 +21,19 @@ public static class GradCommand
         var batch = new Option<string>("--batch") { Description = "safetensors with pixel_values [B,3,H,W] f32, input_ids [C,L] i64, labels [B] i64.", Required = true };
         var pet = new Option<string>("--pet") { Description = "PET tensors (safetensors).", Required = true };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
-        var loss = new Option<LossKind>("--loss") { Description = "sit (the batch's labels) or all (every class).", Required = true };
+        var loss = CommonOptions.Choice<LossKind>("--loss", "sit (the batch's labels) or all (every class).");
         var output = new Option<string>("--out") { Description = "safetensors to write: loss [1], <pet>.grad, logits [B,S], subset [S] i64.", Required = true };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("grad", "Write the loss and PET gradients of one batch file (dropout off).") { model, batch, pet, petSpec, loss, output, doubleSoftmax, threads, provider };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse =>
         {
             float value = Grad(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(pet)!, parse.GetValue(petSpec), parse.GetValue(loss),
                 parse.GetValue(doubleSoftmax), parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider));
             Console.WriteLine($"wrote {parse.GetValue(output)}: loss {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -11,7 +11,7 @@ public static class InitTinyCommand
     {
         var outOption = new Option<string>("--out") { Description = "Folder to write (config.json, model.safetensors, vocab.json, merges.txt).", Required = true };
         var seedOption = new Option<int>("--seed") { Description = "Seed of the random weights.", DefaultValueFactory = _ => 0 };
-        var shapeOption = new Option<TinyShape>("--shape") { Description = "tiny (test size), b32 or b16 (real ViT-B shapes).", DefaultValueFactory = _ => TinyShape.Tiny };
+        var shapeOption = CommonOptions.Choice("--shape", "tiny (test size), b32 or b16 (real ViT-B shapes).", TinyShape.Tiny);
         var command = new Command("init-tiny", "Write a CLIP model folder with random weights, in the Hugging Face layout.") { outOption, seedOption, shapeOption };
         command.SetAction(parse =>
         {

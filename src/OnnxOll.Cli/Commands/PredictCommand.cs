@@ -26,7 +26,7 @@ public static class PredictCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("predict", "Show the top labels of an image with their probabilities.") { model, run, pet, petSpec, image, labels, top, prompts, threads, provider };
-        command.SetAction(parse => CommandErrors.Run(() =>
+        command.SetAction(parse =>
         {
             string modelDir = parse.GetValue(model)!;
             var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir);
@@ -42,7 +42,7 @@ public static class PredictCommand
             AnsiConsole.MarkupLineInterpolated($"[grey]{parse.GetValue(image)} ({source.Description})[/]");
             AnsiConsole.Write(table);
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -84,7 +84,10 @@ public sealed class ClipWeights : IDisposable
             bool scalarOk = name == "logit_scale" && info.ElementCount == 1 && info.Shape.Length <= 1;
             if (!scalarOk && !info.Shape.SequenceEqual(shape))
             {
-                problems.Add($"tensor '{name}' has shape {ClipParameterShapes.Format(info.Shape)}, the config needs {ClipParameterShapes.Format(shape)}");
+                string hint = name.EndsWith("_projection.weight", StringComparison.Ordinal)
+                    ? $" (config.json projection_dim is {config.ProjectionDim}; 512 is Hugging Face's default when the field is absent)"
+                    : string.Empty;
+                problems.Add($"tensor '{name}' has shape {ClipParameterShapes.Format(info.Shape)}, the config needs {ClipParameterShapes.Format(shape)}{hint}");
             }
             else if (info.DType is not (SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16 or SafeTensorDType.F64))
             {

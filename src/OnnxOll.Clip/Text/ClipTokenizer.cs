@@ -194,6 +194,8 @@ public sealed partial class ClipTokenizer
         }
     }
 
+    private static string Quote(string line) => line.Length <= 60 ? line : $"{line[..60]}… ({line.Length} characters)";
+
     private static List<string> ReadMerges(string mergesPath)
     {
         var merges = new List<string>();
@@ -205,7 +207,7 @@ public sealed partial class ClipTokenizer
             }
             if (line.Split(' ').Length != 2)
             {
-                throw new InvalidDataException($"{mergesPath}: merge {merges.Count + 1} must be two symbols separated by one space, got '{line}'.");
+                throw new InvalidDataException($"{mergesPath}: merge {merges.Count + 1} must be two symbols separated by one space, got '{Quote(line)}'.");
             }
             merges.Add(line);
         }

@@ -34,6 +34,11 @@ public static class ModelHash
         foreach (var path in safetensorsPaths)
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length < word.Length)
+            {
+                throw new InvalidDataException($"Safetensors '{path}': file is {stream.Length} bytes, shorter than the 8-byte header length prefix.");
+            }
+
             stream.ReadExactly(word);
             long headerLength = BinaryPrimitives.ReadInt64LittleEndian(word);
             if (headerLength <= 0 || headerLength > MaxHeaderLength || 8 + headerLength > stream.Length)

@@ -63,6 +63,12 @@ public sealed class ClipModelRuntime : IDisposable
             Path.Combine(modelDirectory, "vocab.json"),
             Path.Combine(modelDirectory, "merges.txt"),
             new ClipTokenizerOptions { ContextLength = model.Config.Text.MaxPositionEmbeddings });
+        if (tokenizer.VocabSize > model.Config.Text.VocabSize)
+        {
+            throw new InvalidDataException(
+                $"{Path.Combine(modelDirectory, "vocab.json")}: {tokenizer.VocabSize} tokens (ids up to {tokenizer.VocabSize - 1}), but config.json text_config.vocab_size is {model.Config.Text.VocabSize}.");
+        }
+
         return new ClipModelRuntime(Path.GetFullPath(modelDirectory), model, tokenizer, settings ?? SessionSettings.Default);
     }
 

@@ -1,0 +1,36 @@
+using System.CommandLine;
+
+namespace OnnxOll.Cli.Commands;
+
+/// <summary>The <c>onnxoll</c> command line: parses, runs one command and turns every failure into one error line and an exit code.</summary>
+public static class OnnxOllCli
+{
+    /// <summary>Shows the stack trace of a failure.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print the stack trace of an error.", Recursive = true };
+
+    /// <summary>Runs <paramref name="args"/>; returns 0, 130 when interrupted, <see cref="CommandErrors.InputError"/> for bad input, 1 for an internal error.</summary>
+    public static int Invoke(string[] args, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var root = new RootCommand("OnnxOll: online lifelong learning of CLIP models on ONNX Runtime (SIT loss, PET tuning).") { Verbose };
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return CommandErrors.ReportParseErrors(parse, error);
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
+        }
+        catch (Exception e)
+        {
+            return CommandErrors.Report(e, parse.GetValue(Verbose), error);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace OnnxOll.Cli.Tests.Errors;
+
+/// <summary><c>learn</c> refuses bad options, specs and folders with one line and exit code 2, before touching any run folder.</summary>
+[Collection(CliCollection.Name)]
+public sealed class LearnErrorTests(CliFixture fixture)
+{
+    private const string Data = "synthetic:colours=3,shapes=2,textures=1,train=16,test=2,seed=2";
+
+    public static TheoryData<string, string, string, string> Cases => new()
+    {
+        // option, value, text the line must hold, second text
+        { "--data", "bogus:x", "bogus", "expected folder, tar" },
+        { "--data", "folder:/no/such/folder", "/no/such/folder", "" },
+        { "--scenario", "disjoint:taks=3", "disjoint:taks=3", "taks" },
+        { "--pet", "lora:q=1", "lora:q=1", "'q'" },
+        { "--batch", "0", "--batch 0", "expected at least 1" },
+        { "--iters", "0", "--iters 0", "expected at least 1" },
+        { "--lr", "-1", "--lr -1", "greater than 0" },
+        { "--loss", "foo", "--loss 'foo'", "expected one of sit, all" },
+        { "--provider", "gpu", "--provider 'gpu'", "expected one of cpu, cuda" },
+        { "--keep", "0", "--keep 0", "expected at least 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BadOptionIsOneLine(string option, string value, string text, string other)
+    {
+        string run = fixture.PathFor($"learn-errors/{option.TrimStart('-')}-{value.GetHashCode():x8}");
+        var result = CliFixture.Run(Args(fixture.ModelDirectory, run, option, value));
+        ErrorLine.AssertInputError(result, [.. new[] { text, other }.Where(t => t.Length > 0)]);
+        Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any(), $"{run} was written to");
+    }
+
+    [Fact]
+    public void MissingModelFolderIsNamed()
+    {
+        string missing = fixture.PathFor("no-model-here");
+        ErrorLine.AssertInputError(CliFixture.Run(Args(missing, fixture.PathFor("learn-errors/nomodel"))), missing);
+    }
+
+    [Fact]
+    public void VerboseAddsTheStackTrace()
+    {
+        var (exit, error) = CliFixture.Run([.. Args(fixture.ModelDirectory, fixture.PathFor("learn-errors/verbose"), "--data", "bogus:x"), "--verbose"]);
+        Assert.Equal(Commands.CommandErrors.InputError, exit);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Contains("   at ", error, StringComparison.Ordinal);
+    }
+
+    private static string[] Args(string model, string run, params string[] extra)
+    {
+        var args = new List<string> { "learn", "--model", model, "--data", Data, "--out", run, "--eval-every", "0", "--threads", "1" };
+        for (int i = 0; i < extra.Length; i += 2)
+        {
+            int at = args.IndexOf(extra[i]);
+            if (at >= 0)
+            {
+                args[at + 1] = extra[i + 1];
+            }
+            else
+            {
+                args.AddRange([extra[i], extra[i + 1]]);
+            }
+        }
+
+        return [.. args];
+    }
+}
