@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;
 using Spectre.Console;
@@ -92,6 +93,18 @@ public static class LearnCommand
         {
             using var model = ClipModelRuntime.Open(modelDir, pet, settings);
             using var data = DataSources.Open(dataSpec);
+            using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options), resume);
+            foreach (var note in folder.Notes)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
+            }
+
+            if (folder.FinishedUtc is { } finished)
+            {
+                AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
+                return 0;
+            }
+
             using var learner = new OnlineLearner(model, scenario, options, runDir);
             if (resume)
             {
@@ -101,6 +114,11 @@ public static class LearnCommand
             var result = LearnProgressView.Run(
                 (progress, warn) => learner.Run(data, progress, warn, cancel.Token),
                 $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
+            if (result.Completed)
+            {
+                folder.MarkFinished(result.Summary.SamplesSeen);
+            }
+
             ResultsTable.Print(result, runDir);
             return result.Completed ? 0 : 130;
         }

@@ -21,7 +21,15 @@ public static class ResultsTable
         table.AddRow("training samples/s", result.SamplesPerSecond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("skipped steps / images", $"{result.SkippedSteps} / {result.SkippedSamples}");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{(result.Completed ? "finished" : "interrupted; resume with --resume")}: {Path.GetFullPath(runDir)} (metrics.jsonl, summary.json, accuracy.png, accuracy.svg, checkpoints)");
+        string[] names = ["metrics.jsonl", "summary.json", "accuracy.png", "accuracy.svg", "run.json"];
+        var written = names.Where(n => File.Exists(Path.Combine(runDir, n))).ToList();
+        int checkpoints = Directory.Exists(runDir) ? Directory.GetFiles(runDir, "ckpt-*.json").Length : 0;
+        if (checkpoints > 0)
+        {
+            written.Add($"{checkpoints} checkpoint{(checkpoints == 1 ? string.Empty : "s")}");
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"{(result.Completed ? "finished" : "interrupted; resume with --resume")}: {Path.GetFullPath(runDir)} ({(written.Count > 0 ? string.Join(", ", written) : "nothing written")})");
     }
 
     /// <summary>A fraction as a percentage with one decimal, or "-" when not measured.</summary>

@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Learning.Learner;
+
+namespace OnnxOll.Learning.Runs;
+
+/// <summary>What defines a run (fixed for its lifetime) and the settings a resume may change (recorded when it does).</summary>
+/// <param name="Fixed">Model hash, PET spec, data spec, scenario, batch, iterations, loss, optimizer settings, seed, prompts, ...</param>
+/// <param name="Changeable">Evaluation and checkpoint cadence and the like: they change what is measured or kept, not what is learned.</param>
+public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
+{
+    private static readonly string[] ChangeableKeys = ["eval_every", "eval_per_class", "checkpoint_every"];
+
+    /// <summary>The settings of a learning run.</summary>
+    public static RunSettings Create(string modelHash, string petSpec, string dataSpec, string scenario, LearnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var learner = options.ToJson();
+        var fixedSettings = new JsonObject
+        {
+            ["model_hash"] = modelHash,
+            ["pet_spec"] = petSpec,
+            ["data"] = dataSpec,
+            ["scenario"] = scenario,
+        };
+        var changeable = new JsonObject
+        {
+            ["keep"] = options.KeepCheckpoints,
+            ["strict"] = options.Strict,
+        };
+        foreach (var (key, value) in learner)
+        {
+            (ChangeableKeys.Contains(key) ? changeable : fixedSettings)[key] = value?.DeepClone();
+        }
+
+        return new RunSettings(fixedSettings, changeable);
+    }
+
+    /// <summary>Each fixed setting that differs from <paramref name="stored"/>, as <c>name: run has X, given Y</c>.</summary>
+    public IReadOnlyList<string> FixedDifferences(JsonObject stored) => Differences(stored, Fixed).Select(d => $"{d.Key}: run has {d.Was}, given {d.Now}").ToList();
+
+    /// <summary>The changeable settings that differ from <paramref name="stored"/>, as JSON <c>{name: {from, to}}</c>.</summary>
+    public JsonObject ChangedSettings(JsonObject stored)
+    {
+        var changes = new JsonObject();
+        foreach (var (key, _, _) in Differences(stored, Changeable))
+        {
+            changes[key] = new JsonObject { ["from"] = stored[key]?.DeepClone(), ["to"] = Changeable[key]?.DeepClone() };
+        }
+
+        return changes;
+    }
+
+    private static IEnumerable<(string Key, string Was, string Now)> Differences(JsonObject stored, JsonObject given)
+    {
+        foreach (string key in stored.Select(kv => kv.Key).Union(given.Select(kv => kv.Key)).Order(StringComparer.Ordinal))
+        {
+            string was = Text(stored[key]);
+            string now = Text(given[key]);
+            if (!string.Equals(was, now, StringComparison.Ordinal))
+            {
+                yield return (key, was, now);
+            }
+        }
+    }
+
+    private static string Text(JsonNode? node) => node switch
+    {
+        null => "(none)",
+        JsonValue v when v.TryGetValue(out string? s) => s,
+        _ => node.ToJsonString(),
+    };
+}
