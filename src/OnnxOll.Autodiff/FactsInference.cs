@@ -127,7 +127,10 @@ internal static class FactsInference
         var x = In(0);
         if (n.Domain.Length > 0)
         {
-            return [];
+            // DynamicQuantizeMatMul: float A [..., K] · int8 B [K, N] → float [..., N].
+            return n.Domain == OnnxOpset.Microsoft && n.OpType == "DynamicQuantizeMatMul" && x is not null
+                ? [new ValueFacts(DataType.Float, MatMulDims(x.Dims, In(1)?.Dims))]
+                : [];
         }
 
         switch (n.OpType)

@@ -1,9 +1,10 @@
 using OnnxOll.Autodiff.Rules;
+using OnnxOll.Onnx.Graph;
 
 namespace OnnxOll.Autodiff;
 
-/// <summary>The registry of backward rules: one entry per ONNX operator (default domain), plus the operators whose
-/// outputs carry no gradient (shapes, comparisons, indices, constants).</summary>
+/// <summary>The registry of backward rules: one entry per ONNX operator (default domain) and per supported ONNX Runtime
+/// contrib operator (<c>com.microsoft</c>), plus the operators whose outputs carry no gradient (shapes, comparisons, indices, constants).</summary>
 public static class GradientRules
 {
     private static readonly IGradientRule Reshape = new ReshapeGradient();
@@ -58,6 +59,12 @@ public static class GradientRules
         ["Expand"] = new ExpandGradient(),
     };
 
+    /// <summary>Rules of ONNX Runtime's <c>com.microsoft</c> operators.</summary>
+    private static readonly Dictionary<string, IGradientRule> MicrosoftTable = new(StringComparer.Ordinal)
+    {
+        ["DynamicQuantizeMatMul"] = new DynamicQuantizeMatMulGradient(),
+    };
+
     private static readonly HashSet<string> NoGradient = new(StringComparer.Ordinal)
     {
         "Shape", "Size", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor",
@@ -74,10 +81,15 @@ public static class GradientRules
     /// <summary>True when <paramref name="opType"/>'s outputs carry no gradient.</summary>
     public static bool IsNonDifferentiable(string opType) => NoGradient.Contains(opType);
 
-    /// <summary>The rule for an operator of the default domain, or false when it has none (non-differentiable ops: a no-op rule).</summary>
+    /// <summary>The rule for an operator of the default or the <c>com.microsoft</c> domain, or false when it has none (non-differentiable ops: a no-op rule).</summary>
     public static bool TryGet(string opType, string domain, out IGradientRule? rule)
     {
         rule = null;
+        if (domain == OnnxOpset.Microsoft)
+        {
+            return MicrosoftTable.TryGetValue(opType, out rule);
+        }
+
         if (domain.Length > 0 && domain != "ai.onnx")
         {
             return false;

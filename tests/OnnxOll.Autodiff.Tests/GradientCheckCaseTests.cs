@@ -24,7 +24,7 @@ public sealed class GradientCheckCaseTests(ITestOutputHelper output)
     {
         var c = GradientCheckCases.Get(name);
         using var ort = new OrtEvaluator();
-        var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, ort.Evaluate, c.Domains, c.Options());
+        var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, ort.Evaluate, c.Domains, c.Options(), c.BuildReference());
         output.WriteLine($"{c}: {result}");
         Assert.True(result.Passed, $"{c}: {result}");
     }

@@ -30,6 +30,9 @@ public sealed record CheckInput(long[] Shape, InputDomain Domain, bool Trainable
     /// <summary>A scalar bool initializer (dropout's training_mode).</summary>
     public static CheckInput Flag(bool value) => new([], InputDomain.Mask, false, DataType.Bool, [value ? 1 : 0]);
 
+    /// <summary>A constant initializer of an explicit element type (e.g. int8 quantized weights).</summary>
+    public static CheckInput Values(DataType type, double[] values, params long[] shape) => new(shape, InputDomain.Uniform, false, type, values);
+
     /// <summary>An absent optional input.</summary>
     public static CheckInput None { get; } = new([], InputDomain.Uniform, false, Absent: true);
 }

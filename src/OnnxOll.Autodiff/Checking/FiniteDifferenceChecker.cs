@@ -15,18 +15,22 @@ public static class FiniteDifferenceChecker
 
     /// <summary>Draws seeded random inputs for every graph input of <paramref name="forward"/> and compares, entry by
     /// entry, each trainable's analytic gradient with central differences.</summary>
+    /// <remarks>A <c>reference</c> model (same inputs and outputs), when given, is what the finite differences measure instead
+    /// of the forward model: e.g. the dequantized float definition of a quantized operator, whose own output is piecewise
+    /// constant in its input.</remarks>
     public static GradientCheckResult Check(ModelProto forward, IReadOnlyList<string> trainables, ModelEvaluator evaluate,
-        IReadOnlyDictionary<string, InputDomain>? domains = null, FiniteDifferenceOptions? options = null)
+        IReadOnlyDictionary<string, InputDomain>? domains = null, FiniteDifferenceOptions? options = null, ModelProto? reference = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(evaluate);
         options ??= new FiniteDifferenceOptions();
         var rng = new Random(options.Seed);
         var inputs = DrawInputs(forward, domains, rng);
-        var projected = Project(forward, evaluate(forward, inputs), rng);
+        var projections = DrawProjections(forward, evaluate(forward, inputs), rng);
+        var projected = Project(forward, projections);
         var gradModel = GradientGraph.Build(projected, LossName, trainables);
         var analytic = evaluate(gradModel, inputs);
-        var (fdModel, fdInputs) = ExposeInitializers(projected, trainables, inputs);
+        var (fdModel, fdInputs) = ExposeInitializers(reference is null ? projected : Project(reference, projections), trainables, inputs);
 
         double maxAbs = 0, maxRel = 0;
         int entries = 0;
@@ -95,35 +99,39 @@ public static class FiniteDifferenceChecker
         return inputs;
     }
 
+    /// <summary>A fixed random Rₖ per float output Yₖ (in output order), uniform in [-1, 1].</summary>
+    private static List<(string Output, double[] R)> DrawProjections(ModelProto forward, IReadOnlyDictionary<string, double[]> values, Random rng)
+    {
+        var facts = OutputFacts(forward);
+        var projections = new List<(string, double[])>();
+        foreach (var o in forward.Graph.Output)
+        {
+            var type = facts.TryGetValue(o.Name, out var f) ? f.Type : (DataType)o.Type.TensorType.ElemType;
+            if (type is DataType.Float or DataType.Double)
+            {
+                projections.Add((o.Name, [.. Enumerable.Range(0, values[o.Name].Length).Select(_ => (2 * rng.NextDouble()) - 1)]));
+            }
+        }
+
+        return projections.Count > 0 ? projections : throw new ArgumentException("The forward model has no float output to check.", nameof(forward));
+    }
+
     /// <summary>Appends loss = Σₖ Σ double(reshape(Yₖ, [-1])) ⊙ Rₖ over the float outputs (summed in double, so float32
     /// cases lose no precision there) and makes it the only output.</summary>
-    private static ModelProto Project(ModelProto forward, IReadOnlyDictionary<string, double[]> values, Random rng)
+    private static ModelProto Project(ModelProto forward, List<(string Output, double[] R)> projections)
     {
         var model = forward.Clone();
         var g = GraphBuilder.Wrap(model);
-        var order = new GraphIndex(model.Graph).TopologicalOrder();
-        var facts = FactsInference.Infer(model.Graph, order, new ConstantLookup(model.Graph, new HashSet<string>()));
+        var facts = OutputFacts(model);
         var terms = new List<string>();
-        foreach (var o in model.Graph.Output)
+        foreach (var (output, r) in projections)
         {
-            var type = facts.TryGetValue(o.Name, out var f) ? f.Type : (DataType)o.Type.TensorType.ElemType;
-            if (type is not (DataType.Float or DataType.Double))
-            {
-                continue;
-            }
-
-            int n = values[o.Name].Length;
-            var r = Enumerable.Range(0, n).Select(_ => (2 * rng.NextDouble()) - 1).ToArray();
-            string rName = g.UniqueName($"{o.Name}_projection_values");
-            model.Graph.Initializer.Add(Tensors.Create<double>(rName, r, [n]));
-            string flat = g.Op("Reshape", o.Name, g.ConstInt64(-1));
+            var type = facts.TryGetValue(output, out var f) ? f.Type : (DataType)model.Graph.Output.First(o => o.Name == output).Type.TensorType.ElemType;
+            string rName = g.UniqueName($"{output}_projection_values");
+            model.Graph.Initializer.Add(Tensors.Create<double>(rName, r, [r.Length]));
+            string flat = g.Op("Reshape", output, g.ConstInt64(-1));
             string wide = type == DataType.Double ? flat : g.Op("Cast", [flat], Attr.Int("to", (long)DataType.Double));
             terms.Add(g.Op("ReduceSum", [g.Op("Mul", wide, rName)], Attr.Int("keepdims", 0)));
-        }
-
-        if (terms.Count == 0)
-        {
-            throw new ArgumentException("The forward model has no float output to check.", nameof(forward));
         }
 
         string loss = terms.Count == 1 ? terms[0] : g.Op("Sum", [.. terms]);
@@ -131,6 +139,12 @@ public static class FiniteDifferenceChecker
         model.Graph.Output.Clear();
         g.Output(LossName, DataType.Double, []);
         return model;
+    }
+
+    private static Dictionary<string, ValueFacts> OutputFacts(ModelProto model)
+    {
+        var order = new GraphIndex(model.Graph).TopologicalOrder();
+        return FactsInference.Infer(model.Graph, order, new ConstantLookup(model.Graph, new HashSet<string>()));
     }
 
     /// <summary>Turns trainable initializers into graph inputs so finite differences can perturb them.</summary>

@@ -19,7 +19,15 @@ public static class GradientCheckCases
     ];
 
     /// <summary>Every case, each with a unique name.</summary>
-    public static IReadOnlyList<GradientCheckCase> All { get; } = [.. Binary(), .. MatMuls(), .. Unary(), .. Structural(), .. Normalisation(), .. Float32()];
+    public static IReadOnlyList<GradientCheckCase> All { get; } = [.. Binary(), .. MatMuls(), .. Unary(), .. Structural(), .. Normalisation(), .. Float32(), .. Quantized()];
+
+    /// <summary>Tolerance of the int8 cases, relative to at least <see cref="Int8Floor"/> of the largest entry: the rule's input
+    /// gradient runs through an int8 product whose float input is rounded to 8 bits at run time (per row after scaling), so
+    /// an entry's error is a fraction of a rounding step of its row times Σ|W|, not of the entry itself.</summary>
+    public const double Int8Tolerance = 3e-2;
+
+    /// <summary>The error floor of the int8 cases (see <see cref="Int8Tolerance"/>).</summary>
+    public const double Int8Floor = 0.25;
 
     /// <summary>The case named <paramref name="name"/>.</summary>
     public static GradientCheckCase Get(string name) =>
@@ -164,5 +172,18 @@ public static class GradientCheckCases
         yield return F("GatherElements axis=0 f32", "GatherElements", [CheckInput.Train(3, 4), CheckInput.Indices(3, 5, 4)]);
         yield return F("SoftmaxCrossEntropyLoss mean f32", "SoftmaxCrossEntropyLoss", [CheckInput.Train(4, 5), CheckInput.Indices(5, 4)]);
         yield return F("Softmax axis=-1 f32", "Softmax", [CheckInput.Train(2, 3, 4)]);
+    }
+
+    private static IEnumerable<GradientCheckCase> Quantized()
+    {
+        // Symmetric int8 weights spanning the whole range, and positive per-column (or per-tensor) scales.
+        static double[] Int8(int count) => [.. Enumerable.Range(0, count).Select(i => (double)(((i * 37) + 11) % 255) - 127)];
+        static double[] Scales(int count) => [.. Enumerable.Range(0, count).Select(i => 0.002 + (0.001 * i))];
+        GradientCheckCase Q(string name, CheckInput[] inputs) =>
+            new(name, "DynamicQuantizeMatMul", inputs, [], DataType.Float, Int8Tolerance, Domain: OnnxOpset.Microsoft) { Dequantized = true, Floor = Int8Floor };
+
+        yield return Q("DynamicQuantizeMatMul [2,3,8] [8,6] per column", [CheckInput.Train(2, 3, 8), CheckInput.Values(DataType.Int8, Int8(48), 8, 6), CheckInput.Values(DataType.Float, Scales(6), 6)]);
+        yield return Q("DynamicQuantizeMatMul [5,16] [16,4] per tensor", [CheckInput.Train(5, 16), CheckInput.Values(DataType.Int8, Int8(64), 16, 4), CheckInput.Values(DataType.Float, [0.01])]);
+        yield return Q("DynamicQuantizeMatMul [4,8] [8,6] + bias", [CheckInput.Train(4, 8), CheckInput.Values(DataType.Int8, Int8(48), 8, 6), CheckInput.Values(DataType.Float, Scales(6), 6), CheckInput.None, CheckInput.Train(6)]);
     }
 }

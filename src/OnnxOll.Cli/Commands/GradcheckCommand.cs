@@ -26,7 +26,7 @@ public static class GradcheckCommand
         foreach (var c in GradientCheckCases.All.Where(c => filter is null
             || c.OpType.Contains(filter, StringComparison.OrdinalIgnoreCase) || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
-            var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, evaluator.Evaluate, c.Domains, c.Options(seed));
+            var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, evaluator.Evaluate, c.Domains, c.Options(seed), c.BuildReference());
             failures += result.Passed ? 0 : 1;
             table.AddRow(
                 Markup.Escape(c.Name), c.OpType, Markup.Escape(c.Shapes), result.Entries.ToString(System.Globalization.CultureInfo.InvariantCulture),

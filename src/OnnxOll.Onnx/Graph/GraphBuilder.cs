@@ -144,6 +144,19 @@ public sealed class GraphBuilder
         return outputs;
     }
 
+    /// <summary>Adds a node of operator set <paramref name="domain"/> (imported at version 1 if not yet) with one output; returns its name.</summary>
+    public string DomainOp(string domain, string opType, params string[] inputs)
+    {
+        if (!Model.OpsetImport.Any(o => o.Domain == domain))
+        {
+            Model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = 1 });
+        }
+
+        string output = UniqueName(opType);
+        AddNode(opType, inputs, [output], null, domain);
+        return output;
+    }
+
     /// <summary>Adds a node with explicitly named outputs (already reserved or new) and returns it.</summary>
     public NodeProto AddNode(string opType, IEnumerable<string> inputs, IEnumerable<string> outputs,
         IEnumerable<AttributeProto>? attributes = null, string domain = "")

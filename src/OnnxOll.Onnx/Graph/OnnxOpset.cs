@@ -8,4 +8,7 @@ public static class OnnxOpset
 
     /// <summary>IR version written into models (IR 8 goes with opset 18).</summary>
     public const long IrVersion = 8;
+
+    /// <summary>ONNX Runtime's contrib-operator domain (e.g. DynamicQuantizeMatMul).</summary>
+    public const string Microsoft = "com.microsoft";
 }
