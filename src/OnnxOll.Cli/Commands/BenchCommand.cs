@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using OnnxOll.Cli.Bench;
+using OnnxOll.Benchmarks;
 using OnnxOll.Clip.Tiny;
 using Spectre.Console;
 

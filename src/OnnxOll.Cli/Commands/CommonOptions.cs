@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Commands;
@@ -18,6 +19,9 @@ public static class CommonOptions
 
     /// <summary>Execution provider.</summary>
     public static Option<ExecutionProviderKind> Provider() => Choice("--provider", "cpu (default) or cuda (needs the GPU build).", ExecutionProviderKind.Cpu);
+
+    /// <summary>Precision of the frozen backbone's linear weights.</summary>
+    public static Option<FrozenPrecision> Frozen() => Choice("--frozen", "Frozen linear weights: float32 (default) or int8 (quantized once per model; faster products).", FrozenPrecision.Float32);
 
     /// <summary>Session settings from the parsed options.</summary>
     public static SessionSettings Settings(ParseResult parse, Option<int> threads, Option<ExecutionProviderKind> provider) =>

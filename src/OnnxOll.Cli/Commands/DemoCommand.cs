@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Learner;
@@ -26,15 +27,16 @@ public static class DemoCommand
         var output = new Option<string>("--out") { Description = "Folder for the model and the runs.", DefaultValueFactory = _ => "runs/demo" };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var frozen = CommonOptions.Frozen();
         var command = new Command("demo", "Create a tiny CLIP and a generated image stream, learn it online with SIT-LoRA and the all-seen baseline, print the results.")
         {
-            output, threads, provider,
+            output, threads, provider, frozen,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider)));
+        command.SetAction(parse => Run(parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen)));
         return command;
     }
 
-    private static int Run(string output, Runtime.SessionSettings settings)
+    private static int Run(string output, Runtime.SessionSettings settings, FrozenPrecision frozen)
     {
         string modelDir = Path.Combine(output, "model");
         if (!File.Exists(Path.Combine(modelDir, "model.safetensors")))
@@ -44,7 +46,7 @@ public static class DemoCommand
 
         AnsiConsole.MarkupLineInterpolated($"[bold]OnnxOll demo[/]: tiny CLIP at {modelDir}, stream {Data}, scenario {Scenario}, PET {Pet}");
         var table = new Table().AddColumns("loss", "A_auc", "A_avg", "A_last", "F_last", "samples/s", "plot");
-        using var model = ClipModelRuntime.Open(modelDir, PetSpec.Parse(Pet), settings);
+        using var model = ClipModelRuntime.Open(modelDir, PetSpec.Parse(Pet), settings, frozen);
         foreach (var loss in new[] { LossKind.Sit, LossKind.All })
         {
             string runDir = Path.Combine(output, loss.ToString().ToLowerInvariant());

@@ -19,11 +19,12 @@ public static class EmbedCommand
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
-        var command = new Command("embed", "Write the projected, unnormalised image and text embeddings of a batch file.") { model, batch, output, pet, petSpec, threads, provider };
+        var frozen = CommonOptions.Frozen();
+        var command = new Command("embed", "Write the projected, unnormalised image and text embeddings of a batch file.") { model, batch, output, pet, petSpec, threads, provider, frozen };
         command.SetAction(parse =>
         {
             var (images, texts) = Embed(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(output)!, parse.GetValue(pet), parse.GetValue(petSpec),
-                CommonOptions.Settings(parse, threads, provider));
+                CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
             Console.WriteLine($"wrote {parse.GetValue(output)}: image_embeds [{images}, P], text_embeds [{texts}, P]");
             return 0;
         });
@@ -31,10 +32,11 @@ public static class EmbedCommand
     }
 
     /// <summary>Embeds the batch's images and prompts and writes <paramref name="outPath"/>; returns the row counts.</summary>
-    public static (int Images, int Texts) Embed(string modelDir, string batchPath, string outPath, string? petPath, string? petSpec, SessionSettings settings)
+    public static (int Images, int Texts) Embed(string modelDir, string batchPath, string outPath, string? petPath, string? petSpec, SessionSettings settings,
+        FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         var source = PetSource.Resolve(null, petPath, petSpec, modelDir);
-        var model = FrozenModel.Open(modelDir, source.Spec);
+        var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: false);
         var pet = source.Load(model.Layout);
         using var embedder = new ProjectedEmbedder(model, settings, normalize: false);

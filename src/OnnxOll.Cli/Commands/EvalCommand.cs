@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Text;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Synthetic;
@@ -25,10 +26,11 @@ public static class EvalCommand
         var perClass = new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
-        var command = new Command("eval", "Evaluate a run's PET model on the test split of a data set; print a table and write eval.json.") { model, run, data, perClass, threads, provider };
+        var frozen = CommonOptions.Frozen();
+        var command = new Command("eval", "Evaluate a run's PET model on the test split of a data set; print a table and write eval.json.") { model, run, data, perClass, threads, provider, frozen };
         command.SetAction(parse =>
         {
-            var result = Evaluate(parse.GetValue(model)!, parse.GetValue(run)!, parse.GetValue(data)!, parse.GetValue(perClass), CommonOptions.Settings(parse, threads, provider));
+            var result = Evaluate(parse.GetValue(model)!, parse.GetValue(run)!, parse.GetValue(data)!, parse.GetValue(perClass), CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
             foreach (var (name, accuracy) in result.PerClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
@@ -45,10 +47,11 @@ public static class EvalCommand
 
     /// <summary>Evaluates the run's latest good checkpoint on every class of the test split and writes eval.json into the run folder.</summary>
     /// <exception cref="InvalidDataException">The data has no test split, or the run no readable checkpoint.</exception>
-    public static EvalResult Evaluate(string modelDir, string runDir, string dataSpec, int perClass, SessionSettings settings)
+    public static EvalResult Evaluate(string modelDir, string runDir, string dataSpec, int perClass, SessionSettings settings,
+        FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         var source = PetSource.FromRun(runDir, modelDir);
-        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings);
+        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
         var pet = source.Load(model.Layout);
         using var data = DataSources.Open(dataSpec);
         var test = data.Test ?? throw new InvalidDataException($"Data spec '{dataSpec}': no test split to evaluate on.");

@@ -16,11 +16,12 @@ public static class ExportCommand
         var merge = new Option<string?>("--merge") { Description = "Run folder whose latest checkpoint is folded into merged/vision.onnx and merged/text.onnx." };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors.", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
-        var command = new Command("export", "Export self-contained ONNX graphs (training, evaluation, optionally merged inference) with their weights and a manifest.") { model, pet, output, merge, seed, doubleSoftmax };
+        var frozen = CommonOptions.Frozen();
+        var command = new Command("export", "Export self-contained ONNX graphs (training, evaluation, optionally merged inference) with their weights and a manifest.") { model, pet, output, merge, seed, doubleSoftmax, frozen };
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(output)!;
-            ModelExporter.Export(parse.GetValue(model)!, PetSpec.Parse(parse.GetValue(pet)!), dir, parse.GetValue(merge), parse.GetValue(seed), parse.GetValue(doubleSoftmax));
+            ModelExporter.Export(parse.GetValue(model)!, PetSpec.Parse(parse.GetValue(pet)!), dir, parse.GetValue(merge), parse.GetValue(seed), parse.GetValue(doubleSoftmax), parse.GetValue(frozen));
             Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists the graphs, their inputs and outputs)");
             return 0;
         });

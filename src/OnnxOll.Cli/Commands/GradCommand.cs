@@ -26,11 +26,12 @@ public static class GradCommand
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
-        var command = new Command("grad", "Write the loss and PET gradients of one batch file (dropout off).") { model, batch, pet, petSpec, loss, output, doubleSoftmax, threads, provider };
+        var frozen = CommonOptions.Frozen();
+        var command = new Command("grad", "Write the loss and PET gradients of one batch file (dropout off).") { model, batch, pet, petSpec, loss, output, doubleSoftmax, threads, provider, frozen };
         command.SetAction(parse =>
         {
             float value = Grad(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(pet)!, parse.GetValue(petSpec), parse.GetValue(loss),
-                parse.GetValue(doubleSoftmax), parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider));
+                parse.GetValue(doubleSoftmax), parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
             Console.WriteLine($"wrote {parse.GetValue(output)}: loss {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
             return 0;
         });
@@ -42,10 +43,11 @@ public static class GradCommand
         kind == LossKind.All ? [.. Enumerable.Range(0, classes).Select(c => (long)c)] : [.. labels.ToArray().Distinct().Order()];
 
     /// <summary>Runs the training graph once on the batch and writes <paramref name="outPath"/>; returns the loss.</summary>
-    public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings)
+    public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings,
+        FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         var source = PetSource.FromFile(petPath, petSpec);
-        var model = FrozenModel.Open(modelDir, source.Spec);
+        var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: true);
         var pet = source.Load(model.Layout);
         var labels = batch.Labels!;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
@@ -40,10 +41,11 @@ public static class LearnCommand
         var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var frozen = CommonOptions.Frozen();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, prompts, threads, provider,
+            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, prompts, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -69,13 +71,14 @@ public static class LearnCommand
             };
             return Learn(
                 parse.GetValue(model)!, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), PetSpec.Parse(parse.GetValue(pet)!),
-                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider));
+                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
         });
         return command;
     }
 
     /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
-    public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings)
+    public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings,
+        FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -91,7 +94,7 @@ public static class LearnCommand
         });
         try
         {
-            using var model = ClipModelRuntime.Open(modelDir, pet, settings);
+            using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
             using var data = DataSources.Open(dataSpec);
             using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options), resume);
             foreach (var note in folder.Notes)

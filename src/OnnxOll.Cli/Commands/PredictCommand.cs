@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Numerics.Tensors;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
 using OnnxOll.Learning.Learner;
@@ -25,14 +26,15 @@ public static class PredictCommand
         var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the label; repeat to average (default: the run's, else \"a bad photo of a {}.\")." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
-        var command = new Command("predict", "Show the top labels of an image with their probabilities.") { model, run, pet, petSpec, image, labels, top, prompts, threads, provider };
+        var frozen = CommonOptions.Frozen();
+        var command = new Command("predict", "Show the top labels of an image with their probabilities.") { model, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen };
         command.SetAction(parse =>
         {
             string modelDir = parse.GetValue(model)!;
             var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir);
             var given = parse.GetValue(prompts);
             var result = Predict(modelDir, source, parse.GetValue(image)!, SplitLabels(parse.GetValue(labels)!), given is { Length: > 0 } ? given : null,
-                CommonOptions.Settings(parse, threads, provider));
+                CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
             var table = new Table().AddColumn("#").AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
             foreach (var (p, i) in result.Take(Math.Max(1, parse.GetValue(top))).Select((p, i) => (p, i)))
             {
@@ -58,7 +60,8 @@ public static class PredictCommand
     /// <exception cref="FileNotFoundException">The image does not exist.</exception>
     /// <exception cref="InvalidDataException">The image cannot be decoded.</exception>
     public static IReadOnlyList<LabelProbability> Predict(string modelDir, PetSource source, string imagePath, IReadOnlyList<string> labels,
-        IReadOnlyList<string>? prompts, SessionSettings settings)
+        IReadOnlyList<string>? prompts, SessionSettings settings,
+        FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         if (!File.Exists(imagePath))
         {
@@ -66,12 +69,12 @@ public static class PredictCommand
         }
 
         var decoded = ImageDecoder.Decode(imagePath);
-        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings);
+        using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
         var pet = source.Load(model.Layout);
         var preprocessor = new ClipImagePreprocessor(new ClipImagePreprocessorOptions { ImageSize = model.Config.Vision.ImageSize });
         var pixels = new float[preprocessor.SampleLength];
         preprocessor.Preprocess(decoded, pixels, 0);
-        using var embedder = new ProjectedEmbedder(FrozenModel.Open(modelDir, source.Spec), settings, normalize: true);
+        using var embedder = new ProjectedEmbedder(FrozenModel.Open(modelDir, source.Spec, frozen), settings, normalize: true);
         var image = embedder.Images(pixels, 1, pet);
 
         var vocabulary = new ClassVocabulary();

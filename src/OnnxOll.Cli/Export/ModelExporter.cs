@@ -26,7 +26,8 @@ public static class ModelExporter
 
     /// <summary>Exports <paramref name="modelDir"/> with PET spec <paramref name="spec"/> into <paramref name="outDir"/>; with <paramref name="mergeRun"/>, also the merged model.</summary>
     /// <exception cref="ArgumentException">The run was learned with another PET spec.</exception>
-    public static void Export(string modelDir, PetSpec spec, string outDir, string? mergeRun, int seed, bool doubleSoftmax)
+    public static void Export(string modelDir, PetSpec spec, string outDir, string? mergeRun, int seed, bool doubleSoftmax,
+        FrozenPrecision frozenPrecision = FrozenPrecision.Float32)
     {
         var mergeSource = mergeRun is null ? null : PetSource.FromRun(mergeRun, modelDir);
         if (mergeSource is not null && mergeSource.Spec.ToString() != spec.ToString())
@@ -34,10 +35,14 @@ public static class ModelExporter
             throw new ArgumentException($"{mergeRun}: the run was learned with PET spec '{mergeSource.Spec}', --pet is '{spec}'.");
         }
 
-        var model = FrozenModel.Open(modelDir, spec);
+        var model = FrozenModel.Open(modelDir, spec, frozenPrecision);
         var frozen = model.Frozen;
         Directory.CreateDirectory(outDir);
         bool linked = FileLinks.LinkOrCopy(Path.Combine(frozen.Directory, FrozenWeights.FileName), Path.Combine(outDir, FrozenWeights.FileName));
+        if (frozen.Int8 is not null)
+        {
+            FileLinks.LinkOrCopy(Path.Combine(frozen.Directory, QuantizedWeights.FileName), Path.Combine(outDir, QuantizedWeights.FileName));
+        }
 
         var graphs = new JsonObject
         {

@@ -39,6 +39,25 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
         return value;
     }
 
+    /// <summary>The int8 initializer and per-column scales of frozen linear weight <paramref name="name"/>, or null when the graph
+    /// multiplies by it in float (float32 weights, or a float64 graph).</summary>
+    public (string Weight, string Scale)? Quantized(string name)
+    {
+        if (IsDouble || weights.Int8 is not { } int8 || !int8.Contains(name))
+        {
+            return null;
+        }
+
+        string q = name + QuantizedWeights.WeightSuffix, scale = name + QuantizedWeights.ScaleSuffix;
+        if (weightValues.TryAdd(q, q))
+        {
+            G.Initializer(int8.Reference(q));
+            G.Initializer(int8.Reference(scale));
+        }
+
+        return (q, scale);
+    }
+
     /// <summary>The shape of the frozen tensor <paramref name="name"/>.</summary>
     public long[] WeightShape(string name) => weights.Shape(name);
 

@@ -22,12 +22,13 @@ public sealed class FrozenWeights
 
     private readonly Dictionary<string, Entry> entries;
 
-    private FrozenWeights(string directory, ClipConfig config, Dictionary<string, Entry> entries, float logitScale)
+    private FrozenWeights(string directory, ClipConfig config, Dictionary<string, Entry> entries, float logitScale, QuantizedWeights? int8 = null)
     {
         Directory = directory;
         Config = config;
         this.entries = entries;
         LogitScale = logitScale;
+        Int8 = int8;
     }
 
     /// <summary>The cache directory holding weights.bin and the graphs.</summary>
@@ -38,6 +39,30 @@ public sealed class FrozenWeights
 
     /// <summary>The pretrained logit scale (before exp).</summary>
     public float LogitScale { get; }
+
+    /// <summary>The int8 copy of the linear weights that graphs multiply with, or null for float32 products.</summary>
+    public QuantizedWeights? Int8 { get; }
+
+    /// <summary>How graphs of these weights multiply by the frozen linear weights.</summary>
+    public FrozenPrecision Precision => Int8 is null ? FrozenPrecision.Float32 : FrozenPrecision.Int8;
+
+    /// <summary>Names of the stored tensors.</summary>
+    public IEnumerable<string> Names => entries.Keys;
+
+    /// <summary>The same weights whose graphs multiply in <paramref name="precision"/> (int8: quantized into the cache once).</summary>
+    public FrozenWeights As(FrozenPrecision precision) => precision == Precision ? this
+        : new FrozenWeights(Directory, Config, entries, LogitScale, precision == FrozenPrecision.Int8 ? QuantizedWeights.Prepare(this) : null);
+
+    /// <summary>Reads stored tensor <paramref name="name"/> back from weights.bin.</summary>
+    public float[] ReadFloat32(string name)
+    {
+        var e = Get(name);
+        var data = new float[e.Length / sizeof(float)];
+        using var stream = File.OpenRead(Path.Combine(Directory, FileName));
+        stream.Position = e.Offset;
+        stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
+        return data;
+    }
 
     /// <summary>Writes weights.bin and its index into <paramref name="cacheDirectory"/> unless an index for the same source file is already there.</summary>
     /// <remarks>Both files are written under unique temporary names and renamed into place, so concurrent preparers do not collide

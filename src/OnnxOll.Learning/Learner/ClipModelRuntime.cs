@@ -56,9 +56,13 @@ public sealed class ClipModelRuntime : IDisposable
     public OnnxSession Text => text ??= Open("text-norm", () => ClipTextGraph.Build(Frozen, new ClipGraphOptions { Pet = Layout, Normalize = true }));
 
     /// <summary>Opens the model folder, prepares its cache and checks the PET spec against the config.</summary>
-    public static ClipModelRuntime Open(string modelDirectory, PetSpec spec, SessionSettings? settings = null)
+    /// <param name="modelDirectory">The Hugging Face folder.</param>
+    /// <param name="spec">The PET tensors to insert.</param>
+    /// <param name="settings">Session settings (null: the defaults).</param>
+    /// <param name="precision">How the graphs multiply by the frozen linear weights (float32 or int8).</param>
+    public static ClipModelRuntime Open(string modelDirectory, PetSpec spec, SessionSettings? settings = null, FrozenPrecision precision = FrozenPrecision.Float32)
     {
-        var model = FrozenModel.Open(modelDirectory, spec);
+        var model = FrozenModel.Open(modelDirectory, spec, precision);
         var tokenizer = ClipTokenizer.Create(
             Path.Combine(modelDirectory, "vocab.json"),
             Path.Combine(modelDirectory, "merges.txt"),

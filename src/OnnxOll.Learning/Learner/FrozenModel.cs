@@ -33,19 +33,20 @@ public sealed class FrozenModel
     /// <summary>Identity of the base model (config + weights headers).</summary>
     public string ModelHash { get; }
 
-    /// <summary>Opens the model folder, prepares its cache and resolves the PET spec against its config.</summary>
-    public static FrozenModel Open(string modelDirectory, PetSpec spec)
+    /// <summary>Opens the model folder, prepares its cache (and the int8 weights when <paramref name="precision"/> asks for them)
+    /// and resolves the PET spec against its config.</summary>
+    public static FrozenModel Open(string modelDirectory, PetSpec spec, FrozenPrecision precision = FrozenPrecision.Float32)
     {
         string hash = OnnxOll.Learning.Checkpoints.ModelHash.Compute(modelDirectory);
         using var weights = ClipWeights.Open(modelDirectory);
         var layout = new PetLayout(spec, weights.Config);
-        return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)), layout, hash);
+        return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)).As(precision), layout, hash);
     }
 
     /// <summary>Opens graph <paramref name="kind"/> of this PET spec, building it into the cache folder (next to weights.bin) on first use.</summary>
     public OnnxSession OpenGraph(string kind, Func<ModelProto> build, SessionSettings settings)
     {
-        string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key(Layout.Spec.ToString() + GraphCodeVersion)}.onnx");
+        string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key($"{Layout.Spec}|{Frozen.Precision}|{GraphCodeVersion}")}.onnx");
         if (!File.Exists(path))
         {
             string temp = Frozen.SaveGraph(build(), $"{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OnnxOll.Cli.Bench;
+namespace OnnxOll.Benchmarks;
 
 /// <summary>Times repeated runs of an action after warm-up and summarises them.</summary>
 public static class Stopwatches

@@ -1,4 +1,4 @@
-namespace OnnxOll.Cli.Bench;
+namespace OnnxOll.Benchmarks;
 
 /// <summary>One benchmark's measurements, as written to the JSON results.</summary>
 public sealed record BenchResult(

@@ -6,7 +6,7 @@ using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Cli.Bench;
+namespace OnnxOll.Benchmarks;
 
 /// <summary>The online step (forward + backward + AdamW) on one batch, as the libtorch peer's <c>bench</c> measures it.</summary>
 public static class TrainingStepBenchmark

@@ -2,7 +2,7 @@ using OnnxOll.Onnx.Graph;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Cli.Bench;
+namespace OnnxOll.Benchmarks;
 
 /// <summary>ONNX Runtime's float32 MatMul throughput on an n×n×n product: the machine's practical GEMM peak.</summary>
 public static class GemmPeakBenchmark

@@ -4,7 +4,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Cli.Bench;
+namespace OnnxOll.Benchmarks;
 
 /// <summary>Image embeddings of one batch with the evaluation graph (no PET), as the peer's <c>bench --inference</c>.</summary>
 public static class InferenceBenchmark
