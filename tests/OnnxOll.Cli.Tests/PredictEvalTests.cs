@@ -1,4 +1,5 @@
 using OnnxOll.Cli.Commands;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;

@@ -18,5 +18,6 @@ public static class CommandCatalog
         PredictCommand.Create(),
         EvalCommand.Create(),
         ExportCommand.Create(),
+        AdapterCommand.Create(),
     ];
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;

@@ -3,7 +3,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Deploy.Export;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Synthetic;
 using OnnxOll.Runtime;
@@ -20,17 +23,46 @@ public static class EvalCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = CommonOptions.Model();
-        var run = new Option<string>("--run") { Description = "Run folder (its latest good checkpoint is evaluated).", Required = true };
+        var model = new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." };
+        var run = new Option<string?>("--run") { Description = "Run folder or checkpoint (its latest good checkpoint is evaluated)." };
+        var pet = new Option<string?>("--pet") { Description = "PET tensors instead of a run: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter." };
+        var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's own)." };
+        var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): evaluate it alone." };
         var data = new Option<string>("--data") { Description = "Data spec with a test split: folder:DIR, tar:FILE, idx:..., cifar10:DIR, cifar100:DIR, synthetic[:...].", Required = true };
         var perClass = new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
-        var command = new Command("eval", "Evaluate a run's PET model on the test split of a data set; print a table and write eval.json.") { model, run, data, perClass, threads, provider, frozen };
+        var command = new Command("eval", "Evaluate a PET model (run, checkpoint, adapter or export) on the test split of a data set; print a table and write eval.json.")
+        {
+            model, run, pet, petSpec, export, data, perClass, threads, provider, frozen,
+        };
         command.SetAction(parse =>
         {
-            var result = Evaluate(parse.GetValue(model)!, parse.GetValue(run)!, parse.GetValue(data)!, parse.GetValue(perClass), CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
+            var settings = CommonOptions.Settings(parse, threads, provider);
+            string dataSpec = parse.GetValue(data)!;
+            EvalResult result;
+            if (parse.GetValue(export) is { } exportDir)
+            {
+                if (parse.GetValue(model) is not null || parse.GetValue(run) is not null || parse.GetValue(pet) is not null)
+                {
+                    throw new ArgumentException("--export evaluates the export alone; leave out --model, --run and --pet.");
+                }
+
+                using var exported = ExportedModel.Open(exportDir, settings);
+                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir);
+            }
+            else
+            {
+                string modelDir = parse.GetValue(model) ?? throw new ArgumentException("Give --model (a CLIP folder) or --export (an export folder).");
+                string? runPath = parse.GetValue(run);
+                string? petPath = parse.GetValue(pet);
+                var source = PetSource.Resolve(runPath, petPath, parse.GetValue(petSpec), modelDir);
+                string reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : ".";
+                using var runtime = ClipModelRuntime.Open(modelDir, source.Spec, settings, parse.GetValue(frozen));
+                result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir);
+            }
+
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
             foreach (var (name, accuracy) in result.PerClass.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
@@ -52,7 +84,13 @@ public static class EvalCommand
     {
         var source = PetSource.FromRun(runDir, modelDir);
         using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
-        var pet = source.Load(model.Layout);
+        return Evaluate(model, source.Load(model.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, perClass, runDir, runDir);
+    }
+
+    /// <summary>Evaluates <paramref name="model"/> with <paramref name="pet"/> on every class of the test split; writes eval.json into <paramref name="reportDir"/>.</summary>
+    /// <exception cref="InvalidDataException">The data has no test split.</exception>
+    public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string reportDir)
+    {
         using var data = DataSources.Open(dataSpec);
         var test = data.Test ?? throw new InvalidDataException($"Data spec '{dataSpec}': no test split to evaluate on.");
         var vocabulary = new ClassVocabulary();
@@ -62,7 +100,7 @@ public static class EvalCommand
         }
 
         using var evaluator = new Evaluator(model, test, perClass);
-        using var text = new TextFeatures(model, new PromptTemplates(source.Prompts ?? [PromptTemplates.DefaultTemplate]));
+        using var text = new TextFeatures(model, new PromptTemplates(prompts));
         text.Extend(vocabulary, pet);
         var (accuracy, byClass) = evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, text, pet);
         var samples = test.Labels.GroupBy(l => l, StringComparer.Ordinal)
@@ -77,7 +115,8 @@ public static class EvalCommand
         var report = new JsonObject
         {
             ["model_hash"] = model.ModelHash,
-            ["pet_spec"] = source.Spec.ToString(),
+            ["pet_source"] = description,
+            ["pet_spec"] = model.Layout.Spec.ToString(),
             ["data"] = dataSpec,
             ["per_class_limit"] = perClass,
             ["classes"] = vocabulary.Count,
@@ -86,7 +125,7 @@ public static class EvalCommand
             ["per_class"] = perClassJson,
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        string path = Path.Combine(Path.GetFullPath(runDir), ReportFileName);
+        string path = Path.Combine(Path.GetFullPath(reportDir), ReportFileName);
         File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return new EvalResult(accuracy, byClass, samples, path);
     }

@@ -1,28 +1,55 @@
 using System.CommandLine;
-using OnnxOll.Cli.Export;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Export;
+using OnnxOll.Deploy.Pet;
 
 namespace OnnxOll.Cli.Commands;
 
-/// <summary><c>onnxoll export</c>: deployable graphs, weights, manifest and initial PET tensors; optionally a run's LoRA merged into an inference model.</summary>
+/// <summary><c>onnxoll export</c>: a self-describing folder (graphs, weights, learned PET as safetensors, PEFT and ONNX Runtime adapters,
+/// tokenizer, preprocessing, prompts, classes with text features, manifest); optionally a run's LoRA merged into an inference model.</summary>
 public static class ExportCommand
 {
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        var pet = new Option<string>("--pet") { Description = "PET spec, e.g. lora:r=4,alpha=1,towers=both,targets=q+v.", Required = true };
-        var output = new Option<string>("--out") { Description = "Folder to write (train.onnx, vision.onnx, text.onnx, weights.bin, manifest.json, pet.safetensors).", Required = true };
-        var merge = new Option<string?>("--merge") { Description = "Run folder whose latest checkpoint is folded into merged/vision.onnx and merged/text.onnx." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors.", DefaultValueFactory = _ => 0 };
+        var pet = new Option<string?>("--pet") { Description = "PET spec (default: the run's), e.g. lora:r=4,alpha=1,towers=both,targets=q+v; alone it exports initial tensors." };
+        var run = new Option<string?>("--run") { Description = "Learned PET to export: run folder, checkpoint, PEFT adapter folder or safetensors." };
+        var output = new Option<string>("--out") { Description = "Folder to write (manifest.json lists every file).", Required = true };
+        var merge = new Option<string?>("--merge") { Description = "Run (or other PET source) whose tensors are exported and whose LoRA is also folded into merged/vision.onnx and merged/text.onnx." };
+        var classes = new Option<string?>("--classes") { Description = "Class vocabulary whose text features are exported, comma-separated (default: the run's classes)." };
+        var prompts = new Option<string[]>("--prompt") { Description = "Prompt templates of the exported class features (default: the run's)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors (without --run).", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
         var frozen = CommonOptions.Frozen();
-        var command = new Command("export", "Export self-contained ONNX graphs (training, evaluation, optionally merged inference) with their weights and a manifest.") { model, pet, output, merge, seed, doubleSoftmax, frozen };
+        var command = new Command("export", "Export a self-describing folder for ONNX Runtime targets: graphs, weights, learned PET (PEFT + ORT adapters), tokenizer, preprocessing, classes, manifest.")
+        {
+            model, pet, run, output, merge, classes, prompts, seed, doubleSoftmax, frozen,
+        };
         command.SetAction(parse =>
         {
+            string modelDir = parse.GetValue(model)!;
             string dir = parse.GetValue(output)!;
-            ModelExporter.Export(parse.GetValue(model)!, PetSpec.Parse(parse.GetValue(pet)!), dir, parse.GetValue(merge), parse.GetValue(seed), parse.GetValue(doubleSoftmax), parse.GetValue(frozen));
-            Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists the graphs, their inputs and outputs)");
+            string? runPath = parse.GetValue(run), mergePath = parse.GetValue(merge);
+            if (runPath is not null && mergePath is not null)
+            {
+                throw new ArgumentException("Give --run or --merge (which also exports the run's tensors), not both.");
+            }
+
+            string? sourcePath = runPath ?? mergePath;
+            var given = parse.GetValue(prompts);
+            ModelExporter.Export(modelDir, dir, new ExportOptions
+            {
+                Pet = sourcePath is null ? null : PetSource.Resolve(sourcePath, null, null, modelDir),
+                Spec = parse.GetValue(pet) is { } spec ? PetSpec.Parse(spec) : null,
+                Merge = mergePath is not null,
+                Seed = parse.GetValue(seed),
+                DoubleSoftmax = parse.GetValue(doubleSoftmax),
+                Frozen = parse.GetValue(frozen),
+                Prompts = given is { Length: > 0 } ? given : null,
+                Classes = parse.GetValue(classes) is { } list ? PredictCommand.SplitLabels(list) : null,
+            });
+            Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists every file)");
             return 0;
         });
         return command;

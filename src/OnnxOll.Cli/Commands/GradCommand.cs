@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
@@ -46,7 +47,7 @@ public static class GradCommand
     public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings,
         FrozenPrecision frozen = FrozenPrecision.Float32)
     {
-        var source = PetSource.FromFile(petPath, petSpec);
+        var source = PetSource.Open(petPath, petSpec, modelDir);
         var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: true);
         var pet = source.Load(model.Layout);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
@@ -38,6 +39,7 @@ public static class LearnCommand
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
+        var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, checkpoint, safetensors); the PET spec is theirs." };
         var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
@@ -45,7 +47,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -69,16 +71,34 @@ public static class LearnCommand
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
             };
-            return Learn(
-                parse.GetValue(model)!, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), PetSpec.Parse(parse.GetValue(pet)!),
-                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
+            string modelDir = parse.GetValue(model)!;
+            var spec = PetSpec.Parse(parse.GetValue(pet)!);
+            PetSource? init = null;
+            if (parse.GetValue(initAdapter) is { } adapter)
+            {
+                init = PetSource.Open(adapter, null, modelDir);
+                if (parse.GetResult(pet) is { Implicit: false } && spec.ToString() != init.Spec.ToString())
+                {
+                    throw new ArgumentException($"--init-adapter {adapter} holds PET spec '{init.Spec}', --pet is '{spec}'.");
+                }
+
+                if (parse.GetValue(resume))
+                {
+                    throw new ArgumentException("Give --resume or --init-adapter, not both.");
+                }
+
+                spec = init.Spec;
+            }
+
+            return Learn(modelDir, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), spec,
+                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), init, parse.GetValue(frozen));
         });
         return command;
     }
 
     /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
     public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings,
-        FrozenPrecision frozen = FrozenPrecision.Float32)
+        PetSource? init = null, FrozenPrecision frozen = FrozenPrecision.Float32)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -109,6 +129,17 @@ public static class LearnCommand
             }
 
             using var learner = new OnlineLearner(model, scenario, options, runDir);
+            if (init is not null)
+            {
+                var values = init.Load(model.Layout);
+                foreach (var t in model.Layout.Tensors)
+                {
+                    values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
+                }
+
+                AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
+            }
+
             if (resume)
             {
                 AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume()}[/]");

@@ -7,6 +7,7 @@ public sealed class ClipImagePreprocessor
     private readonly BicubicCoefficients _columns = new();
     private readonly BicubicCoefficients _rows = new();
     private readonly float[] _normalised;
+    private readonly int _resize;
     private byte[] _stretched = [];
 
     /// <summary>Creates a preprocessor; the options are validated and copied.</summary>
@@ -21,7 +22,12 @@ public sealed class ClipImagePreprocessor
         {
             throw new ArgumentException($"Mean and Std: expected 3 values each with Std > 0, got Mean [{string.Join(", ", options.Mean)}], Std [{string.Join(", ", options.Std)}].", nameof(options));
         }
+        if (options.ResizeShortestEdge is { } edge && edge < options.ImageSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"ResizeShortestEdge {edge} is smaller than the crop ImageSize {options.ImageSize}.");
+        }
         ImageSize = options.ImageSize;
+        _resize = options.ResizeShortestEdge ?? options.ImageSize;
         _normalised = new float[3 * 256];
         for (int c = 0; c < 3; c++)
         {
@@ -80,11 +86,11 @@ public sealed class ClipImagePreprocessor
         StretchColumnsAndNormalise(firstRow, batch.Slice(batchIndex * sample, sample));
     }
 
-    /// <summary>Size after scaling the shortest side to <see cref="ImageSize"/> (torchvision: long = int(size * long / short)).</summary>
+    /// <summary>Size after scaling the shortest side to the resize length (torchvision: long = int(size * long / short)).</summary>
     private (int Width, int Height) ResizedSize(int width, int height) =>
         width <= height
-            ? (ImageSize, (int)((double)ImageSize * height / width))
-            : ((int)((double)ImageSize * width / height), ImageSize);
+            ? (_resize, (int)((double)_resize * height / width))
+            : ((int)((double)_resize * width / height), _resize);
 
     // Horizontal pass over the input rows the vertical pass needs, into _stretched [rows, size, 3] as bytes (Pillow's intermediate).
     private void StretchRows(ReadOnlySpan<byte> pixels, int width, int channels, int firstRow, int lastRow)

@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
@@ -9,7 +10,7 @@ namespace OnnxOll.Learning.Learner;
 
 /// <summary>One CLIP folder made runnable: frozen weights in the cache, tokenizer, PET layout and the sessions of its graphs.</summary>
 /// <remarks>Graphs are generated once per (model, PET spec, options, generator code) and kept in the model's cache directory. Owns its sessions.</remarks>
-public sealed class ClipModelRuntime : IDisposable
+public sealed class ClipModelRuntime : IClipInference, IDisposable
 {
     /// <summary>The symbolic image-batch dimension of <see cref="ClipTrainingGraph"/>'s inputs.</summary>
     private const string TrainingBatchDimension = "batch";
@@ -22,6 +23,7 @@ public sealed class ClipModelRuntime : IDisposable
 
     private ClipModelRuntime(string modelDirectory, FrozenModel model, ClipTokenizer tokenizer, SessionSettings settings)
     {
+        Preprocessing = PreprocessorConfig.Load(modelDirectory, model.Config.Vision.ImageSize);
         ModelDirectory = modelDirectory;
         this.model = model;
         Tokenizer = tokenizer;
@@ -42,6 +44,12 @@ public sealed class ClipModelRuntime : IDisposable
 
     /// <summary>The model's tokenizer, padded to the text tower's context length.</summary>
     public ClipTokenizer Tokenizer { get; }
+
+    /// <inheritdoc/>
+    public ClipImagePreprocessorOptions Preprocessing { get; }
+
+    /// <inheritdoc/>
+    public double LogitScale => Frozen.LogitScale;
 
     /// <summary>Identity of the base model (config + weights header).</summary>
     public string ModelHash => model.ModelHash;

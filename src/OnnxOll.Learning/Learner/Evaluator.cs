@@ -13,7 +13,7 @@ public sealed class Evaluator : IDisposable
     private const int EvalBatch = 64;
     private const long CacheBudgetFloats = 256L * 1024 * 1024;
 
-    private readonly ClipModelRuntime model;
+    private readonly IClipInference model;
     private readonly ILabelledSampleSource source;
     private readonly SamplePreparer preparer;
     private readonly Dictionary<string, List<int>> samplesByClass = new(StringComparer.Ordinal);
@@ -24,11 +24,11 @@ public sealed class Evaluator : IDisposable
     private long cachedFloats;
 
     /// <summary>Evaluates on <paramref name="testSource"/>, using at most <paramref name="perClass"/> images of each class (0: all).</summary>
-    public Evaluator(ClipModelRuntime model, ILabelledSampleSource testSource, int perClass)
+    public Evaluator(IClipInference model, ILabelledSampleSource testSource, int perClass)
     {
         this.model = model;
         source = testSource;
-        preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+        preparer = new SamplePreparer(model.Preprocessing);
         dim = model.Config.ProjectionDim;
         for (int i = 0; i < testSource.Labels.Count; i++)
         {

@@ -102,7 +102,7 @@ public sealed class OnlineLearner : IDisposable
             state.ZeroShotBefore = EvaluateHoldout(evaluator, holdout);
         }
 
-        var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+        var preparer = new SamplePreparer(model.Preprocessing);
         var prefetch = new PrefetchOptions { BatchSize = options.BatchSize, Strict = options.Strict, Warning = warning };
         using var stream = new DatasetStream(train, scenario, preparer.Prepare, prefetch, cursor, cancellationToken);
         long startSamples = state.SamplesSeen;

@@ -8,10 +8,10 @@ public sealed class SamplePreparer
 {
     private readonly ClipImagePreprocessor preprocessor;
 
-    /// <summary>Creates a preparer for images of <paramref name="imageSize"/> pixels.</summary>
-    public SamplePreparer(int imageSize)
+    /// <summary>Creates a preparer with the model's preprocessing <paramref name="options"/>.</summary>
+    public SamplePreparer(ClipImagePreprocessorOptions options)
     {
-        preprocessor = new ClipImagePreprocessor(new ClipImagePreprocessorOptions { ImageSize = imageSize });
+        preprocessor = new ClipImagePreprocessor(options);
     }
 
     /// <summary>Floats per prepared sample (3 × size × size).</summary>

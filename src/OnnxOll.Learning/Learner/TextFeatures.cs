@@ -10,7 +10,7 @@ namespace OnnxOll.Learning.Learner;
 /// recomputes them all from the current PET values (for evaluation).</remarks>
 public sealed class TextFeatures : IDisposable
 {
-    private readonly ClipModelRuntime model;
+    private readonly IClipInference model;
     private readonly PromptTemplates templates;
     private readonly List<float[]> features = [];
     private readonly List<long[]> tokens = [];
@@ -20,7 +20,7 @@ public sealed class TextFeatures : IDisposable
     private readonly int length;
 
     /// <summary>Creates an empty store over the model's evaluation text graph.</summary>
-    public TextFeatures(ClipModelRuntime model, PromptTemplates templates)
+    public TextFeatures(IClipInference model, PromptTemplates templates)
     {
         this.model = model;
         this.templates = templates;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Onnx.Proto;
 
-namespace OnnxOll.Cli.Export;
+namespace OnnxOll.Deploy.Export;
 
 /// <summary>Describes a graph's inputs and outputs (name, element type, shape with symbolic dimensions as names) as JSON.</summary>
 public static class GraphSignature

@@ -1,15 +1,21 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Cli.Export;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Export;
+using OnnxOll.Deploy.Inference;
+using OnnxOll.Deploy.OrtAdapters;
+using OnnxOll.Deploy.Peft;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Cli.Tests;
+namespace OnnxOll.Deploy.Tests;
 
-[Collection(CliCollection.Name)]
-public sealed class ExportTests(CliFixture fixture)
+[Collection(DeployCollection.Name)]
+public sealed class ExportTests(DeployFixture fixture)
 {
+    private static readonly string[] Classes = ["red", "green", "blue"];
+
     [Theory]
     [InlineData("lora:r=4,alpha=8,towers=both,targets=q+v+o+fc1+fc2")]
     [InlineData("lora:r=2,alpha=4,towers=both,targets=qkv;adapter:dim=8,scale=0.5,towers=image")]
@@ -17,11 +23,10 @@ public sealed class ExportTests(CliFixture fixture)
     {
         string tag = spec.Contains("adapter", StringComparison.Ordinal) ? "adapter" : "lora";
         var pet = fixture.RandomPet(spec, seed: 21, scale: 0.3);
-        string run = Path.GetDirectoryName(fixture.PathFor($"export-run-{tag}/x"))!;
-        RunFolders.Write(run, fixture.ModelDirectory, pet, ["a photo of a {}."]);
+        string run = fixture.WriteRun($"export-run-{tag}", pet, ["a photo of a {}."], Classes);
         string first = Path.Combine(fixture.Root, $"export-{tag}");
 
-        Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--pet", spec, "--out", first, "--merge", run));
+        ModelExporter.Export(fixture.ModelDirectory, first, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory), Merge = true });
 
         // Moved elsewhere, the folder still loads: every graph resolves weights.bin beside itself, not in the cache.
         string moved = Path.Combine(fixture.Root, "elsewhere", $"export-{tag}");
@@ -50,7 +55,7 @@ public sealed class ExportTests(CliFixture fixture)
     {
         const string spec = "lora:r=4,alpha=8,towers=image,targets=q+v";
         string dir = Path.Combine(fixture.Root, "export-manifest");
-        ModelExporter.Export(fixture.ModelDirectory, PetSpec.Parse(spec), dir, null, seed: 5, doubleSoftmax: false);
+        ModelExporter.Export(fixture.ModelDirectory, dir, new ExportOptions { Spec = PetSpec.Parse(spec), Seed = 5 });
 
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ModelExporter.ManifestFileName)))!;
         var layout = new PetLayout(PetSpec.Parse(spec), fixture.Config);
@@ -62,6 +67,8 @@ public sealed class ExportTests(CliFixture fixture)
         Assert.Contains(ClipGraphNames.Gradient(layout.Tensors[0].Name), train["outputs"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()));
         Assert.Equal(new JsonArray("batch", 3, 32, 32).ToJsonString(), manifest["graphs"]!["vision"]!["inputs"]![0]!["shape"]!.ToJsonString());
         Assert.Null(manifest["merged"]);
+        Assert.False(manifest["pet"]!["learned"]!.GetValue<bool>());
+        Assert.Null(manifest["classes"]);
 
         var pet = PetParameters.Load(Path.Combine(dir, ModelExporter.PetFileName), layout);
         var expected = PetParameters.Create(layout, 5);
@@ -76,12 +83,44 @@ public sealed class ExportTests(CliFixture fixture)
     public void MergeRefusesARunOfAnotherPetSpec()
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=image,targets=q", seed: 1, scale: 0.1);
-        string run = Path.GetDirectoryName(fixture.PathFor("export-other-run/x"))!;
-        RunFolders.Write(run, fixture.ModelDirectory, pet, ["{}"]);
+        string run = fixture.WriteRun("export-other-run", pet, ["{}"], Classes);
 
-        var e = Assert.Throws<ArgumentException>(() => ModelExporter.Export(fixture.ModelDirectory, PetSpec.Parse("lora:r=4,alpha=8,towers=image,targets=v"),
-            Path.Combine(fixture.Root, "export-other"), run, 0, false));
+        var e = Assert.Throws<ArgumentException>(() => ModelExporter.Export(fixture.ModelDirectory, Path.Combine(fixture.Root, "export-other"),
+            new ExportOptions { Spec = PetSpec.Parse("lora:r=4,alpha=8,towers=image,targets=v"), Pet = PetSource.FromRun(run, fixture.ModelDirectory), Merge = true }));
         Assert.Contains(run, e.Message);
+    }
+
+    [Fact]
+    public void ExportOfARunHoldsTheLearnedPetAsSafetensorsPeftAndOrtAdapterWithClassesAndModelFiles()
+    {
+        const string spec = "lora:r=2,alpha=4,towers=both,targets=qkv+o;adapter:dim=8,scale=0.5,towers=image,layers=1";
+        var pet = fixture.RandomPet(spec, seed: 8, scale: 0.2);
+        string run = fixture.WriteRun("export-learned-run", pet, ["a photo of a {}.", "a {} thing."], Classes);
+        string dir = Path.Combine(fixture.Root, "export-learned");
+
+        var manifest = ModelExporter.Export(fixture.ModelDirectory, dir, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory) });
+
+        Assert.True(manifest["pet"]!["learned"]!.GetValue<bool>());
+        Assert.Equal(PetSpec.Parse(spec).ToString(), manifest["pet_spec"]!.GetValue<string>());
+        DeployFixture.AssertSameTensors(pet, PetParameters.Load(Path.Combine(dir, ModelExporter.PetFileName), pet.Layout));
+        DeployFixture.AssertSameTensors(pet, OrtAdapterFile.Read(Path.Combine(dir, ModelExporter.OrtAdapterFileName)).Fill(pet.Layout));
+        var peft = PeftAdapterFolder.Read(Path.Combine(dir, ModelExporter.PeftFolder));
+        Assert.Equal(pet.Layout.Spec.ToString(), peft.Spec.ToString());
+        DeployFixture.AssertSameTensors(pet, peft.Tensors.Fill(pet.Layout));
+        Assert.Equal(Classes, peft.Classes);
+        Assert.Equal(["a photo of a {}.", "a {} thing."], manifest["prompts"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(Classes, manifest["classes"]!.AsArray().Select(p => p!.GetValue<string>()));
+        foreach (string file in new[] { "config.json", "vocab.json", "merges.txt", "preprocessor_config.json", ModelExporter.ClassEmbeddingsFileName })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        }
+
+        // The stored class features are the text tower's with the learned PET (prompts averaged), as predict computes them.
+        var stored = ClassEmbeddings.Load(Path.Combine(dir, ModelExporter.ClassEmbeddingsFileName));
+        using var runtime = ClipModelRuntime.Open(fixture.ModelDirectory, pet.Layout.Spec);
+        var expected = ZeroShotClassifier.ClassFeatures(runtime, pet, Classes, ["a photo of a {}.", "a {} thing."]);
+        Assert.Equal(Classes, stored.Names);
+        Assert.Equal(expected.Rows, stored.Rows);
     }
 
     private static float[] Run<T>(string path, PetLayout layout, PetParameters pet, string input, T[] data, string output, int rows) where T : unmanaged

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OnnxOll.Cli.Export;
+namespace OnnxOll.Deploy.Export;
 
 /// <summary>Places a large file into an export folder as a hard link when the file system allows it, else as a copy.</summary>
 /// <remarks>The cache rewrites weights.bin by writing a new file and renaming it, so a hard link keeps the exported content intact.</remarks>

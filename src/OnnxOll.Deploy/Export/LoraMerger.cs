@@ -4,7 +4,7 @@ using OnnxOll.Onnx.Graph;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Onnx.SafeTensors;
 
-namespace OnnxOll.Cli.Export;
+namespace OnnxOll.Deploy.Export;
 
 /// <summary>Folds LoRA updates into a model's weights (W' = W + (alpha/r)·B·A, Hugging Face [out, in] layout) and freezes the other PET tensors into graphs.</summary>
 public static class LoraMerger

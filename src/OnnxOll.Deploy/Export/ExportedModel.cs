@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Imaging;
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Text;
+using OnnxOll.Deploy.Inference;
+using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Learner;
+using OnnxOll.Runtime;
+
+namespace OnnxOll.Deploy.Export;
+
+/// <summary>An export folder opened on its own (no model folder, no cache): its graphs, PET tensors, tokenizer, preprocessing, prompts and classes.</summary>
+/// <remarks>Owns its sessions; dispose it.</remarks>
+public sealed class ExportedModel : IClipInference, IDisposable
+{
+    private readonly string directory;
+    private readonly SessionSettings settings;
+    private OnnxSession? vision;
+    private OnnxSession? text;
+
+    private ExportedModel(string directory, JsonObject manifest, SessionSettings settings)
+    {
+        this.directory = directory;
+        this.settings = settings;
+        Manifest = manifest;
+        Config = ClipConfig.Load(directory);
+        Layout = new PetLayout(PetSpec.Parse(Field(manifest, "pet_spec").GetValue<string>()), Config);
+        Pet = CheckpointPet.Read(Path.Combine(directory, ModelExporter.PetFileName)).Fill(Layout);
+        Tokenizer = ClipTokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"),
+            new ClipTokenizerOptions { ContextLength = Config.Text.MaxPositionEmbeddings });
+        Preprocessing = PreprocessorConfig.Load(directory, Config.Vision.ImageSize);
+        LogitScale = Field(manifest, "logit_scale").GetValue<double>();
+        Prompts = (manifest["prompts"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() is { Length: > 0 } prompts ? prompts : [PromptTemplates.DefaultTemplate];
+        string classesPath = Path.Combine(directory, ModelExporter.ClassEmbeddingsFileName);
+        Classes = File.Exists(classesPath) ? ClassEmbeddings.Load(classesPath) : null;
+    }
+
+    /// <summary>The folder's manifest.json.</summary>
+    public JsonObject Manifest { get; }
+
+    /// <inheritdoc/>
+    public string ModelHash => Manifest["model_hash"]?.GetValue<string>() ?? "";
+
+    /// <inheritdoc/>
+    public ClipConfig Config { get; }
+
+    /// <inheritdoc/>
+    public PetLayout Layout { get; }
+
+    /// <summary>The exported (learned) PET tensors.</summary>
+    public PetParameters Pet { get; }
+
+    /// <inheritdoc/>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <inheritdoc/>
+    public ClipImagePreprocessorOptions Preprocessing { get; }
+
+    /// <inheritdoc/>
+    public double LogitScale { get; }
+
+    /// <summary>The prompt templates the PET tensors were learned with.</summary>
+    public IReadOnlyList<string> Prompts { get; }
+
+    /// <summary>The class vocabulary and its text features, or null when the export has none.</summary>
+    public ClassEmbeddings? Classes { get; }
+
+    /// <inheritdoc/>
+    public OnnxSession Vision => vision ??= SessionFactory.Open(Path.Combine(directory, "vision.onnx"), settings);
+
+    /// <inheritdoc/>
+    public OnnxSession Text => text ??= SessionFactory.Open(Path.Combine(directory, "text.onnx"), settings);
+
+    /// <summary>Opens the export in <paramref name="directory"/>.</summary>
+    /// <exception cref="InvalidDataException">No manifest, another format, or a missing file; the message names it.</exception>
+    public static ExportedModel Open(string directory, SessionSettings? settings = null)
+    {
+        string path = Path.Combine(directory, ModelExporter.ManifestFileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: export manifest does not exist; is {directory} an export folder?", path);
+        }
+
+        JsonObject manifest;
+        try
+        {
+            manifest = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+
+        if (manifest["format"]?.GetValue<string>() != ModelExporter.Format || manifest["version"]?.GetValue<int>() != ModelExporter.Version)
+        {
+            throw new InvalidDataException($"{path}: fields 'format'/'version' are not '{ModelExporter.Format}' version {ModelExporter.Version}.");
+        }
+
+        return new ExportedModel(Path.GetFullPath(directory), manifest, settings ?? SessionSettings.Default);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        vision?.Dispose();
+        text?.Dispose();
+    }
+
+    private static JsonNode Field(JsonObject manifest, string name) =>
+        manifest[name] ?? throw new InvalidDataException($"{ModelExporter.ManifestFileName}: field '{name}' is missing.");
+}

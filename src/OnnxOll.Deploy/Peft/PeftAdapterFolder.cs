@@ -1,0 +1,419 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Deploy.Peft;
+
+/// <summary>Writes and reads PET tensors as a Hugging Face PEFT adapter folder: <c>adapter_config.json</c> (peft_type LORA) and
+/// <c>adapter_model.safetensors</c> keyed <c>base_model.model.&lt;module&gt;.lora_A.weight</c> / <c>.lora_B.weight</c>.</summary>
+/// <remarks>OnnxOll's fused <c>qkv</c> LoRA (one A shared by q, k and v) has no PEFT equivalent: it is written as separate q_proj, k_proj and
+/// v_proj LoRAs with the same A and B split by rows (the same update), and joined again on reading when the stored spec says qkv.
+/// Bottleneck adapters, which PEFT lacks, go beside it as <c>bottleneck_config.json</c> + <c>bottleneck_adapter.safetensors</c>
+/// (keys <c>base_model.model.&lt;layer&gt;.adapter.{down,up}.{weight,bias}</c>). OnnxOll's spec, prompts and classes ride in the
+/// safetensors metadata, which PEFT ignores.</remarks>
+public static class PeftAdapterFolder
+{
+    /// <summary>PEFT's config file.</summary>
+    public const string ConfigFileName = "adapter_config.json";
+
+    /// <summary>PEFT's weights file.</summary>
+    public const string WeightsFileName = "adapter_model.safetensors";
+
+    /// <summary>The bottleneck adapters' config file.</summary>
+    public const string BottleneckConfigFileName = "bottleneck_config.json";
+
+    /// <summary>The bottleneck adapters' weights file.</summary>
+    public const string BottleneckWeightsFileName = "bottleneck_adapter.safetensors";
+
+    private const string BottleneckFormat = "onnxoll-bottleneck-adapter";
+    private const string SpecKey = "pet_spec";
+    private const string PromptsKey = "prompts";
+    private const string ClassesKey = "classes";
+
+    /// <summary>True when <paramref name="directory"/> holds a PEFT or bottleneck adapter config.</summary>
+    public static bool IsAdapterFolder(string directory) =>
+        File.Exists(Path.Combine(directory, ConfigFileName)) || File.Exists(Path.Combine(directory, BottleneckConfigFileName));
+
+    /// <summary>Writes <paramref name="pet"/> into <paramref name="directory"/> (created when missing).</summary>
+    /// <exception cref="ArgumentException">The spec has LoRA methods of different r or alpha (PEFT's config holds one of each).</exception>
+    public static void Write(PetParameters pet, string directory, string? baseModel, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null)
+    {
+        var spec = pet.Layout.Spec;
+        var lora = spec.Lora.ToArray();
+        if (lora.Select(l => (l.Rank, l.Alpha)).Distinct().Count() > 1)
+        {
+            throw new ArgumentException($"PET spec '{spec}': LoRA methods of different r or alpha cannot share one PEFT adapter_config.json.");
+        }
+
+        Directory.CreateDirectory(directory);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt", [SpecKey] = spec.ToString() };
+        if (prompts is not null)
+        {
+            metadata[PromptsKey] = new JsonArray(prompts.Select(p => (JsonNode?)p).ToArray()).ToJsonString();
+        }
+
+        if (classes is not null)
+        {
+            metadata[ClassesKey] = new JsonArray(classes.Select(p => (JsonNode?)p).ToArray()).ToJsonString();
+        }
+
+        if (lora.Length > 0)
+        {
+            var modules = WriteLora(pet, Path.Combine(directory, WeightsFileName), metadata);
+            WriteJson(Path.Combine(directory, ConfigFileName), LoraConfig(lora, modules, baseModel));
+        }
+
+        var adapters = spec.Adapters.ToArray();
+        if (adapters.Length > 0)
+        {
+            var writer = Writer(metadata);
+            foreach (var t in pet.Layout.Tensors.Where(t => t.Name.Contains(".adapter.", StringComparison.Ordinal)))
+            {
+                writer.Add(PeftModuleNames.Prefix + t.Name, pet[t.Name], t.Shape);
+            }
+
+            Save(writer, Path.Combine(directory, BottleneckWeightsFileName));
+            WriteJson(Path.Combine(directory, BottleneckConfigFileName), new JsonObject
+            {
+                ["format"] = BottleneckFormat,
+                ["version"] = 1,
+                ["base_model_name_or_path"] = baseModel,
+                ["non_linearity"] = "relu",
+                ["placement"] = "after self_attn and after mlp of each adapted encoder layer: h = h + a + scaling * up(dropout(relu(down(a))))",
+                ["adapters"] = new JsonArray(adapters.Select(a => (JsonNode?)new JsonObject
+                {
+                    ["bottleneck_dim"] = a.Dim,
+                    ["scaling"] = a.Scale,
+                    ["dropout"] = a.Dropout,
+                    ["towers"] = a.Towers.ToString().ToLowerInvariant(),
+                    ["layers"] = a.Layers.ToString(),
+                }).ToArray()),
+                [SpecKey] = spec.ToString(),
+            });
+        }
+    }
+
+    /// <summary>Reads an adapter folder written by OnnxOll or by PEFT (<c>save_pretrained</c> of a CLIP model's LoRA).</summary>
+    /// <exception cref="InvalidDataException">A missing file, an unsupported PEFT option or an unknown module; the message names the file and field.</exception>
+    public static PeftAdapter Read(string directory)
+    {
+        string configPath = Path.Combine(directory, ConfigFileName);
+        string weightsPath = Path.Combine(directory, WeightsFileName);
+        string bottleneckConfigPath = Path.Combine(directory, BottleneckConfigFileName);
+        string bottleneckWeightsPath = Path.Combine(directory, BottleneckWeightsFileName);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tensors = new List<NamedTensor>();
+        var methods = new List<string>();
+        string? baseModel = null;
+        var loraModules = new List<(ClipTower Tower, int Layer, LoraTarget Target, NamedTensor A, NamedTensor B)>();
+        (int Rank, double Alpha, bool AllLayers)? loraConfig = null;
+
+        if (File.Exists(configPath))
+        {
+            var config = ReadJson(configPath);
+            baseModel = config["base_model_name_or_path"]?.GetValue<string>();
+            loraConfig = ReadLoraConfig(config, configPath);
+            Merge(metadata, weightsPath);
+            loraModules = ReadLora(weightsPath);
+        }
+
+        if (File.Exists(bottleneckConfigPath))
+        {
+            var config = ReadJson(bottleneckConfigPath);
+            if (config["format"]?.GetValue<string>() != BottleneckFormat)
+            {
+                throw new InvalidDataException($"{bottleneckConfigPath}: field 'format' is not '{BottleneckFormat}'.");
+            }
+
+            baseModel ??= config["base_model_name_or_path"]?.GetValue<string>();
+            methods.AddRange((config["adapters"] as JsonArray ?? throw new InvalidDataException($"{bottleneckConfigPath}: field 'adapters' is missing."))
+                .Select(a => AdapterMethod(a!, bottleneckConfigPath)));
+            Merge(metadata, bottleneckWeightsPath);
+            tensors.AddRange(PetTensorSet.ReadSafeTensors(bottleneckWeightsPath).Tensors.Values.Select(t => Unprefixed(t, bottleneckWeightsPath)));
+        }
+
+        PetSpec spec;
+        if (metadata.TryGetValue(SpecKey, out var stored))
+        {
+            spec = PetSpec.Parse(stored);
+        }
+        else
+        {
+            var lora = loraConfig is { } c && loraModules.Count > 0
+                ? PeftSpecInference.Lora(loraModules.Select(m => (m.Tower, m.Layer, m.Target)), c.Rank, c.Alpha, c.AllLayers)
+                : "";
+            spec = PetSpec.Parse(string.Join(";", new[] { lora }.Concat(methods).Where(s => s.Length > 0)));
+        }
+
+        tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));
+        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, JsonList(metadata, PromptsKey), JsonList(metadata, ClassesKey));
+    }
+
+    private static List<string> WriteLora(PetParameters pet, string path, Dictionary<string, string> metadata)
+    {
+        var writer = Writer(metadata);
+        var modules = new List<string>();
+        foreach (var t in pet.Layout.Tensors.Where(t => t.Name.EndsWith(".lora_A", StringComparison.Ordinal)))
+        {
+            string linear = t.Name[..^".lora_A".Length];
+            float[] a = pet[t.Name], b = pet[linear + ".lora_B"];
+            int rank = (int)t.Shape[0], inputs = (int)t.Shape[1];
+            if (linear.EndsWith(".self_attn.qkv", StringComparison.Ordinal))
+            {
+                string layer = linear[..^".qkv".Length];
+                int rows = b.Length / rank / 3;
+                foreach (var (part, i) in new[] { "q_proj", "k_proj", "v_proj" }.Select((p, i) => (p, i)))
+                {
+                    writer.Add(PeftModuleNames.LoraKey($"{layer}.{part}", 'A'), a, rank, inputs);
+                    writer.Add(PeftModuleNames.LoraKey($"{layer}.{part}", 'B'), b.AsSpan(i * rows * rank, rows * rank), rows, rank);
+                    modules.Add($"{layer}.{part}");
+                }
+            }
+            else
+            {
+                writer.Add(PeftModuleNames.LoraKey(linear, 'A'), a, t.Shape);
+                writer.Add(PeftModuleNames.LoraKey(linear, 'B'), b, b.Length / rank, rank);
+                modules.Add(linear);
+            }
+        }
+
+        Save(writer, path);
+        return modules;
+    }
+
+    private static JsonObject LoraConfig(LoraSpec[] lora, List<string> modules, string? baseModel)
+    {
+        // One method on both towers names its targets by suffix (PEFT matches every tower) plus layers_to_transform; anything else lists full module names.
+        bool bySuffix = lora.Length == 1 && lora[0].Towers == PetTowers.Both;
+        var layers = bySuffix ? lora[0].Layers.Layers : null;
+        var targets = bySuffix
+            ? modules.Select(m => string.Join('.', m.Split('.')[^2..])).Distinct().Order(StringComparer.Ordinal)
+            : modules.Order(StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["alpha_pattern"] = new JsonObject(),
+            ["auto_mapping"] = null,
+            ["base_model_name_or_path"] = baseModel,
+            ["bias"] = "none",
+            ["fan_in_fan_out"] = false,
+            ["inference_mode"] = true,
+            ["init_lora_weights"] = true,
+            ["layers_pattern"] = layers is null ? null : "layers",
+            ["layers_to_transform"] = layers is null ? null : new JsonArray(layers.Select(l => (JsonNode?)l).ToArray()),
+            ["lora_alpha"] = lora[0].Alpha,
+            ["lora_dropout"] = 0.0,
+            ["modules_to_save"] = null,
+            ["peft_type"] = "LORA",
+            ["r"] = lora[0].Rank,
+            ["rank_pattern"] = new JsonObject(),
+            ["revision"] = null,
+            ["target_modules"] = new JsonArray(targets.Select(t => (JsonNode?)t).ToArray()),
+            ["task_type"] = null,
+            ["use_dora"] = false,
+            ["use_rslora"] = false,
+        };
+    }
+
+    private static (int Rank, double Alpha, bool AllLayers) ReadLoraConfig(JsonObject config, string path)
+    {
+        try
+        {
+            string type = config["peft_type"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'peft_type' is missing.");
+            if (type != "LORA")
+            {
+                throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
+            }
+
+            Refuse(config, path, "use_dora", n => n.GetValue<bool>(), "DoRA is not supported");
+            Refuse(config, path, "fan_in_fan_out", n => n.GetValue<bool>(), "only [out, in] linear weights are supported");
+            Refuse(config, path, "bias", n => n.GetValue<string>() != "none", "trained biases are not supported");
+            Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
+            Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
+            Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
+            int rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");
+            double alpha = config["lora_alpha"]?.GetValue<double>() ?? rank;
+            if (config["use_rslora"]?.GetValue<bool>() == true)
+            {
+                alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
+            }
+
+            bool bySuffix = config["target_modules"] is JsonValue || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains('.', StringComparison.Ordinal)) == true;
+            return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static void Refuse(JsonObject config, string path, string field, Func<JsonNode, bool> bad, string why)
+    {
+        if (config[field] is { } node && bad(node))
+        {
+            throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}; {why}.");
+        }
+    }
+
+    private static List<(ClipTower, int, LoraTarget, NamedTensor, NamedTensor)> ReadLora(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: PEFT weights file is missing.", path);
+        }
+
+        var set = PetTensorSet.ReadSafeTensors(path);
+        var modules = new List<(ClipTower, int, LoraTarget, NamedTensor, NamedTensor)>();
+        foreach (var key in set.Tensors.Keys.Order(StringComparer.Ordinal))
+        {
+            if (!key.StartsWith(PeftModuleNames.Prefix, StringComparison.Ordinal) || !(key.EndsWith(".lora_A.weight", StringComparison.Ordinal) || key.EndsWith(".lora_B.weight", StringComparison.Ordinal)))
+            {
+                throw new InvalidDataException($"{path}: tensor '{key}' is not '{PeftModuleNames.Prefix}<module>.lora_A.weight' or '.lora_B.weight'.");
+            }
+
+            if (key.EndsWith(".lora_B.weight", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string module = key[PeftModuleNames.Prefix.Length..^".lora_A.weight".Length];
+            var parsed = PeftModuleNames.Parse(module)
+                ?? throw new InvalidDataException($"{path}: tensor '{key}': module '{module}' is not a LoRA target of a CLIP encoder layer (q_proj, k_proj, v_proj, out_proj, fc1, fc2).");
+            var b = set.Tensors.GetValueOrDefault(PeftModuleNames.LoraKey(module, 'B'))
+                ?? throw new InvalidDataException($"{path}: tensor '{PeftModuleNames.LoraKey(module, 'B')}' is missing.");
+            modules.Add((parsed.Tower, parsed.Layer, parsed.Target, set.Tensors[key], b));
+        }
+
+        var orphan = set.Tensors.Keys.FirstOrDefault(k => k.EndsWith(".lora_B.weight", StringComparison.Ordinal) && !set.Tensors.ContainsKey(k[..^".lora_B.weight".Length] + ".lora_A.weight"));
+        return orphan is null ? modules : throw new InvalidDataException($"{path}: tensor '{orphan}' has no lora_A.");
+    }
+
+    /// <summary>PEFT modules as OnnxOll tensors; q, k, v of a layer the spec fuses are joined (their A must be equal).</summary>
+    private static IEnumerable<NamedTensor> OnnxOllLora(List<(ClipTower Tower, int Layer, LoraTarget Target, NamedTensor A, NamedTensor B)> modules, PetSpec spec, string path)
+    {
+        foreach (var group in modules.GroupBy(m => (m.Tower, m.Layer)))
+        {
+            foreach (var m in group)
+            {
+                string module = m.A.Name[PeftModuleNames.Prefix.Length..^".lora_A.weight".Length];
+                if (!PeftModuleNames.IsFusedQkv(spec, m.Tower, m.Layer) || m.Target is not (LoraTarget.Q or LoraTarget.K or LoraTarget.V))
+                {
+                    yield return new NamedTensor(module + ".lora_A", m.A.Data, m.A.Shape);
+                    yield return new NamedTensor(module + ".lora_B", m.B.Data, m.B.Shape);
+                }
+            }
+
+            var qkv = new[] { LoraTarget.Q, LoraTarget.K, LoraTarget.V }.Select(t => group.FirstOrDefault(m => m.Target == t)).ToArray();
+            if (!PeftModuleNames.IsFusedQkv(spec, group.Key.Tower, group.Key.Layer) || qkv.All(m => m.A is null))
+            {
+                continue;
+            }
+
+            if (qkv.Any(m => m.A is null || !m.A.Data.AsSpan().SequenceEqual(qkv[0].A.Data)))
+            {
+                throw new InvalidDataException($"{path}: layer {group.Key.Layer} of the {group.Key.Tower} tower needs q_proj, k_proj and v_proj with one shared lora_A (spec '{spec}' fuses them as qkv).");
+            }
+
+            string layer = qkv[0].A.Name[PeftModuleNames.Prefix.Length..^".q_proj.lora_A.weight".Length];
+            var b = qkv.SelectMany(m => m.B.Data).ToArray();
+            yield return new NamedTensor(layer + ".qkv.lora_A", qkv[0].A.Data, qkv[0].A.Shape);
+            yield return new NamedTensor(layer + ".qkv.lora_B", b, b.Length / qkv[0].B.Shape[1], qkv[0].B.Shape[1]);
+        }
+    }
+
+    private static string AdapterMethod(JsonNode a, string path)
+    {
+        try
+        {
+            return System.FormattableString.Invariant(
+                $"adapter:dim={a["bottleneck_dim"]!.GetValue<int>()},scale={a["scaling"]!.GetValue<double>():R},dropout={a["dropout"]!.GetValue<double>():R},towers={a["towers"]!.GetValue<string>()},layers={a["layers"]!.GetValue<string>()}");
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: an entry of 'adapters' lacks bottleneck_dim, scaling, dropout, towers or layers.", e);
+        }
+    }
+
+    private static NamedTensor Unprefixed(NamedTensor t, string path) =>
+        t.Name.StartsWith(PeftModuleNames.Prefix, StringComparison.Ordinal)
+            ? new NamedTensor(t.Name[PeftModuleNames.Prefix.Length..], t.Data, t.Shape)
+            : throw new InvalidDataException($"{path}: tensor '{t.Name}' does not start with '{PeftModuleNames.Prefix}'.");
+
+    private static void Merge(Dictionary<string, string> metadata, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: adapter weights file is missing.", path);
+        }
+
+        try
+        {
+            using var file = SafeTensorsFile.Open(path);
+            foreach (var (k, v) in file.Metadata)
+            {
+                metadata.TryAdd(k, v);
+            }
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    private static string[]? JsonList(Dictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (JsonNode.Parse(text) as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"adapter metadata '{key}' is not a JSON list of strings ({e.Message}).", e);
+        }
+    }
+
+    private static SafeTensorsWriter Writer(Dictionary<string, string> metadata)
+    {
+        var writer = new SafeTensorsWriter();
+        foreach (var (k, v) in metadata)
+        {
+            writer.Metadata[k] = v;
+        }
+
+        return writer;
+    }
+
+    private static void Save(SafeTensorsWriter writer, string path)
+    {
+        string temp = path + ".tmp";
+        writer.Write(temp);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static JsonObject ReadJson(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    private static void WriteJson(string path, JsonObject json)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.OrtAdapters;
+using OnnxOll.Deploy.Peft;
+using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Deploy.Pet;
+
+/// <summary>Where a command's PET tensors come from: nothing (the base model), a safetensors file (plain or a checkpoint), a PEFT
+/// adapter folder, an ONNX Runtime adapter file, or a run's latest good checkpoint; with the prompts and classes it knows.</summary>
+public sealed class PetSource
+{
+    private const string SpecMetadataKey = "pet_spec";
+    private readonly Func<PetLayout, PetParameters> load;
+
+    private PetSource(PetSpec spec, string description, IReadOnlyList<string>? prompts, IReadOnlyList<string>? classes, Func<PetLayout, PetParameters> load)
+    {
+        Spec = spec;
+        Description = description;
+        Prompts = prompts;
+        Classes = classes;
+        this.load = load;
+    }
+
+    /// <summary>The PET spec the tensors belong to.</summary>
+    public PetSpec Spec { get; }
+
+    /// <summary>Where the tensors come from, for messages.</summary>
+    public string Description { get; }
+
+    /// <summary>The prompt templates the tensors were learned with, or null when unknown.</summary>
+    public IReadOnlyList<string>? Prompts { get; }
+
+    /// <summary>The class names the tensors were learned on (in order of first appearance), or null when unknown.</summary>
+    public IReadOnlyList<string>? Classes { get; }
+
+    /// <summary>The base model: no PET tensors.</summary>
+    public static PetSource None { get; } = new(PetSpec.None, "base model", null, null, layout => PetParameters.Create(layout, 0));
+
+    /// <summary>Given tensors (e.g. a learner's current values) with their prompts and classes.</summary>
+    public static PetSource FromParameters(PetParameters parameters, string description, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null) =>
+        new(parameters.Layout.Spec, description, prompts, classes, layout => new PetTensorSet(
+            parameters.Layout.Tensors.Select(t => new NamedTensor(t.Name, parameters[t.Name], t.Shape)), description).Fill(layout));
+
+    /// <summary>A file or folder of PET tensors, recognised by its shape: a PEFT adapter folder, a run folder, an <c>.onnx_adapter</c> file,
+    /// a checkpoint manifest (<c>ckpt-*.json</c>) or a safetensors file (a checkpoint's AdamW moments are left out).</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="specText">The PET spec; needed for ONNX Runtime adapters and files without <c>pet_spec</c> metadata, else checked against the file's.</param>
+    /// <param name="modelDirectory">The base model (run folders check their checkpoints' model hash against it).</param>
+    /// <exception cref="InvalidDataException">The path holds none of these, or its spec is unknown.</exception>
+    public static PetSource Open(string path, string? specText, string modelDirectory)
+    {
+        if (Directory.Exists(path))
+        {
+            if (PeftAdapterFolder.IsAdapterFolder(path))
+            {
+                var adapter = PeftAdapterFolder.Read(path);
+                var spec = Checked(adapter.Spec, specText, path);
+                return new PetSource(spec, path, adapter.Prompts, adapter.Classes, adapter.Tensors.Fill);
+            }
+
+            return specText is null
+                ? FromRun(path, modelDirectory)
+                : throw new ArgumentException($"{path}: a run folder carries its own PET spec; leave out --pet-spec.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: PET file or folder does not exist.", path);
+        }
+
+        if (path.EndsWith(OrtAdapterFile.Extension, StringComparison.OrdinalIgnoreCase))
+        {
+            var spec = PetSpec.Parse(specText ?? throw new InvalidDataException($"{path}: an ONNX Runtime adapter does not store its PET spec; give it with --pet-spec."));
+            return new PetSource(spec, path, null, null, layout => OrtAdapterFile.Read(path).Fill(layout));
+        }
+
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var manifest = ReadManifest(path);
+            string tensorsFile = manifest["tensors_file"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'tensors_file' is missing.");
+            return FromFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, tensorsFile), specText);
+        }
+
+        return FromFile(path, specText);
+    }
+
+    /// <summary>Tensors of a safetensors file (a checkpoint's AdamW moments are left out); the spec is <paramref name="specText"/> or else the file's
+    /// <c>pet_spec</c> metadata. A checkpoint's prompts and classes come from its manifest beside it.</summary>
+    /// <exception cref="InvalidDataException">The file does not exist or has no spec and none was given.</exception>
+    public static PetSource FromFile(string path, string? specText)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: PET file does not exist.", path);
+        }
+
+        string? stored;
+        try
+        {
+            using var file = SafeTensorsFile.Open(path);
+            stored = file.Metadata.GetValueOrDefault(SpecMetadataKey);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        var spec = stored is null
+            ? PetSpec.Parse(specText ?? throw new InvalidDataException($"{path}: no '{SpecMetadataKey}' metadata; give the spec with --pet-spec."))
+            : Checked(PetSpec.Parse(stored), specText, path);
+        string manifestPath = Path.ChangeExtension(path, ".json");
+        var manifest = File.Exists(manifestPath) ? ReadManifest(manifestPath) : null;
+        return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout));
+    }
+
+    /// <summary>Either <paramref name="run"/> (a run folder or checkpoint), <paramref name="petPath"/> (any source of <see cref="Open"/>), or the base model.</summary>
+    /// <exception cref="ArgumentException">Both a run and a PET source, or a spec without a source.</exception>
+    public static PetSource Resolve(string? run, string? petPath, string? petSpec, string modelDirectory)
+    {
+        if (run is not null && (petPath is not null || petSpec is not null))
+        {
+            throw new ArgumentException("Give either --run or --pet/--pet-spec, not both.");
+        }
+
+        if (run is not null)
+        {
+            return Directory.Exists(run) ? FromRun(run, modelDirectory) : Open(run, null, modelDirectory);
+        }
+
+        if (petPath is null && petSpec is not null && PetSpec.Parse(petSpec).Methods.Count > 0)
+        {
+            throw new ArgumentException($"--pet-spec '{petSpec}' needs --pet with its tensors.");
+        }
+
+        return petPath is null ? None : Open(petPath, petSpec, modelDirectory);
+    }
+
+    /// <summary>The latest good checkpoint of a learning run; the spec, prompts and classes are read from its newest manifest.</summary>
+    /// <exception cref="InvalidDataException">No checkpoint in the folder, or none readable.</exception>
+    public static PetSource FromRun(string runDirectory, string modelDirectory)
+    {
+        if (!Directory.Exists(runDirectory))
+        {
+            throw new DirectoryNotFoundException($"{runDirectory}: run folder does not exist.");
+        }
+
+        string manifestPath = Directory.GetFiles(runDirectory, "ckpt-*.json").Order(StringComparer.Ordinal).LastOrDefault()
+            ?? throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); was the run made with checkpoints?");
+        var manifest = ReadManifest(manifestPath);
+        string specText = manifest[SpecMetadataKey]?.GetValue<string>() ?? throw new InvalidDataException($"{manifestPath}: field '{SpecMetadataKey}' is missing.");
+        var spec = PetSpec.Parse(specText);
+        string hash = ModelHash.Compute(modelDirectory);
+        return new PetSource(spec, runDirectory, PromptsOf(manifest), ClassesOf(manifest), layout =>
+        {
+            var loaded = new CheckpointStore(runDirectory).LoadLatest(hash, spec.ToString());
+            var checkpoint = loaded.Checkpoint
+                ?? throw new InvalidDataException($"{runDirectory}: no readable checkpoint ({string.Join("; ", loaded.Skipped)}).");
+            return new PetTensorSet(checkpoint.Tensors, loaded.ManifestPath!).Fill(layout);
+        });
+    }
+
+    /// <summary>Loads the tensors for <paramref name="layout"/> (which must be of <see cref="Spec"/>).</summary>
+    public PetParameters Load(PetLayout layout) => load(layout);
+
+    private static PetSpec Checked(PetSpec stored, string? given, string path) =>
+        given is null || PetSpec.Parse(given).ToString() == stored.ToString()
+            ? stored
+            : throw new ArgumentException($"{path}: holds PET spec '{stored}', --pet-spec is '{PetSpec.Parse(given)}'.");
+
+    private static JsonObject ReadManifest(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    private static string[]? PromptsOf(JsonObject? manifest) =>
+        (manifest?["learner_config"]?["prompts"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray();
+
+    private static string[]? ClassesOf(JsonObject? manifest) =>
+        (manifest?["metrics"]?["vocabulary"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() is { Length: > 0 } names ? names : null;
+}

@@ -1,0 +1,184 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Peft;
+using OnnxOll.Deploy.Pet;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Deploy.Tests;
+
+[Collection(DeployCollection.Name)]
+public sealed class PeftAdapterTests(DeployFixture fixture)
+{
+    [Theory]
+    [InlineData("lora:r=4,alpha=8,towers=both,targets=q+v")]
+    [InlineData("lora:r=2,alpha=3,towers=both,layers=1,targets=k+o+fc1")]
+    [InlineData("lora:r=2,alpha=4,towers=image,layers=0,targets=qkv+fc2;adapter:dim=8,scale=0.5,towers=text")]
+    [InlineData("adapter:dim=4,scale=0.25,dropout=0,towers=both,layers=0")]
+    public void WrittenFolderReadsBackToTheSameSpecAndTensors(string spec)
+    {
+        var pet = fixture.RandomPet(spec, seed: 4, scale: 0.3);
+        string dir = fixture.Folder("peft-" + Math.Abs(spec.GetHashCode(StringComparison.Ordinal)));
+
+        PeftAdapterFolder.Write(pet, dir, "openai/clip-tiny", ["a photo of a {}."], ["cat", "dog"]);
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
+        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+        Assert.Equal("openai/clip-tiny", read.BaseModel);
+        Assert.Equal(["a photo of a {}."], read.Prompts);
+        Assert.Equal(["cat", "dog"], read.Classes);
+        Assert.Equal(pet.Layout.Spec.Lora.Any(), File.Exists(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)));
+        Assert.Equal(pet.Layout.Spec.Adapters.Any(), File.Exists(Path.Combine(dir, PeftAdapterFolder.BottleneckConfigFileName)));
+        DeployFixture.AssertSameTensors(pet, PetSource.Open(dir, null, fixture.ModelDirectory).Load(pet.Layout));
+    }
+
+    [Fact]
+    public void ConfigAndKeysFollowPeftsLayout()
+    {
+        var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,layers=1,targets=q+v", seed: 5, scale: 0.3);
+        string dir = fixture.Folder("peft-layout");
+        PeftAdapterFolder.Write(pet, dir, "base");
+
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
+        Assert.Equal("LORA", config["peft_type"]!.GetValue<string>());
+        Assert.Equal(4, config["r"]!.GetValue<int>());
+        Assert.Equal(8.0, config["lora_alpha"]!.GetValue<double>());
+        Assert.Equal(["self_attn.q_proj", "self_attn.v_proj"], config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal([1], config["layers_to_transform"]!.AsArray().Select(t => t!.GetValue<int>()));
+        Assert.Equal("none", config["bias"]!.GetValue<string>());
+        using var file = SafeTensorsFile.Open(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        var a = file.Get("base_model.model.vision_model.encoder.layers.1.self_attn.q_proj.lora_A.weight");
+        var b = file.Get("base_model.model.text_model.encoder.layers.1.self_attn.v_proj.lora_B.weight");
+        Assert.Equal([4L, fixture.Config.Vision.HiddenSize], a.Shape);
+        Assert.Equal([fixture.Config.Text.HiddenSize, 4L], b.Shape);
+        Assert.Equal(8, file.Tensors.Count);
+        Assert.Equal("pt", file.Metadata["format"]);
+    }
+
+    [Fact]
+    public void FusedQkvIsWrittenAsQKAndVSharingOneA()
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,layers=0,targets=qkv", seed: 6, scale: 0.3);
+        string dir = fixture.Folder("peft-qkv");
+        PeftAdapterFolder.Write(pet, dir, null);
+
+        using var file = SafeTensorsFile.Open(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        const string layer = "base_model.model.vision_model.encoder.layers.0.self_attn.";
+        float[] a = pet["vision_model.encoder.layers.0.self_attn.qkv.lora_A"], b = pet["vision_model.encoder.layers.0.self_attn.qkv.lora_B"];
+        int rows = fixture.Config.Vision.HiddenSize;
+        foreach (var (part, i) in new[] { "q_proj", "k_proj", "v_proj" }.Select((p, i) => (p, i)))
+        {
+            Assert.Equal(a, file.ReadFloat32(layer + part + ".lora_A.weight"));
+            Assert.Equal(b.AsSpan(i * rows * 2, rows * 2).ToArray(), file.ReadFloat32(layer + part + ".lora_B.weight"));
+        }
+    }
+
+    [Fact]
+    public void AHandWrittenPeftAdapterIsRead()
+    {
+        // As PEFT's save_pretrained writes a CLIPModel LoRA: config with suffix target_modules, keys without the adapter name, no OnnxOll metadata.
+        string dir = fixture.Folder("peft-by-hand");
+        File.WriteAllText(Path.Combine(dir, "adapter_config.json"), """
+            {"alpha_pattern": {}, "auto_mapping": null, "base_model_name_or_path": "openai/clip-vit-base-patch32", "bias": "none",
+             "fan_in_fan_out": false, "inference_mode": true, "init_lora_weights": true, "layers_pattern": null, "layers_to_transform": null,
+             "lora_alpha": 16, "lora_dropout": 0.1, "modules_to_save": null, "peft_type": "LORA", "r": 2, "rank_pattern": {}, "revision": null,
+             "target_modules": ["q_proj", "v_proj"], "task_type": null, "use_dora": false, "use_rslora": false}
+            """);
+        var writer = new SafeTensorsWriter();
+        writer.Metadata["format"] = "pt";
+        var random = new Random(3);
+        var expected = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (string tower in new[] { "vision_model", "text_model" })
+        {
+            int hidden = tower == "vision_model" ? fixture.Config.Vision.HiddenSize : fixture.Config.Text.HiddenSize;
+            for (int layer = 0; layer < 2; layer++)
+            {
+                foreach (string proj in new[] { "q_proj", "v_proj" })
+                {
+                    string module = $"{tower}.encoder.layers.{layer}.self_attn.{proj}";
+                    var a = Enumerable.Range(0, 2 * hidden).Select(_ => (float)random.NextDouble()).ToArray();
+                    var b = Enumerable.Range(0, hidden * 2).Select(_ => (float)random.NextDouble()).ToArray();
+                    writer.AddFloat16($"base_model.model.{module}.lora_A.weight", a, 2, hidden);
+                    writer.Add($"base_model.model.{module}.lora_B.weight", b, hidden, 2);
+                    expected[module + ".lora_A"] = a.Select(x => (float)(Half)x).ToArray();
+                    expected[module + ".lora_B"] = b;
+                }
+            }
+        }
+
+        writer.Write(Path.Combine(dir, "adapter_model.safetensors"));
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(PetSpec.Parse("lora:r=2,alpha=16,towers=both,layers=all,targets=q+v").ToString(), read.Spec.ToString());
+        Assert.Equal("openai/clip-vit-base-patch32", read.BaseModel);
+        var pet = read.Tensors.Fill(new PetLayout(read.Spec, fixture.Config));
+        Assert.All(expected, kv => Assert.Equal(kv.Value, pet[kv.Key]));
+    }
+
+    [Fact]
+    public void FullModuleNamesOfOneTowerGiveThatTowerAndLayers()
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,layers=1,targets=o+fc2", seed: 9, scale: 0.3);
+        string dir = fixture.Folder("peft-one-tower");
+        PeftAdapterFolder.Write(pet, dir, null);
+        string weights = Path.Combine(dir, PeftAdapterFolder.WeightsFileName);
+        using (var file = SafeTensorsFile.Open(weights))
+        {
+            // Drop OnnxOll's metadata so the spec must be inferred from the config and the keys.
+            var writer = new SafeTensorsWriter();
+            foreach (var t in file.Tensors)
+            {
+                writer.Add(t.Name, file.ReadFloat32(t.Name), t.Shape);
+            }
+
+            writer.Write(weights + ".plain");
+        }
+
+        File.Move(weights + ".plain", weights, overwrite: true);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
+        Assert.Contains("vision_model.encoder.layers.1.self_attn.out_proj", config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
+        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+    }
+
+    [Theory]
+    [InlineData("\"use_dora\": true", "use_dora")]
+    [InlineData("\"bias\": \"all\"", "bias")]
+    [InlineData("\"peft_type\": \"IA3\"", "peft_type")]
+    public void UnsupportedPeftOptionsAreNamed(string field, string name)
+    {
+        string dir = fixture.Folder("peft-bad-" + name);
+        string json = "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 2, \"target_modules\": [\"q_proj\"], " + field + "}";
+        File.WriteAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName), json.Replace("\"peft_type\": \"LORA\", ", field.StartsWith("\"peft_type", StringComparison.Ordinal) ? "" : "\"peft_type\": \"LORA\", ", StringComparison.Ordinal));
+        new SafeTensorsWriter().Write(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+
+        var e = Assert.Throws<InvalidDataException>(() => PeftAdapterFolder.Read(dir));
+
+        Assert.Contains(PeftAdapterFolder.ConfigFileName, e.Message);
+        Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void ACheckpointFileGivesItsPetTensorsWithoutTheOptimizerMoments()
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=text,targets=q", seed: 10, scale: 0.3);
+        string run = fixture.WriteRun("checkpoint-file-run", pet, ["{}"], ["x", "y"]);
+        string checkpoint = Directory.GetFiles(run, "ckpt-*.safetensors").Single();
+        using (var file = SafeTensorsFile.Open(checkpoint))
+        {
+            Assert.Contains(file.Tensors, t => CheckpointPet.IsOptimizerState(t.Name));
+        }
+
+        foreach (string path in new[] { checkpoint, Path.ChangeExtension(checkpoint, ".json"), run })
+        {
+            var source = PetSource.Resolve(path, null, null, fixture.ModelDirectory);
+            Assert.Equal(pet.Layout.Spec.ToString(), source.Spec.ToString());
+            Assert.Equal(["x", "y"], source.Classes);
+            DeployFixture.AssertSameTensors(pet, source.Load(pet.Layout));
+        }
+    }
+}
