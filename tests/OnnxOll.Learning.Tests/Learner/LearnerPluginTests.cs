@@ -60,7 +60,7 @@ public sealed class LearnerPluginTests(TinyLearnerFixture fixture) : IClassFixtu
         using var viaDataset = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, fixture.RunDirectory("dataset"));
         viaDataset.Run(data);
 
-        var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+        var preparer = new SamplePreparer(model.Preprocessing);
         var scenario = ScenarioSpec.Parse("iid").Build(data.Train.Labels);
         var batches = new List<SampleBatch<float[]>>();
         using (var dataset = new DatasetStream(data.Train, scenario, preparer.Prepare, new PrefetchOptions { BatchSize = 16 }, 0, default))
