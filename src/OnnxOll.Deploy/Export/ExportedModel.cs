@@ -30,7 +30,7 @@ public sealed class ExportedModel : IClipInference, IDisposable
         Tokenizer = ClipTokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"),
             new ClipTokenizerOptions { ContextLength = Config.Text.MaxPositionEmbeddings });
         Preprocessing = PreprocessorConfig.Load(directory, Config.Vision.ImageSize);
-        LogitScale = Field(manifest, "logit_scale").GetValue<double>();
+        LogitScale = Field(manifest, "logit_scale").GetValue<float>(); // written from the frozen float, so read back bit for bit
         Prompts = (manifest["prompts"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() is { Length: > 0 } prompts ? prompts : [PromptTemplates.DefaultTemplate];
         string classesPath = Path.Combine(directory, ModelExporter.ClassEmbeddingsFileName);
         Classes = File.Exists(classesPath) ? ClassEmbeddings.Load(classesPath) : null;
