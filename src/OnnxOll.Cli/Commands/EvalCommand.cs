@@ -30,12 +30,13 @@ public static class EvalCommand
         var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): evaluate it alone." };
         var data = new Option<string>("--data") { Description = "Data spec with a test split: folder:DIR, tar:FILE, idx:..., cifar10:DIR, cifar100:DIR, synthetic[:...].", Required = true };
         var perClass = new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Report file to write (default: eval.json beside the run, checkpoint or export), e.g. when that folder is read-only." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var command = new Command("eval", "Evaluate a PET model (run, checkpoint, adapter or export) on the test split of a data set; print a table and write eval.json.")
         {
-            model, run, pet, petSpec, export, data, perClass, threads, provider, frozen,
+            model, run, pet, petSpec, export, data, perClass, output, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -50,7 +51,7 @@ public static class EvalCommand
                 }
 
                 using var exported = ExportedModel.Open(exportDir, settings);
-                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir);
+                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir, parse.GetValue(output));
             }
             else
             {
@@ -58,9 +59,15 @@ public static class EvalCommand
                 string? runPath = parse.GetValue(run);
                 string? petPath = parse.GetValue(pet);
                 var source = PetSource.Resolve(runPath, petPath, parse.GetValue(petSpec), modelDir);
+                if (source.Warning is { } warning)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
                 string reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : ".";
                 using var runtime = ClipModelRuntime.Open(modelDir, source.Spec, settings, parse.GetValue(frozen));
-                result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir);
+                result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir,
+                    parse.GetValue(output), source.Checkpoint);
             }
 
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
@@ -71,7 +78,7 @@ public static class EvalCommand
 
             table.AddRow("[bold]overall[/]", result.Samples.Values.Sum().ToString(CultureInfo.InvariantCulture), $"[bold]{result.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}[/]");
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLineInterpolated($"wrote {result.ReportPath}");
+            AnsiConsole.MarkupLineInterpolated($"evaluated {result.Source}; wrote {result.ReportPath}");
             return 0;
         });
         return command;
@@ -84,12 +91,14 @@ public static class EvalCommand
     {
         var source = PetSource.FromRun(runDir, modelDir);
         using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
-        return Evaluate(model, source.Load(model.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, perClass, runDir, runDir);
+        return Evaluate(model, source.Load(model.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, perClass, source.Description, runDir, checkpoint: source.Checkpoint);
     }
 
-    /// <summary>Evaluates <paramref name="model"/> with <paramref name="pet"/> on every class of the test split; writes eval.json into <paramref name="reportDir"/>.</summary>
+    /// <summary>Evaluates <paramref name="model"/> with <paramref name="pet"/> on every class of the test split; writes <paramref name="reportPath"/>
+    /// (default: eval.json in <paramref name="reportDir"/>), recording <paramref name="checkpoint"/> (which checkpoint of a run was used).</summary>
     /// <exception cref="InvalidDataException">The data has no test split.</exception>
-    public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string reportDir)
+    public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string reportDir,
+        string? reportPath = null, JsonObject? checkpoint = null)
     {
         using var data = DataSources.Open(dataSpec);
         var test = data.Test ?? throw new InvalidDataException($"Data spec '{dataSpec}': no test split to evaluate on.");
@@ -116,6 +125,7 @@ public static class EvalCommand
         {
             ["model_hash"] = model.ModelHash,
             ["pet_source"] = description,
+            ["checkpoint"] = checkpoint?.DeepClone(),
             ["pet_spec"] = model.Layout.Spec.ToString(),
             ["data"] = dataSpec,
             ["per_class_limit"] = perClass,
@@ -125,8 +135,8 @@ public static class EvalCommand
             ["per_class"] = perClassJson,
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
-        string path = Path.Combine(Path.GetFullPath(reportDir), ReportFileName);
+        string path = Path.GetFullPath(reportPath ?? Path.Combine(reportDir, ReportFileName));
         File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        return new EvalResult(accuracy, byClass, samples, path);
+        return new EvalResult(accuracy, byClass, samples, path, description);
     }
 }

@@ -4,5 +4,6 @@ namespace OnnxOll.Cli.Commands;
 /// <param name="Accuracy">Correct / total over every evaluated image.</param>
 /// <param name="PerClass">Accuracy of each class's images (predicting among all test classes).</param>
 /// <param name="Samples">Number of test images per class evaluated.</param>
-/// <param name="ReportPath">The eval.json written into the run folder.</param>
-public sealed record EvalResult(double Accuracy, IReadOnlyDictionary<string, double> PerClass, IReadOnlyDictionary<string, int> Samples, string ReportPath);
+/// <param name="ReportPath">The report written (eval.json in the run folder unless asked otherwise).</param>
+/// <param name="Source">Which checkpoint was evaluated (run, manifest, step, sample).</param>
+public sealed record EvalResult(double Accuracy, IReadOnlyDictionary<string, double> PerClass, IReadOnlyDictionary<string, int> Samples, string ReportPath, string Source);

@@ -142,7 +142,7 @@ public static class LearnCommand
 
             if (resume)
             {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume()}[/]");
+                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(m => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {m}"))}[/]");
             }
 
             var result = LearnProgressView.Run(

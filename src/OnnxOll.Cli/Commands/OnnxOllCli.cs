@@ -9,9 +9,28 @@ public static class OnnxOllCli
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "Print the stack trace of an error.", Recursive = true };
 
     /// <summary>Runs <paramref name="args"/>; returns 0, 130 when interrupted, <see cref="CommandErrors.InputError"/> for bad input, 1 for an internal error.</summary>
+    /// <remarks>A given <paramref name="error"/> writer also receives what commands write to <see cref="Console.Error"/> (warnings) meanwhile.</remarks>
     public static int Invoke(string[] args, TextWriter? error = null)
     {
-        error ??= Console.Error;
+        if (error is null)
+        {
+            return Run(args, Console.Error);
+        }
+
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return Run(args, error);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+    }
+
+    private static int Run(string[] args, TextWriter error)
+    {
         var root = new RootCommand("OnnxOll: online lifelong learning of CLIP models on ONNX Runtime (SIT loss, PET tuning).") { Verbose };
         foreach (var command in CommandCatalog.All())
         {

@@ -54,6 +54,11 @@ public static class PredictCommand
             {
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("Give --model (a CLIP folder) or --export (an export folder).");
                 var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir);
+                if (source.Warning is { } warning)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
                 candidates ??= source.Classes ?? throw new ArgumentException($"--labels is needed: {source.Description} records no classes.");
                 result = Predict(modelDir, source, parse.GetValue(image)!, candidates, given is { Length: > 0 } ? given : null, settings, parse.GetValue(frozen));
                 description = source.Description;

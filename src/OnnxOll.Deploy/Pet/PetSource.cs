@@ -35,6 +35,12 @@ public sealed class PetSource
     /// <summary>The class names the tensors were learned on (in order of first appearance), or null when unknown.</summary>
     public IReadOnlyList<string>? Classes { get; }
 
+    /// <summary>Which checkpoint of a run was used (manifest, step, samples seen, newer ones skipped), or null when not from a run.</summary>
+    public JsonObject? Checkpoint { get; private init; }
+
+    /// <summary>A warning to show before the results (a run's newer checkpoints were unreadable), or null.</summary>
+    public string? Warning { get; private init; }
+
     /// <summary>The base model: no PET tensors.</summary>
     public static PetSource None { get; } = new(PetSpec.None, "base model", null, null, layout => PetParameters.Create(layout, 0));
 
@@ -137,7 +143,8 @@ public sealed class PetSource
         return petPath is null ? None : Open(petPath, petSpec, modelDirectory);
     }
 
-    /// <summary>The latest good checkpoint of a learning run; the spec, prompts and classes are read from its newest manifest.</summary>
+    /// <summary>The latest good checkpoint of a learning run with its spec, prompts and classes; <see cref="Checkpoint"/> says which
+    /// it is and <see cref="Warning"/> when newer ones were unreadable.</summary>
     /// <exception cref="InvalidDataException">No checkpoint in the folder, or none readable.</exception>
     public static PetSource FromRun(string runDirectory, string modelDirectory)
     {
@@ -146,19 +153,31 @@ public sealed class PetSource
             throw new DirectoryNotFoundException($"{runDirectory}: run folder does not exist.");
         }
 
-        string manifestPath = Directory.GetFiles(runDirectory, "ckpt-*.json").Order(StringComparer.Ordinal).LastOrDefault()
-            ?? throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); was the run made with checkpoints?");
-        var manifest = ReadManifest(manifestPath);
-        string specText = manifest[SpecMetadataKey]?.GetValue<string>() ?? throw new InvalidDataException($"{manifestPath}: field '{SpecMetadataKey}' is missing.");
-        var spec = PetSpec.Parse(specText);
-        string hash = ModelHash.Compute(modelDirectory);
-        return new PetSource(spec, runDirectory, PromptsOf(manifest), ClassesOf(manifest), layout =>
+        var store = new CheckpointStore(runDirectory);
+        if (store.ListSteps().Count == 0)
         {
-            var loaded = new CheckpointStore(runDirectory).LoadLatest(hash, spec.ToString());
-            var checkpoint = loaded.Checkpoint
-                ?? throw new InvalidDataException($"{runDirectory}: no readable checkpoint ({string.Join("; ", loaded.Skipped)}).");
-            return new PetTensorSet(checkpoint.Tensors, loaded.ManifestPath!).Fill(layout);
-        });
+            throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); was the run made with checkpoints?");
+        }
+
+        var loaded = store.LoadLatest(ModelHash.Compute(modelDirectory), null);
+        var checkpoint = loaded.Checkpoint
+            ?? throw new InvalidDataException($"{runDirectory}: no readable checkpoint ({string.Join("; ", loaded.Skipped)}).");
+        var manifest = new JsonObject { ["learner_config"] = checkpoint.LearnerConfig.DeepClone(), ["metrics"] = checkpoint.Metrics?.DeepClone() };
+        long samples = checkpoint.Counters.TryGetValue("samples_seen", out long seen) ? seen : checkpoint.StreamCursor;
+        string name = Path.GetFileName(loaded.ManifestPath!);
+        return new PetSource(PetSpec.Parse(checkpoint.PetSpec), $"{runDirectory}, {name}: step {checkpoint.Step}, sample {samples}", PromptsOf(manifest), ClassesOf(manifest),
+            layout => new PetTensorSet(checkpoint.Tensors, loaded.ManifestPath!).Fill(layout))
+        {
+            Checkpoint = new JsonObject
+            {
+                ["manifest"] = name,
+                ["step"] = checkpoint.Step,
+                ["samples_seen"] = samples,
+                ["fell_back_past"] = new JsonArray(loaded.Skipped.Select(s => (JsonNode?)s).ToArray()),
+            },
+            Warning = loaded.Skipped.Count == 0 ? null
+                : $"FELL BACK to the older {name} (step {checkpoint.Step}, sample {samples}): newer checkpoints are unreadable: {string.Join("; ", loaded.Skipped)}",
+        };
     }
 
     /// <summary>Loads the tensors for <paramref name="layout"/> (which must be of <see cref="Spec"/>).</summary>

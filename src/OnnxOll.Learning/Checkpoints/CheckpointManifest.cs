@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -20,7 +22,8 @@ internal sealed record CheckpointManifest(
     string TensorsSha256)
 {
     public const string FormatName = "onnxoll-checkpoint";
-    public const int Version = 1;
+    public const int Version = 2;
+    public const string ChecksumField = "manifest_sha256";
 
     public string ToJson()
     {
@@ -48,7 +51,16 @@ internal sealed record CheckpointManifest(
             ["tensors_sha256"] = TensorsSha256,
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
+        json[ChecksumField] = Checksum(json);
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>SHA-256 of the manifest's compact JSON without its checksum field (property order as written).</summary>
+    private static string Checksum(JsonObject json)
+    {
+        var copy = json.DeepClone().AsObject();
+        copy.Remove(ChecksumField);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(copy.ToJsonString())));
     }
 
     /// <summary>Parses a manifest; throws <see cref="InvalidDataException"/> naming the file and field.</summary>
@@ -73,7 +85,14 @@ internal sealed record CheckpointManifest(
                 throw new InvalidDataException($"Checkpoint manifest '{path}': format '{format}' version {version}, expected '{FormatName}' version {Version}.");
             }
 
-            return new CheckpointManifest(
+            string stored = Get(o, ChecksumField, path).GetValue<string>();
+            string actual = Checksum(o);
+            if (!string.Equals(stored, actual, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"Checkpoint manifest '{path}': field '{ChecksumField}' is {stored}, the manifest's content hashes to {actual} (edited or corrupt).");
+            }
+
+            var manifest = new CheckpointManifest(
                 Get(o, "step", path).GetValue<long>(),
                 Get(o, "model_hash", path).GetValue<string>(),
                 Get(o, "pet_spec", path).GetValue<string>(),
@@ -86,10 +105,38 @@ internal sealed record CheckpointManifest(
                 Get(o, "tensors_file", path).GetValue<string>(),
                 Get(o, "tensors_bytes", path).GetValue<long>(),
                 Get(o, "tensors_sha256", path).GetValue<string>());
+            manifest.Validate(path);
+            return manifest;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or NullReferenceException)
         {
             throw new InvalidDataException($"Checkpoint manifest '{path}': {ex.Message}", ex);
+        }
+    }
+
+    private void Validate(string path)
+    {
+        void Require(bool ok, string field, string expected, object? actual)
+        {
+            if (!ok)
+            {
+                throw new InvalidDataException($"Checkpoint manifest '{path}': field '{field}' is {actual}, expected {expected}.");
+            }
+        }
+
+        string expectedName = $"ckpt-{Step.ToString("D8", CultureInfo.InvariantCulture)}";
+        Require(Step >= 0, "step", "a step >= 0", Step);
+        Require(Path.GetFileNameWithoutExtension(path) == expectedName, "step", $"the step of its file name '{Path.GetFileName(path)}'", Step);
+        Require(ModelHash.Length > 0, "model_hash", "a model hash", "empty");
+        Require(PetSpec.Length > 0, "pet_spec", "a PET spec", "empty");
+        Require(StreamCursor >= 0, "stream_cursor", "a position >= 0", StreamCursor);
+        Require(OptimizerStep is null or >= 0, "optimizer_step", "a step >= 0", OptimizerStep);
+        Require(TensorsFile == expectedName + ".safetensors", "tensors_file", $"'{expectedName}.safetensors'", $"'{TensorsFile}'");
+        Require(TensorsBytes > 8, "tensors_bytes", "a file length > 8", TensorsBytes);
+        Require(TensorsSha256.Length == 64 && TensorsSha256.All(char.IsAsciiHexDigit), "tensors_sha256", "64 hex digits", $"'{TensorsSha256}'");
+        foreach (var (name, value) in Counters)
+        {
+            Require(value >= (name == "task" ? -1 : 0), $"counters.{name}", name == "task" ? "a task >= -1" : "a count >= 0", value);
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class CheckpointStore
     /// <summary>Suffix of second-moment tensors.</summary>
     public const string SecondMomentSuffix = CheckpointTensors.SecondMomentSuffix;
 
+    /// <summary>Suffix of checkpoint files set aside by <see cref="SetAsideNewerThan"/>.</summary>
+    public const string RejectedSuffix = ".rejected";
+
     private const string Prefix = "ckpt-";
 
     /// <summary>Uses <paramref name="runDirectory"/> (created when missing), keeping the newest <paramref name="keepLast"/> checkpoints.</summary>
@@ -64,8 +67,11 @@ public sealed class CheckpointStore
     }
 
     /// <summary>Loads the newest checkpoint whose files verify, skipping (and reporting) newer corrupt ones.</summary>
+    /// <param name="expectedModelHash">The model the run uses.</param>
+    /// <param name="expectedPetSpec">The PET spec the run uses, or null to accept the checkpoint's own.</param>
+    /// <param name="validate">Further checks of a readable checkpoint (e.g. against the run's settings): a problem, or null when it is good.</param>
     /// <exception cref="CheckpointMismatchException">The newest readable checkpoint is of another model hash or PET spec.</exception>
-    public CheckpointLoadResult LoadLatest(string expectedModelHash, string expectedPetSpec)
+    public CheckpointLoadResult LoadLatest(string expectedModelHash, string? expectedPetSpec, Func<Checkpoint, string?>? validate = null)
     {
         var skipped = new List<string>();
         foreach (long step in ListSteps().Reverse())
@@ -82,10 +88,17 @@ public sealed class CheckpointStore
                 continue;
             }
 
-            CheckIdentity(manifest, manifestPath, expectedModelHash, expectedPetSpec);
+            CheckIdentity(manifest, manifestPath, expectedModelHash, expectedPetSpec ?? manifest.PetSpec);
             try
             {
-                return new CheckpointLoadResult(Read(manifest), manifestPath, skipped);
+                var checkpoint = Read(manifest);
+                if (validate?.Invoke(checkpoint) is { } problem)
+                {
+                    skipped.Add($"{Path.GetFileName(manifestPath)}: {problem}");
+                    continue;
+                }
+
+                return new CheckpointLoadResult(checkpoint, manifestPath, skipped);
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException)
             {
@@ -94,6 +107,42 @@ public sealed class CheckpointStore
         }
 
         return new CheckpointLoadResult(null, null, skipped);
+    }
+
+    /// <summary>Deletes what an interrupted save leaves: temp files and tensor files without a manifest; returns their names.</summary>
+    public IReadOnlyList<string> RemoveOrphans()
+    {
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(RunDirectory, "." + Prefix + "*" + AtomicFile.TempMarker + "*")
+            .Concat(Directory.EnumerateFiles(RunDirectory, Prefix + "*.safetensors").Where(f => !File.Exists(Path.ChangeExtension(f, ".json")))))
+        {
+            File.Delete(file);
+            removed.Add(Path.GetFileName(file));
+        }
+
+        return removed;
+    }
+
+    /// <summary>Renames the checkpoints newer than <paramref name="step"/> to <c>*.rejected</c> so they are neither loaded nor counted
+    /// by pruning (a resume that fell back past them continues from <paramref name="step"/>); returns the manifests set aside.</summary>
+    public IReadOnlyList<string> SetAsideNewerThan(long step)
+    {
+        var names = new List<string>();
+        foreach (long newer in ListSteps().Where(s => s > step))
+        {
+            foreach (var extension in new[] { ".json", ".safetensors" })
+            {
+                string path = Path.Combine(RunDirectory, Stem(newer) + extension);
+                if (File.Exists(path))
+                {
+                    File.Move(path, path + RejectedSuffix, overwrite: true);
+                }
+            }
+
+            names.Add(Stem(newer) + ".json");
+        }
+
+        return names;
     }
 
     private static void CheckIdentity(CheckpointManifest manifest, string path, string expectedModelHash, string expectedPetSpec)
@@ -131,7 +180,14 @@ public sealed class CheckpointStore
             throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' has SHA-256 {sha}, manifest says {manifest.TensorsSha256} (corrupt).");
         }
 
-        var (tensors, m, v) = CheckpointTensors.Read(tensorsPath);
+        var (tensors, m, v) = CheckpointTensors.Read(tensorsPath, manifest);
+        if (manifest.OptimizerStep is null != (m.Count == 0 && v.Count == 0))
+        {
+            throw new InvalidDataException(manifest.OptimizerStep is null
+                ? $"tensors file '{manifest.TensorsFile}' holds AdamW moments, but the manifest's field 'optimizer_step' is missing."
+                : $"tensors file '{manifest.TensorsFile}' holds no AdamW moments, but the manifest's field 'optimizer_step' is {manifest.OptimizerStep}.");
+        }
+
         var optimizer = manifest.OptimizerStep is { } optimizerStep ? new AdamWState(optimizerStep, m, v) : null;
         return new Checkpoint(
             manifest.Step, manifest.ModelHash, manifest.PetSpec, manifest.LearnerConfig, manifest.Counters,

@@ -42,18 +42,27 @@ internal static class CheckpointTensors
         }
     }
 
-    /// <summary>Reads the PET tensors and the moments keyed by parameter name; format errors become <see cref="InvalidDataException"/>.</summary>
-    public static (List<NamedTensor> Tensors, Dictionary<string, float[]> M, Dictionary<string, float[]> V) Read(string tensorsPath)
+    /// <summary>Reads the PET tensors and the moments keyed by parameter name, checked against the manifest: metadata, finite values,
+    /// one moment pair per tensor of its length. Every problem is an <see cref="InvalidDataException"/> naming the file and tensor.</summary>
+    public static (List<NamedTensor> Tensors, Dictionary<string, float[]> M, Dictionary<string, float[]> V) Read(string tensorsPath, CheckpointManifest manifest)
     {
         var tensors = new List<NamedTensor>();
         var m = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var v = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        string file = Path.GetFileName(tensorsPath);
         try
         {
-            using var file = SafeTensorsFile.Open(tensorsPath);
-            foreach (var info in file.Tensors)
+            using var safetensors = SafeTensorsFile.Open(tensorsPath);
+            CheckMetadata(safetensors, manifest, file);
+            foreach (var info in safetensors.Tensors)
             {
-                var data = file.ReadFloat32(info.Name);
+                var data = safetensors.ReadFloat32(info.Name);
+                int bad = Array.FindIndex(data, x => !float.IsFinite(x));
+                if (bad >= 0)
+                {
+                    throw new InvalidDataException($"tensors file '{file}': tensor '{info.Name}' holds {data[bad]} at element {bad}; checkpoints hold finite values only.");
+                }
+
                 if (info.Name.EndsWith(FirstMomentSuffix, StringComparison.Ordinal))
                 {
                     m[info.Name[..^FirstMomentSuffix.Length]] = data;
@@ -73,6 +82,41 @@ internal static class CheckpointTensors
             throw new InvalidDataException(ex.Message, ex);
         }
 
+        if (m.Count + v.Count > 0)
+        {
+            foreach (var t in tensors)
+            {
+                if (!m.TryGetValue(t.Name, out var first) || !v.TryGetValue(t.Name, out var second) || first.Length != t.Data.Length || second.Length != t.Data.Length)
+                {
+                    throw new InvalidDataException($"tensors file '{file}': the AdamW moments of tensor '{t.Name}' are missing or not of its {t.Data.Length} elements.");
+                }
+            }
+
+            if (m.Count != tensors.Count || v.Count != tensors.Count)
+            {
+                throw new InvalidDataException($"tensors file '{file}': {m.Count} first and {v.Count} second AdamW moments for {tensors.Count} tensors.");
+            }
+        }
+
         return (tensors, m, v);
+    }
+
+    private static void CheckMetadata(SafeTensorsFile file, CheckpointManifest manifest, string name)
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["format"] = CheckpointManifest.FormatName,
+            ["step"] = manifest.Step.ToString(CultureInfo.InvariantCulture),
+            ["model_hash"] = manifest.ModelHash,
+            ["pet_spec"] = manifest.PetSpec,
+        };
+        foreach (var (key, value) in expected)
+        {
+            string actual = file.Metadata.TryGetValue(key, out var stored) ? stored : "(none)";
+            if (!string.Equals(actual, value, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"tensors file '{name}': metadata '{key}' is '{actual}', the manifest says '{value}'.");
+            }
+        }
     }
 }

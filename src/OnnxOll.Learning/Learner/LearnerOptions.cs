@@ -57,6 +57,9 @@ public sealed record LearnerOptions
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 
+    /// <summary>Keys of <see cref="ToJson"/> a resume may change: they decide what is measured or saved, not what is learned.</summary>
+    public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
+
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
     public JsonObject ToJson() => new()
     {

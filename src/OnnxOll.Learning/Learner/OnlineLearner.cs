@@ -62,15 +62,31 @@ public sealed class OnlineLearner : IDisposable
     /// <summary>The PET tensors being learned.</summary>
     public PetParameters Pet => pet;
 
-    /// <summary>Resumes from the latest good checkpoint in the run directory; returns a note of what was restored or skipped.</summary>
+    /// <summary>Resumes from the latest good checkpoint in the run directory; returns a note of what was restored.</summary>
+    /// <remarks>Leftovers of an interrupted save are deleted first. Newer checkpoints that fail their checks are set aside
+    /// (renamed <c>*.rejected</c>) and reported through <paramref name="warning"/>, so pruning never counts them.</remarks>
     /// <exception cref="CheckpointMismatchException">The checkpoint belongs to another model or PET spec.</exception>
-    public string Resume()
+    /// <exception cref="InvalidDataException">The folder holds checkpoints but none passes its checks.</exception>
+    public string Resume(Action<string>? warning = null)
     {
-        var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString());
-        string skipped = loaded.Skipped.Count == 0 ? string.Empty : $" (skipped: {string.Join("; ", loaded.Skipped)})";
+        var removed = store.RemoveOrphans();
+        if (removed.Count > 0)
+        {
+            warning?.Invoke($"removed what an interrupted checkpoint save left: {string.Join(", ", removed)}");
+        }
+
+        var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString(), ResumeChecks.For(options, scenarioSpec, model.Layout));
         if (loaded.Checkpoint is not { } checkpoint)
         {
-            return "no checkpoint found; starting from scratch" + skipped;
+            return loaded.Skipped.Count == 0
+                ? "no checkpoint found; starting from scratch"
+                : throw new InvalidDataException($"{runDirectory}: no checkpoint can be resumed ({string.Join("; ", loaded.Skipped)}); nothing was changed.");
+        }
+
+        if (loaded.Skipped.Count > 0)
+        {
+            var aside = store.SetAsideNewerThan(checkpoint.Step);
+            warning?.Invoke($"FELL BACK to {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}): {string.Join("; ", loaded.Skipped)}; set aside as *{CheckpointStore.RejectedSuffix}: {string.Join(", ", aside)}");
         }
 
         foreach (var tensor in checkpoint.Tensors)
@@ -86,7 +102,7 @@ public sealed class OnlineLearner : IDisposable
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
         log.Rewrite(state.Records);
-        return $"resumed from {Path.GetFileName(loaded.ManifestPath)} at sample {cursor}{skipped}";
+        return $"resumed from {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}) at sample {cursor}";
     }
 
     /// <summary>Learns the stream of <paramref name="data"/> from the current position to its end, or until cancelled.</summary>
@@ -95,6 +111,11 @@ public sealed class OnlineLearner : IDisposable
         var holdout = HoldoutClasses(data.Train.Labels);
         using var train = new SubsetSource(data.Train, l => !holdout.Contains(l));
         var scenario = scenarioSpec.Build(train.Labels);
+        if (cursor > scenario.Entries.Count)
+        {
+            throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
+        }
+
         using var evaluator = data.Test is null ? null : new Evaluator(model, data.Test, options.EvalPerClass);
         text.Extend(state.Vocabulary, pet);
         if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)

@@ -8,8 +8,6 @@ namespace OnnxOll.Learning.Runs;
 /// <param name="Changeable">Evaluation and checkpoint cadence and the like: they change what is measured or kept, not what is learned.</param>
 public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
 {
-    private static readonly string[] ChangeableKeys = ["eval_every", "eval_per_class", "checkpoint_every"];
-
     /// <summary>The settings of a learning run.</summary>
     public static RunSettings Create(string modelHash, string petSpec, string dataSpec, string scenario, LearnerOptions options)
     {
@@ -29,7 +27,7 @@ public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
         };
         foreach (var (key, value) in learner)
         {
-            (ChangeableKeys.Contains(key) ? changeable : fixedSettings)[key] = value?.DeepClone();
+            (LearnerOptions.ChangeableOnResume.Contains(key) ? changeable : fixedSettings)[key] = value?.DeepClone();
         }
 
         return new RunSettings(fixedSettings, changeable);

@@ -59,7 +59,7 @@ public class CheckpointStoreTests
     [InlineData("flip", "corrupt")]
     [InlineData("delete-tensors", "missing")]
     [InlineData("manifest-garbage", "not valid JSON")]
-    [InlineData("manifest-field", "'stream_cursor'")]
+    [InlineData("manifest-field", "'manifest_sha256'")]
     public void DamagedLatest_FallsBackToThePreviousGoodCheckpoint(string damage, string reason)
     {
         using var tmp = new TempDirectory();
