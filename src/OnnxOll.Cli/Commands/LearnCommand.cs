@@ -116,7 +116,7 @@ public static class LearnCommand
         {
             using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
             using var data = DataSources.Open(dataSpec);
-            using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options), resume);
+            using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
             foreach (var note in folder.Notes)
             {
                 AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");

@@ -9,7 +9,13 @@ namespace OnnxOll.Learning.Runs;
 public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
 {
     /// <summary>The settings of a learning run.</summary>
-    public static RunSettings Create(string modelHash, string petSpec, string dataSpec, string scenario, LearnerOptions options)
+    /// <param name="modelHash">The base model's hash.</param>
+    /// <param name="petSpec">The PET spec.</param>
+    /// <param name="dataSpec">The data spec as given.</param>
+    /// <param name="scenario">The scenario spec.</param>
+    /// <param name="options">The learner's settings.</param>
+    /// <param name="frozen">How the frozen backbone is held (float32, int8): it changes what is learned.</param>
+    public static RunSettings Create(string modelHash, string petSpec, string dataSpec, string scenario, LearnerOptions options, string frozen = "float32")
     {
         ArgumentNullException.ThrowIfNull(options);
         var learner = options.ToJson();
@@ -19,6 +25,7 @@ public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
             ["pet_spec"] = petSpec,
             ["data"] = dataSpec,
             ["scenario"] = scenario,
+            ["frozen"] = frozen,
         };
         var changeable = new JsonObject
         {
