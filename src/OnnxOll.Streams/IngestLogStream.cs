@@ -44,6 +44,7 @@ public sealed class IngestLogStream : ILearnerStream
         pending.Clear();
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             while (reader.TryRead(out var record))
             {
                 if (record.Kind == LogRecordKind.Observation)
@@ -59,7 +60,7 @@ public sealed class IngestLogStream : ILearnerStream
                 }
             }
 
-            log.WaitBeyondAsync(reader.Next - 1, cancellationToken).GetAwaiter().GetResult();
+            log.WaitBeyondAsync(reader.Next, cancellationToken).GetAwaiter().GetResult();
         }
     }
 

@@ -11,6 +11,7 @@ public static class CommandCatalog
         DemoCommand.Create(),
         InitTinyCommand.Create(),
         LearnCommand.Create(),
+        ServeCommand.Create(),
         GradcheckCommand.Create(),
         BenchCommand.Create(),
         EmbedCommand.Create(),

@@ -1,0 +1,133 @@
+using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Scenarios;
+using OnnxOll.Streams;
+using OnnxOll.Streams.Log;
+
+namespace OnnxOll.Serving;
+
+/// <summary>The service's learner: the shared online learner fed by the run's ingest log on a thread of its own, publishing PET snapshots.</summary>
+/// <remarks>On start it resumes from the run's latest good checkpoint and reads the log from the offset that checkpoint covers,
+/// so after a crash every logged observation is trained exactly once. Stopping writes a final checkpoint.</remarks>
+public sealed class LiveLearner : IDisposable
+{
+    private readonly ClipModelRuntime model;
+    private readonly OnlineLearner learner;
+    private readonly PrequentialScorer scorer;
+    private readonly ServicePlugin plugin;
+    private readonly IngestLogStream stream;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Thread thread;
+    private volatile Exception? failure;
+    private bool disposed;
+
+    private LiveLearner(ServeOptions options, ServiceMetrics metrics, Action<string> note)
+    {
+        Log = IngestLog.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
+        try
+        {
+            if (Log.Recovery is { } recovery)
+            {
+                note(recovery);
+            }
+
+            model = ClipModelRuntime.Open(options.ModelDirectory, options.Pet, options.Sessions);
+            learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options.Learner, options.RunDirectory);
+            note(learner.Resume());
+            scorer = new PrequentialScorer(model, options.Learner.Prompts);
+            plugin = new ServicePlugin(metrics, scorer);
+            learner.Plugins.Add(plugin);
+            Predictor = new Predictor(model, options.Learner.Prompts);
+            var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+            stream = new IngestLogStream(Log, learner.Cursor, preparer.Prepare, note);
+            var log = Log;
+            metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(log.Lag));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        thread = new Thread(Learn) { Name = "onnxoll-learner", IsBackground = true };
+    }
+
+    /// <summary>The durable ingest log the service appends to.</summary>
+    public IngestLog Log { get; }
+
+    /// <summary>Predictions with the newest PET snapshot.</summary>
+    public Predictor Predictor { get; } = null!;
+
+    /// <summary>The newest PET snapshot.</summary>
+    public PetSnapshot? Snapshot => plugin?.Snapshot;
+
+    /// <summary>Why the learner stopped, if it failed.</summary>
+    public Exception? Failure => failure;
+
+    /// <summary>Opens the model, log and run, resumes, and starts learning.</summary>
+    public static LiveLearner Start(ServeOptions options, ServiceMetrics metrics, Action<string> note)
+    {
+        var live = new LiveLearner(options, metrics, note);
+        live.thread.Start();
+        return live;
+    }
+
+    /// <summary>Current counters, learning curve and checkpoint.</summary>
+    public ServiceStatus Status(IReadOnlyList<RecentPrediction> predictions)
+    {
+        var snapshot = Snapshot;
+        var history = plugin.History();
+        var (checkpoint, cursor) = plugin.Checkpoint;
+        return new ServiceStatus(
+            snapshot is not null && failure is null,
+            snapshot?.Samples ?? 0,
+            snapshot?.Batches ?? 0,
+            Log.DurableEnd,
+            Log.Consumed,
+            Log.Lag,
+            snapshot?.Vocabulary ?? [],
+            history.Count > 0 && double.IsFinite(history[^1].Loss) ? history[^1].Loss : null,
+            history.Count > 0 ? history[^1].Accuracy : null,
+            checkpoint is null ? null : Path.GetFileName(checkpoint),
+            cursor,
+            stream.SkippedCount,
+            plugin.SkippedSteps,
+            history,
+            predictions);
+    }
+
+    /// <summary>Stops learning (a final checkpoint covers what was learned) and releases the model and the log.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        stop.Cancel();
+        if (thread is { IsAlive: true })
+        {
+            thread.Join();
+        }
+
+        stream?.Dispose();
+        Predictor?.Dispose();
+        scorer?.Dispose();
+        learner?.Dispose();
+        model?.Dispose();
+        Log.Dispose();
+        stop.Dispose();
+    }
+
+    private void Learn()
+    {
+        try
+        {
+            learner.Run(stream, null, stop.Token);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+    }
+}

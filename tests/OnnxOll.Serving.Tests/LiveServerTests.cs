@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OnnxOll.Learning.Checkpoints;
+
+namespace OnnxOll.Serving.Tests;
+
+public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task IngestedObservationsAreLearnedAndPredictionsUseTheLearnedClasses()
+    {
+        // A long maximum wait: no seal record lands between the posts, so the offsets are 0..7.
+        var options = fixture.Options("basic") with { MaxWait = TimeSpan.FromSeconds(30) };
+        await using var server = await LiveServer.StartAsync(options);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        Assert.True(server.Address.IsLoopback);
+
+        var offsets = new List<long>();
+        for (int i = 0; i < 6; i++)
+        {
+            var response = await ServiceClient.Observe(http, ColourImages.Classes[i % 3], ColourImages.Bmp(i % 3, i));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            offsets.AddRange((await ServiceClient.Json(response)).GetProperty("offsets").EnumerateArray().Select(o => o.GetInt64()));
+        }
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("yellow"), "label" },
+            { ServiceClient.Raw(ColourImages.Bmp(3, 100)), "image", "y1.bmp" },
+            { new StringContent("red"), "label" },
+            { ServiceClient.Raw(ColourImages.Bmp(0, 101)), "image", "r1.bmp" },
+        };
+        var multi = await http.PostAsync("/v1/observations", form);
+        Assert.Equal(HttpStatusCode.Accepted, multi.StatusCode);
+        offsets.AddRange((await ServiceClient.Json(multi)).GetProperty("offsets").EnumerateArray().Select(o => o.GetInt64()));
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), offsets);
+
+        var status = await ServiceClient.WaitUntilLearned(http, 8, Timeout);
+        Assert.Equal(["red", "green", "blue", "yellow"], status.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(2, status.GetProperty("batches").GetInt64());
+        Assert.Equal(2, status.GetProperty("history").GetArrayLength());
+
+        var predict = await http.PostAsync("/v1/predict?top=2", ServiceClient.Raw(ColourImages.Bmp(1, 7)));
+        Assert.Equal(HttpStatusCode.OK, predict.StatusCode);
+        var result = await ServiceClient.Json(predict);
+        var labels = result.GetProperty("labels").EnumerateArray().ToArray();
+        Assert.Equal(2, labels.Length);
+        Assert.All(labels, l => Assert.Contains(l.GetProperty("label").GetString(), ColourImages.Classes));
+        Assert.True(labels[0].GetProperty("probability").GetDouble() >= labels[1].GetProperty("probability").GetDouble());
+        Assert.Equal(2, result.GetProperty("batches").GetInt64());
+
+        var chosen = await ServiceClient.Json(await http.PostAsync("/v1/predict?labels=cat,dog", ServiceClient.Raw(ColourImages.Bmp(1, 7))));
+        Assert.Equal(1.0, chosen.GetProperty("labels").EnumerateArray().Sum(l => l.GetProperty("probability").GetDouble()), 5);
+
+        string metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("onnxoll_ingested_observations_total 8", metrics, StringComparison.Ordinal);
+        Assert.Contains("onnxoll_learned_samples_total 8", metrics, StringComparison.Ordinal);
+        Assert.Contains("onnxoll_predict_seconds_count 2", metrics, StringComparison.Ordinal);
+        string page = await http.GetStringAsync("/");
+        Assert.Contains("<svg id=\"plot\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadRequestsGetOneClearErrorAndLeaveTheLogUntouched()
+    {
+        var options = fixture.Options("bad") with { Token = "s3cret", MaxRequestBytes = 64 * 1024 };
+        await using var server = await LiveServer.StartAsync(options);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        Assert.Equal(HttpStatusCode.Accepted, (await ServiceClient.Observe(http, "red", ColourImages.Bmp(0, 1))).StatusCode);
+        string segment = Directory.GetFiles(Path.Combine(options.RunDirectory, "ingest"), "*.log").Single();
+        var before = File.ReadAllBytes(segment);
+
+        var jpeg = ColourImages.Bmp(0, 2);
+        using var noToken = new HttpClient { BaseAddress = server.Address };
+
+        // A client that waits for "100 Continue" (curl does for large bodies) hears the 413 before sending the body.
+        using var large = new HttpClient { BaseAddress = server.Address };
+        large.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+        large.DefaultRequestHeaders.ExpectContinue = true;
+        using var mismatched = new MultipartFormDataContent { { new StringContent("red"), "label" } };
+        var cases = new (string Name, Func<Task<HttpResponseMessage>> Send, HttpStatusCode Status, string Message)[]
+        {
+            ("corrupt image", () => ServiceClient.Observe(http, "red", [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]), HttpStatusCode.BadRequest, "truncated"),
+            ("empty label", () => ServiceClient.Observe(http, "  ", jpeg), HttpStatusCode.BadRequest, "label is missing or empty"),
+            ("no label", () => http.PostAsync("/v1/observations", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "label is missing or empty"),
+            ("oversized", () => ServiceClient.Observe(large, "red", new byte[100 * 1024]), HttpStatusCode.RequestEntityTooLarge, "exceeds the limit of 65536 bytes"),
+            ("missing token", () => ServiceClient.Observe(noToken, "red", jpeg), HttpStatusCode.Unauthorized, "bearer token"),
+            ("unpaired multipart", () => http.PostAsync("/v1/observations", mismatched), HttpStatusCode.BadRequest, "1 'label' fields and 0 'image' files"),
+        };
+        foreach (var (name, send, status, message) in cases)
+        {
+            var response = await send();
+            string detail = (await ServiceClient.Json(response)).GetProperty("detail").GetString()!;
+            Assert.True(response.StatusCode == status, $"{name}: {response.StatusCode} {detail}");
+            Assert.Contains(message, detail, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', detail);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(segment));
+        Assert.Equal(1, (await ServiceClient.Status(http)).GetProperty("log_end").GetInt64());
+    }
+
+    [Fact]
+    public async Task IngestAnswers429WithRetryAfterWhenTheLearnerFallsBehind()
+    {
+        // Batches of 4 that never seal: the learner cannot take the first three, so the lag reaches the bound.
+        var options = fixture.Options("lag") with { MaxLag = 3, MaxWait = TimeSpan.FromHours(1) };
+        await using var server = await LiveServer.StartAsync(options);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await ServiceClient.Observe(http, "red", ColourImages.Bmp(0, i))).StatusCode);
+        }
+
+        var refused = await ServiceClient.Observe(http, "red", ColourImages.Bmp(0, 9));
+
+        Assert.Equal((HttpStatusCode)429, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.Equal(3, (await ServiceClient.Status(http)).GetProperty("log_end").GetInt64());
+    }
+
+    [Fact]
+    public async Task ARestartedServerResumesAtTheCheckpointedOffsetAndMatchesOneThatNeverStopped()
+    {
+        var restarted = fixture.Options("restarted") with { ReplayWindow = TimeSpan.FromHours(1) };
+        var images = Enumerable.Range(0, 12).Select(i => (Label: ColourImages.Classes[i % 4], Image: ColourImages.Bmp(i % 4, 50 + i))).ToArray();
+        await using (var first = await LiveServer.StartAsync(restarted))
+        {
+            using var http = new HttpClient { BaseAddress = first.Address };
+            foreach (var (label, image) in images[..6])
+            {
+                await ServiceClient.Observe(http, label, image);
+            }
+
+            await ServiceClient.WaitUntilLearned(http, 6, Timeout);
+        }
+
+        await using (var second = await LiveServer.StartAsync(restarted))
+        {
+            using var http = new HttpClient { BaseAddress = second.Address };
+            foreach (var (label, image) in images[6..])
+            {
+                await ServiceClient.Observe(http, label, image);
+            }
+
+            var status = await ServiceClient.WaitUntilLearned(http, 12, Timeout);
+            Assert.Equal(12, status.GetProperty("samples_learned").GetInt64());
+        }
+
+        // The reference learns a copy of the whole log (with the same batch boundaries) in one go.
+        var reference = fixture.Options("reference");
+        Directory.CreateDirectory(Path.Combine(reference.RunDirectory, "ingest"));
+        foreach (var file in Directory.GetFiles(Path.Combine(restarted.RunDirectory, "ingest")))
+        {
+            File.Copy(file, Path.Combine(reference.RunDirectory, "ingest", Path.GetFileName(file)));
+        }
+
+        await using (var replay = await LiveServer.StartAsync(reference))
+        {
+            using var http = new HttpClient { BaseAddress = replay.Address };
+            await ServiceClient.WaitUntilLearned(http, 12, Timeout);
+        }
+
+        AssertSamePet(restarted.RunDirectory, reference.RunDirectory);
+    }
+
+    internal static void AssertSamePet(string actualRun, string expectedRun)
+    {
+        string hash = ModelHash.Compute(Path.Combine(Path.GetDirectoryName(actualRun)!, "model"));
+        string spec = OnnxOll.Clip.Pet.PetSpec.Parse(ServerFixture.Pet).ToString();
+        var expected = new CheckpointStore(expectedRun).LoadLatest(hash, spec).Checkpoint!;
+        var actual = new CheckpointStore(actualRun).LoadLatest(hash, spec).Checkpoint!;
+        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
+        Assert.Equal(expected.Counters["samples_seen"], actual.Counters["samples_seen"]);
+        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
+        {
+            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs from the uninterrupted replay");
+        }
+    }
+}
