@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Streams;
 using OnnxOll.Streams.Log;
@@ -10,7 +11,11 @@ namespace OnnxOll.Serving;
 /// so after a crash every logged observation is trained exactly once. Stopping writes a final checkpoint.</remarks>
 public sealed class LiveLearner : IDisposable
 {
+    /// <summary>The data spec recorded in the run's settings.</summary>
+    public const string DataSpecName = "ingest-log";
+
     private readonly ClipModelRuntime model;
+    private readonly RunFolder folder;
     private readonly OnlineLearner learner;
     private readonly PrequentialScorer scorer;
     private readonly ServicePlugin plugin;
@@ -22,22 +27,29 @@ public sealed class LiveLearner : IDisposable
 
     private LiveLearner(ServeOptions options, ServiceMetrics metrics, Action<string> note)
     {
-        Log = IngestLog.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
+        model = ClipModelRuntime.Open(options.ModelDirectory, options.Pet, options.Sessions);
         try
         {
+            // The lock comes first: only the folder's owner may open (and recover) its log.
+            folder = RunFolder.Open(options.RunDirectory, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), DataSpecName, "iid", options.Learner), resume: true);
+            foreach (var line in folder.Notes)
+            {
+                note(line);
+            }
+
+            Log = IngestLog.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
             if (Log.Recovery is { } recovery)
             {
                 note(recovery);
             }
 
-            model = ClipModelRuntime.Open(options.ModelDirectory, options.Pet, options.Sessions);
             learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options.Learner, options.RunDirectory);
             note(learner.Resume());
             scorer = new PrequentialScorer(model, options.Learner.Prompts);
             plugin = new ServicePlugin(metrics, scorer);
             learner.Plugins.Add(plugin);
             Predictor = new Predictor(model, options.Learner.Prompts);
-            var preparer = new SamplePreparer(model.Config.Vision.ImageSize);
+            var preparer = new SamplePreparer(model.Preprocessing);
             stream = new IngestLogStream(Log, learner.Cursor, preparer.Prepare, note);
             var log = Log;
             metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(log.Lag));
@@ -52,7 +64,7 @@ public sealed class LiveLearner : IDisposable
     }
 
     /// <summary>The durable ingest log the service appends to.</summary>
-    public IngestLog Log { get; }
+    public IngestLog Log { get; } = null!;
 
     /// <summary>Predictions with the newest PET snapshot.</summary>
     public Predictor Predictor { get; } = null!;
@@ -115,7 +127,8 @@ public sealed class LiveLearner : IDisposable
         scorer?.Dispose();
         learner?.Dispose();
         model?.Dispose();
-        Log.Dispose();
+        Log?.Dispose();
+        folder?.Dispose();
         stop.Dispose();
     }
 

@@ -24,7 +24,7 @@ public sealed class Predictor : IDisposable
     public Predictor(ClipModelRuntime model, IReadOnlyList<string> prompts)
     {
         this.model = model;
-        preprocessor = new ClipImagePreprocessor(new ClipImagePreprocessorOptions { ImageSize = model.Config.Vision.ImageSize });
+        preprocessor = new ClipImagePreprocessor(model.Preprocessing);
         text = new TextFeatures(model, new PromptTemplates(prompts));
         run = model.Vision.Bind();
         pet = new PetBinding(model.Vision, run, model.Layout, gradients: false);

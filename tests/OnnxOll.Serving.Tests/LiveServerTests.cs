@@ -168,6 +168,19 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
         AssertSamePet(restarted.RunDirectory, reference.RunDirectory);
     }
 
+    [Fact]
+    public async Task ASecondServerOnTheSameRunFolderIsRefusedAndTheLogUntouched()
+    {
+        var options = fixture.Options("owned");
+        await using var server = await LiveServer.StartAsync(options);
+
+        var error = await Assert.ThrowsAsync<OnnxOll.Learning.Runs.RunFolderException>(() => LiveServer.StartAsync(options with { Port = 0 }));
+
+        Assert.Contains("in use by another process", error.Message, StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = server.Address };
+        Assert.Equal(HttpStatusCode.Accepted, (await ServiceClient.Observe(http, "red", ColourImages.Bmp(0, 1))).StatusCode);
+    }
+
     internal static void AssertSamePet(string actualRun, string expectedRun)
     {
         string hash = ModelHash.Compute(Path.Combine(Path.GetDirectoryName(actualRun)!, "model"));
