@@ -43,7 +43,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         Assert.Equal("LORA", config["peft_type"]!.GetValue<string>());
         Assert.Equal(4, config["r"]!.GetValue<int>());
         Assert.Equal(8.0, config["lora_alpha"]!.GetValue<double>());
-        Assert.Equal(["self_attn.q_proj", "self_attn.v_proj"], config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal(["q_proj", "v_proj"], config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Equal([1], config["layers_to_transform"]!.AsArray().Select(t => t!.GetValue<int>()));
         Assert.Equal("none", config["bias"]!.GetValue<string>());
         using var file = SafeTensorsFile.Open(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
@@ -180,5 +180,17 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
             Assert.Equal(["x", "y"], source.Classes);
             DeployFixture.AssertSameTensors(pet, source.Load(pet.Layout));
         }
+
+        // Another model: the same files with another config.json (the model hash covers its bytes).
+        string other = fixture.Folder("other-model");
+        foreach (string file in Directory.GetFiles(fixture.ModelDirectory))
+        {
+            File.Copy(file, Path.Combine(other, Path.GetFileName(file)));
+        }
+
+        File.AppendAllText(Path.Combine(other, "config.json"), "\n");
+        var e = Assert.Throws<ArgumentException>(() => PetSource.Open(checkpoint, null, other));
+        Assert.Contains(checkpoint, e.Message);
+        Assert.Contains("model hash", e.Message);
     }
 }

@@ -187,11 +187,12 @@ public static class PeftAdapterFolder
 
     private static JsonObject LoraConfig(LoraSpec[] lora, List<string> modules, string? baseModel)
     {
-        // One method on both towers names its targets by suffix (PEFT matches every tower) plus layers_to_transform; anything else lists full module names.
+        // One method on both towers names its targets by their last name (q_proj, fc1: PEFT matches them in every tower) plus
+        // layers_to_transform; anything else lists full module names.
         bool bySuffix = lora.Length == 1 && lora[0].Towers == PetTowers.Both;
         var layers = bySuffix ? lora[0].Layers.Layers : null;
         var targets = bySuffix
-            ? modules.Select(m => string.Join('.', m.Split('.')[^2..])).Distinct().Order(StringComparer.Ordinal)
+            ? modules.Select(m => m.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal)
             : modules.Order(StringComparer.Ordinal);
         return new JsonObject
         {
@@ -241,7 +242,7 @@ public static class PeftAdapterFolder
                 alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
             }
 
-            bool bySuffix = config["target_modules"] is JsonValue || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains('.', StringComparison.Ordinal)) == true;
+            bool bySuffix = config["target_modules"] is JsonValue || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
             return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)

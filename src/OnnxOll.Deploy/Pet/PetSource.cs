@@ -12,6 +12,7 @@ namespace OnnxOll.Deploy.Pet;
 public sealed class PetSource
 {
     private const string SpecMetadataKey = "pet_spec";
+    private const string ModelHashMetadataKey = "model_hash";
     private readonly Func<PetLayout, PetParameters> load;
 
     private PetSource(PetSpec spec, string description, IReadOnlyList<string>? prompts, IReadOnlyList<string>? classes, Func<PetLayout, PetParameters> load)
@@ -86,31 +87,41 @@ public sealed class PetSource
         {
             var manifest = ReadManifest(path);
             string tensorsFile = manifest["tensors_file"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'tensors_file' is missing.");
-            return FromFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, tensorsFile), specText);
+            return FromFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, tensorsFile), specText, modelDirectory);
         }
 
-        return FromFile(path, specText);
+        return FromFile(path, specText, modelDirectory);
     }
 
     /// <summary>Tensors of a safetensors file (a checkpoint's AdamW moments are left out); the spec is <paramref name="specText"/> or else the file's
     /// <c>pet_spec</c> metadata. A checkpoint's prompts and classes come from its manifest beside it.</summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="specText">The PET spec, when the file carries none (else checked against the file's).</param>
+    /// <param name="modelDirectory">When given, a checkpoint's <c>model_hash</c> must be this model's.</param>
     /// <exception cref="InvalidDataException">The file does not exist or has no spec and none was given.</exception>
-    public static PetSource FromFile(string path, string? specText)
+    /// <exception cref="ArgumentException">The checkpoint belongs to another model or spec.</exception>
+    public static PetSource FromFile(string path, string? specText, string? modelDirectory = null)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: PET file does not exist.", path);
         }
 
-        string? stored;
+        string? stored, madeFor;
         try
         {
             using var file = SafeTensorsFile.Open(path);
             stored = file.Metadata.GetValueOrDefault(SpecMetadataKey);
+            madeFor = file.Metadata.GetValueOrDefault(ModelHashMetadataKey);
         }
         catch (SafeTensorsFormatException e)
         {
             throw new InvalidDataException(e.Message, e);
+        }
+
+        if (madeFor is not null && modelDirectory is not null && ModelHash.Compute(modelDirectory) is var hash && hash != madeFor)
+        {
+            throw new ArgumentException($"{path}: made for model hash '{madeFor}', but {modelDirectory} has model hash '{hash}'.");
         }
 
         var spec = stored is null
