@@ -163,7 +163,7 @@ public sealed class EmbedGradTests(CliFixture fixture)
         string otherPet = fixture.WritePet("bad-other-pet.safetensors", "lora:r=4,alpha=8,towers=image,targets=q", seed: 1, scale: 0.1);
         e = Assert.Throws<InvalidDataException>(() => GradCommand.Grad(fixture.ModelDirectory, batch, otherPet, BothTowers, LossKind.Sit, false, output, settings));
         Assert.Contains(otherPet, e.Message);
-        Assert.Contains("lora_", e.Message);
+        Assert.Contains("--pet-spec", e.Message);
 
         Assert.Equal(CommandErrors.InputError, CliFixture.Invoke("grad", "--model", fixture.ModelDirectory, "--batch", outOfRange, "--pet", pet, "--loss", "sit", "--out", output));
     }

@@ -98,8 +98,8 @@ public sealed class PetSource
     /// <param name="path">The safetensors file.</param>
     /// <param name="specText">The PET spec, when the file carries none (else checked against the file's).</param>
     /// <param name="modelDirectory">When given, a checkpoint's <c>model_hash</c> must be this model's.</param>
-    /// <exception cref="InvalidDataException">The file does not exist or has no spec and none was given.</exception>
-    /// <exception cref="ArgumentException">The checkpoint belongs to another model or spec.</exception>
+    /// <exception cref="InvalidDataException">The file does not exist, has no spec and none was given, or holds another spec than the one given.</exception>
+    /// <exception cref="ArgumentException">The checkpoint belongs to another model.</exception>
     public static PetSource FromFile(string path, string? specText, string? modelDirectory = null)
     {
         if (!File.Exists(path))
@@ -197,7 +197,7 @@ public sealed class PetSource
     private static PetSpec Checked(PetSpec stored, string? given, string path) =>
         given is null || PetSpec.Parse(given).ToString() == stored.ToString()
             ? stored
-            : throw new ArgumentException($"{path}: holds PET spec '{stored}', --pet-spec is '{PetSpec.Parse(given)}'.");
+            : throw new InvalidDataException($"{path}: holds PET spec '{stored}', --pet-spec is '{PetSpec.Parse(given)}'.");
 
     private static JsonObject ReadManifest(string path)
     {
