@@ -92,7 +92,7 @@ public sealed class BatchFile
             }
         }
 
-        return new BatchFile(file.ReadFloat32(ClipGraphNames.PixelValues), pixelShape, ids, idsShape, labels);
+        return new BatchFile(file.ReadFiniteFloat32(ClipGraphNames.PixelValues), pixelShape, ids, idsShape, labels);
     }
 
     private static long[] Shape(SafeTensorsFile file, string name) =>

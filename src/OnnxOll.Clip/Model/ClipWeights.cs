@@ -54,10 +54,11 @@ public sealed class ClipWeights : IDisposable
         shapes.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"{Path}: '{name}' is not a CLIP parameter.");
 
     /// <summary>Parameter <paramref name="name"/> converted to float32.</summary>
+    /// <exception cref="SafeTensorsFormatException">The tensor holds NaN or an infinity.</exception>
     public float[] ReadFloat32(string name)
     {
         Shape(name);
-        return file.ReadFloat32(name);
+        return file.ReadFiniteFloat32(name);
     }
 
     /// <summary>The pretrained logit scale (before exp).</summary>

@@ -67,7 +67,7 @@ public sealed class PetParameters
                 throw new InvalidDataException($"{path}: PET tensor '{t.Name}' has shape [{string.Join(", ", info.Shape)}], the spec needs [{string.Join(", ", t.Shape)}].");
             }
 
-            values[t.Name] = file.ReadFloat32(t.Name);
+            values[t.Name] = file.ReadFiniteFloat32(t.Name);
         }
 
         var extra = file.Tensors.FirstOrDefault(i => !values.ContainsKey(i.Name));

@@ -38,7 +38,7 @@ public sealed class PetTensorSet
         {
             using var file = SafeTensorsFile.Open(path);
             return new PetTensorSet(
-                file.Tensors.Where(i => keep is null || keep(i.Name)).Select(i => new NamedTensor(i.Name, file.ReadFloat32(i.Name), i.Shape)).ToArray(),
+                file.Tensors.Where(i => keep is null || keep(i.Name)).Select(i => new NamedTensor(i.Name, file.ReadFiniteFloat32(i.Name), i.Shape)).ToArray(),
                 path);
         }
         catch (SafeTensorsFormatException e)

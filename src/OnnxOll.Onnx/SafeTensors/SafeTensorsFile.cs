@@ -137,6 +137,22 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         return result;
     }
 
+    /// <summary>Like <see cref="ReadFloat32(string)"/>, refusing NaN and infinities: weights and learned tensors must be finite.</summary>
+    /// <exception cref="SafeTensorsFormatException">The tensor holds a non-finite value; the message names the tensor and element.</exception>
+    public float[] ReadFiniteFloat32(string name)
+    {
+        var values = ReadFloat32(name);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new SafeTensorsFormatException(Path, $"tensor '{name}' holds {values[i]} at element {i}; expected finite values");
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>Converts tensor <paramref name="name"/> (F32, F16, BF16 or F64) to float into <paramref name="destination"/>,
     /// which must hold exactly its element count.</summary>
     public void ReadFloat32(string name, Span<float> destination)
