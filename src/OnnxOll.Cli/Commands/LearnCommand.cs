@@ -7,6 +7,7 @@ using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Redis;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;
@@ -115,7 +116,7 @@ public static class LearnCommand
         try
         {
             using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
-            using var data = DataSources.Open(dataSpec);
+            using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
             using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
             foreach (var note in folder.Notes)
             {
@@ -146,9 +147,9 @@ public static class LearnCommand
             }
 
             var result = LearnProgressView.Run(
-                (progress, warn) => learner.Run(data, progress, warn, cancel.Token),
+                (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, cancel.Token) : learner.Run(data, progress, warn, cancel.Token),
                 $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
-            if (result.Completed)
+            if (result.Completed && data is not null)
             {
                 folder.MarkFinished(result.Summary.SamplesSeen);
             }
@@ -160,5 +161,19 @@ public static class LearnCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Learns a Redis stream from the learner's cursor; it ends when the stream has been idle for its <c>end_idle_ms</c>, or on cancel.</summary>
+    private static LearnerResult LearnRedis(OnlineLearner learner, ClipModelRuntime model, string dataSpec, LearnerOptions options,
+        IProgress<LearnerProgress> progress, Action<string> warn, CancellationToken cancellationToken)
+    {
+        var preparer = new SamplePreparer(model.Preprocessing);
+        using var stream = RedisLearnerStream.Open(RedisStreamSpec.Parse(dataSpec), options.BatchSize, learner.Cursor, preparer.Prepare, warn);
+        if (stream.AcknowledgedAtOpen + stream.RedeliveredAtOpen > 0)
+        {
+            warn($"{stream.Name}: {stream.AcknowledgedAtOpen} pending entries already covered by the checkpoint acknowledged, {stream.RedeliveredAtOpen} re-delivered");
+        }
+
+        return learner.Run(stream, progress, cancellationToken);
     }
 }

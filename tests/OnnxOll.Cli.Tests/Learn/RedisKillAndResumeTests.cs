@@ -1,0 +1,89 @@
+using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Learning.Checkpoints;
+using StackExchange.Redis;
+
+namespace OnnxOll.Cli.Tests.Learn;
+
+public sealed class RedisKillAndResumeTests : IDisposable
+{
+    private const string Pet = "lora:r=4,alpha=8,towers=image,targets=q+v";
+    private const int Entries = 40;
+    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-redis-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string stream = "onnxoll-test-" + Guid.NewGuid().ToString("N")[..8];
+
+    public RedisKillAndResumeTests()
+    {
+        TinyClip.Write(Path.Combine(root, "model"), seed: 11);
+    }
+
+    [RedisFact]
+    public void SigkillOfARedisFedLearnerThenResumeLosesAndDuplicatesNothing()
+    {
+        using var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address);
+        var db = redis.GetDatabase();
+        string[] labels = ["red", "green", "blue", "yellow"];
+        for (int i = 0; i < Entries; i++)
+        {
+            var rgb = new byte[16 * 16 * 3];
+            new Random(i).NextBytes(rgb);
+            string file = Path.Combine(root, "entry.bmp");
+            Bitmap.Write(file, rgb, 16, 16);
+            db.StreamAdd(stream, [new NameValueEntry("label", labels[i % 4]), new NameValueEntry("image", File.ReadAllBytes(file))]);
+        }
+
+        int seed = Environment.TickCount & 0xffff;
+        int killAfter = new Random(seed).Next(2, 8);
+        string cache = Path.Combine(root, "cache");
+        string[] Args(string group, string run) =>
+        [
+            "learn", "--model", Path.Combine(root, "model"), "--data", $"redis://{RedisFactAttribute.Address}/{stream}?group={group}&max_wait_ms=200&end_idle_ms=1500",
+            "--scenario", "iid", "--pet", Pet, "--batch", "4", "--iters", "2", "--lr", "0.01", "--eval-every", "0", "--seed", "7", "--out", run, "--threads", "1",
+        ];
+
+        string reference = Path.Combine(root, "reference");
+        CliProcess.RunToEnd(cache, Args("reference", reference));
+
+        string interrupted = Path.Combine(root, "interrupted");
+        using (var child = CliProcess.Start(cache, Args("interrupted", interrupted)))
+        {
+            var store = new CheckpointStore(interrupted);
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (store.ListSteps().Count == 0 || store.ListSteps().Max() < killAfter)
+            {
+                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after {killAfter})");
+                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
+                Thread.Sleep(5);
+            }
+
+            child.Kill();
+            child.WaitForExit();
+        }
+
+        CliProcess.RunToEnd(cache, [.. Args("interrupted", interrupted), "--resume"]);
+
+        string hash = ModelHash.Compute(Path.Combine(root, "model"));
+        string spec = PetSpec.Parse(Pet).ToString();
+        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
+        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
+        Assert.Equal(Entries, expected.Counters["samples_seen"]);
+        Assert.Equal(Entries, actual.Counters["samples_seen"]);
+        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
+        Assert.Equal(0, db.StreamPending(stream, "interrupted").PendingMessageCount);
+        Assert.Equal(0, db.StreamPending(stream, "reference").PendingMessageCount);
+        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
+        {
+            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs after the Redis resume (seed {seed}, killed after step {killAfter})");
+        }
+    }
+
+    public void Dispose()
+    {
+        using (var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address + ",abortConnect=false"))
+        {
+            redis.GetDatabase().KeyDelete(stream);
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+}
