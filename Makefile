@@ -14,8 +14,9 @@ test:
 run:
 	$(CLI) demo --out runs/demo
 
+# Builds the libtorch peer outside the repository (when ../shared/peer exists) and runs every case against it.
 bench:
-	$(CLI) bench --out runs/bench.json
+	PEER="$$(bash scripts/build-peer.sh || true)"; $(CLI) bench --out runs/bench.json $${PEER:+--peer "$$PEER"} --readme README.md
 
 format:
 	$(DOTNET) format OnnxOll.sln --verify-no-changes

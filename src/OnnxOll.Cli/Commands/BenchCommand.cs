@@ -1,76 +1,140 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OnnxOll.Benchmarks;
-using OnnxOll.Clip.Tiny;
-using Spectre.Console;
+using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Model;
+using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Commands;
 
-/// <summary><c>onnxoll bench</c> (<c>make bench</c>): GEMM peak, the online step on tiny and ViT-B/32 shapes, inference; JSON results.</summary>
+/// <summary><c>onnxoll bench</c> (<c>make bench</c>): every case with OnnxOll float32, OnnxOll int8 and the libtorch peer in one run,
+/// one fresh process per measurement; JSON plus Markdown tables (also regenerated from the JSON with <c>--report</c>).</summary>
 public static class BenchCommand
 {
-    /// <summary>The libtorch peer's median for the ViT-B/32 image-tower step (LoRA q,v, batch 10, 2 threads), from ../shared/peer.</summary>
-    public const double PeerB32StepMs = 1150;
+    /// <summary>Marks the start of the README block that <c>--readme</c> replaces.</summary>
+    public const string ReadmeBegin = "<!-- bench:begin -->";
+
+    /// <summary>Marks the end of the README block that <c>--readme</c> replaces.</summary>
+    public const string ReadmeEnd = "<!-- bench:end -->";
 
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "JSON results file.", DefaultValueFactory = _ => "runs/bench.json" };
         var models = new Option<string>("--models") { Description = "Folder for the generated benchmark models (b32 is 605 MB).", DefaultValueFactory = _ => "runs/bench-models" };
-        var steps = new Option<int>("--steps") { Description = "Timed steps per benchmark.", DefaultValueFactory = _ => 10 };
-        var skipB32 = new Option<bool>("--skip-b32") { Description = "Only the GEMM peak and the tiny model." };
+        var rounds = CommonOptions.AtLeast(new Option<int>("--rounds") { Description = "Alternating rounds per case (one process per side per round).", DefaultValueFactory = _ => 2 }, 1);
+        var peer = new Option<string?>("--peer") { Description = "The libtorch peer's clipref executable (built outside the repository; scripts/build-peer.sh). Default: $ONNXOLL_CLIPREF." };
+        var tiny = new Option<bool>("--tiny") { Description = "The tiny-model cases only (a quick check of the machinery)." };
+        var report = new Option<string?>("--report") { Description = "Print the tables of an existing JSON results file instead of measuring." };
+        var readme = new Option<string?>("--readme") { Description = $"Also replace the block between {ReadmeBegin} and {ReadmeEnd} in this file with the tables." };
+        var single = new Option<string?>("--case") { Description = "Run one case in this process and print its JSON measurement (what the benchmark's child processes do)." };
+        var frozen = CommonOptions.Frozen();
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
-        var command = new Command("bench", "Benchmark the online step (forward + backward + AdamW) and inference; compare with the GEMM peak and libtorch.")
+        var command = new Command("bench", "Benchmark OnnxOll (float32 and int8 frozen weights) against the libtorch peer: steps, inference, learn end to end, GEMM rates, int8 fidelity.")
         {
-            output, models, steps, skipB32, threads, provider,
+            output, models, rounds, peer, tiny, report, readme, single, frozen, threads, provider,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, parse.GetValue(models)!, parse.GetValue(steps), parse.GetValue(skipB32), CommonOptions.Settings(parse, threads, provider)));
+        command.SetAction(parse =>
+        {
+            var settings = CommonOptions.Settings(parse, threads, provider);
+            if (parse.GetValue(single) is { } name)
+            {
+                var m = CaseRunner.Run(BenchCases.Get(name), parse.GetValue(models)!, settings, parse.GetValue(frozen));
+                Console.WriteLine(JsonSerializer.Serialize(m));
+                return 0;
+            }
+
+            var result = parse.GetValue(report) is { } existing
+                ? BenchReport.Load(existing)
+                : Measure(parse.GetValue(tiny) ? BenchCases.Tiny : BenchCases.B32, parse.GetValue(models)!, parse.GetValue(rounds),
+                    parse.GetValue(peer) ?? Environment.GetEnvironmentVariable("ONNXOLL_CLIPREF"), parse.GetValue(threads), settings, parse.GetValue(output)!);
+            string tables = result.ToMarkdown();
+            Console.Write(tables);
+            if (parse.GetValue(readme) is { } path)
+            {
+                ReplaceBlock(path, tables);
+                Console.WriteLine($"updated {path}");
+            }
+
+            return 0;
+        });
         return command;
     }
 
-    private static int Run(string output, string modelsDir, int steps, bool skipB32, Runtime.SessionSettings settings)
+    private static BenchReport Measure(IReadOnlyList<BenchCase> cases, string modelsDir, int rounds, string? peer, int threads, SessionSettings settings, string output)
     {
-        const string LoraQv = "lora:r=8,alpha=16,towers=image,layers=all,targets=q+v";
-        var results = new List<BenchResult> { GemmPeakBenchmark.Run(settings) };
-        string tiny = Model(modelsDir, TinyShape.Tiny);
-        results.Add(TrainingStepBenchmark.Run("step_tiny_image_lora_qv_b10", tiny, LoraQv, settings, steps: Math.Max(steps, 20)));
-        results.Add(TrainingStepBenchmark.Run("step_tiny_both_lora_qv_b10", tiny, "lora:r=8,alpha=16,towers=both,layers=all,targets=q+v", settings, steps: Math.Max(steps, 20)));
-        if (!skipB32)
+        if (peer is not null && !File.Exists(peer))
         {
-            string b32 = Model(modelsDir, TinyShape.B32);
-            results.Add(TrainingStepBenchmark.Run("step_b32_image_lora_qv_b10", b32, LoraQv, settings, steps: steps));
-            results.Add(InferenceBenchmark.Run("inference_b32_b10", b32, settings, steps: steps));
+            throw new FileNotFoundException($"--peer {peer}: the libtorch peer executable does not exist (build it with scripts/build-peer.sh).", peer);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        File.WriteAllText(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-        var table = new Table().AddColumns("benchmark", "median ms", "min-max ms", "GFLOP/s", "peak RSS MB", "note");
-        foreach (var r in results)
+        foreach (var shape in cases.Where(c => c.Kind != BenchKind.Gemm).Select(c => c.Shape).Distinct())
         {
-            string note = r.Name == "step_b32_image_lora_qv_b10"
-                ? $"{PeerB32StepMs / r.MedianMs:F2}x vs libtorch {PeerB32StepMs} ms"
-                : r.Settings.TryGetValue("images_per_s", out var ips) ? $"{ips} images/s" : string.Empty;
-            table.AddRow(r.Name, F(r.MedianMs), $"{F(r.MinMs)}-{F(r.MaxMs)}", r.GflopPerSecond is { } g ? F(g) : "-", F(r.PeakRssMb), note);
+            CaseRunner.Model(modelsDir, shape);
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"results: {Path.GetFullPath(output)}");
-        return 0;
+        var machine = Machine(threads, peer);
+        var measurements = BenchSuite.Run(cases, rounds,
+            (c, precision) => Child(c, modelsDir, threads, precision),
+            peer is null ? null : c => PeerBench.Run(peer, c, Path.GetFullPath(CaseRunner.Model(modelsDir, c.Shape)), threads),
+            line => Console.Error.WriteLine(line));
+        var configs = cases.Where(c => c.Kind != BenchKind.Gemm).Select(c => c.Shape).Distinct()
+            .ToDictionary(s => s, s => ClipConfig.Load(CaseRunner.Model(modelsDir, s)));
+        var fidelity = cases.Where(c => c.Kind == BenchKind.Step).Select(c => (c.Shape, c.Towers, c.PetSpec)).Distinct()
+            .Select(f => Int8Fidelity.Measure($"{f.Shape}, LoRA q,v on {f.Towers}", CaseRunner.Model(modelsDir, f.Shape), f.PetSpec, settings))
+            .ToList();
+        machine["load_average_end"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null;
+        var result = BenchReport.Build(machine, cases, measurements, c => c.Kind == BenchKind.Gemm ? null : configs[c.Shape]) with { Fidelity = fidelity };
+        result.Save(output);
+        Console.Error.WriteLine($"results: {Path.GetFullPath(output)}");
+        return result;
     }
 
-    private static string Model(string modelsDir, TinyShape shape)
+    /// <summary>Runs one OnnxOll case in a fresh process of this executable (its peak RSS is the case's own).</summary>
+    private static CaseMeasurement Child(BenchCase c, string modelsDir, int threads, FrozenPrecision precision)
     {
-        string dir = Path.Combine(modelsDir, shape.ToString().ToLowerInvariant());
-        if (!File.Exists(Path.Combine(dir, "model.safetensors")))
+        string process = Environment.ProcessPath!;
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(process) == "dotnet")
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]writing random {shape} model to {dir}[/]");
-            TinyClip.Write(dir, seed: 2, shape);
+            args.Add(Assembly.GetEntryAssembly()!.Location);
         }
 
-        return dir;
+        args.AddRange(["bench", "--case", c.Name, "--models", modelsDir, "--threads", threads.ToString(CultureInfo.InvariantCulture),
+            "--frozen", precision.ToString().ToLowerInvariant()]);
+        string stdout = ChildProcess.Run(process, args);
+        return JsonSerializer.Deserialize<CaseMeasurement>(ChildProcess.LastJsonLine(stdout, $"bench --case {c.Name}"))!;
     }
 
-    private static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+    private static JsonObject Machine(int threads, string? peer)
+    {
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+            : "unknown";
+        return new JsonObject
+        {
+            ["date_utc"] = DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture),
+            ["cpu"] = cpu,
+            ["logical_cores"] = Environment.ProcessorCount,
+            ["threads"] = threads,
+            ["peer"] = peer,
+            ["load_average_start"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
+        };
+    }
+
+    private static void ReplaceBlock(string path, string tables)
+    {
+        string text = File.ReadAllText(path);
+        int begin = text.IndexOf(ReadmeBegin, StringComparison.Ordinal), end = text.IndexOf(ReadmeEnd, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+        {
+            throw new InvalidDataException($"{path}: no block between '{ReadmeBegin}' and '{ReadmeEnd}' to replace.");
+        }
+
+        File.WriteAllText(path, string.Concat(text.AsSpan(0, begin + ReadmeBegin.Length), "\n", tables, text.AsSpan(end)));
+    }
 }
