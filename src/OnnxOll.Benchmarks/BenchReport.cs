@@ -106,6 +106,20 @@ public sealed record BenchReport(JsonObject Machine, IReadOnlyList<CaseMeasureme
             }
         }
 
+        var memory = Measurements.Where(m => m.Memory is not null).GroupBy(m => (m.Case, m.Implementation)).Select(g => g.First()).ToArray();
+        if (memory.Length > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| where the peak goes (MB) | runtime at start | + weights and sessions | + over the steps (activations, arena) | peak RSS | of which managed heap | weights.bin | weights-int8.bin |");
+            text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var m in memory)
+            {
+                var d = m.Memory!;
+                text.AppendLine($"| {m.Case} {m.Implementation} | {F(d["rss_process_start"], 0)} | {F(d["rss_sessions_open"] - d["rss_process_start"], 0)} | " +
+                    $"{F(d["rss_growth_over_steps"], 0)} | {F(m.PeakRssMb, 0)} | {F(d["managed_heap"], 0)} | {F(d["weights_file_float32"], 0)} | {F(d["weights_file_int8"], 0)} |");
+            }
+        }
+
         if (Fidelity.Count > 0)
         {
             text.AppendLine();

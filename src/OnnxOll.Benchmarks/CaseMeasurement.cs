@@ -8,4 +8,7 @@ namespace OnnxOll.Benchmarks;
 /// <param name="MaxMs">Slowest repetition.</param>
 /// <param name="PeakRssMb">The process's peak resident set (VmHWM) when the case ended.</param>
 /// <param name="SamplesPerSecond">Learn cases: samples per second of the whole run; others: null.</param>
-public sealed record CaseMeasurement(string Case, string Implementation, double MedianMs, double MinMs, double MaxMs, double PeakRssMb, double? SamplesPerSecond = null);
+/// <param name="Memory">Step cases: where the memory goes, in MB (RSS after opening the sessions, RSS growth over the first steps,
+/// the managed heap, the frozen weights files); null elsewhere.</param>
+public sealed record CaseMeasurement(string Case, string Implementation, double MedianMs, double MinMs, double MaxMs, double PeakRssMb,
+    double? SamplesPerSecond = null, IReadOnlyDictionary<string, double>? Memory = null);

@@ -40,7 +40,9 @@ public static class CaseRunner
 
     private static CaseMeasurement Step(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)
     {
+        double start = Stopwatches.RssMb();
         using var setup = StepSetup.Create(modelDir, c.PetSpec, settings, precision, c.Batch, BenchCase.Classes);
+        double opened = Stopwatches.RssMb();
         var optimizer = new AdamW(setup.Model.Layout.Tensors.Select(t => new NamedParameter(t.Name, setup.Pet[t.Name], setup.Gradients[t.Name])).ToArray(),
             new AdamWOptions { LearningRate = 1e-4f, WeightDecay = 0.01f });
         var times = Stopwatches.Time(() =>
@@ -48,7 +50,17 @@ public static class CaseRunner
             setup.Run();
             optimizer.Step();
         }, warmup: 2, c.Steps);
-        return Measurement(c, precision, times);
+        var frozen = setup.Model.Frozen;
+        var memory = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["rss_process_start"] = start,
+            ["rss_sessions_open"] = opened,
+            ["rss_growth_over_steps"] = Stopwatches.PeakRssMb() - opened,
+            ["managed_heap"] = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
+            ["weights_file_float32"] = new FileInfo(Path.Combine(frozen.Directory, FrozenWeights.FileName)).Length / 1048576.0,
+            ["weights_file_int8"] = frozen.Int8?.ByteSize / 1048576.0 ?? 0,
+        };
+        return Measurement(c, precision, times) with { Memory = memory };
     }
 
     private static CaseMeasurement Inference(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)

@@ -30,7 +30,12 @@ public static class Stopwatches
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     /// <summary>Peak resident set size of this process in MB (VmHWM), or 0 where /proc is absent.</summary>
-    public static double PeakRssMb()
+    public static double PeakRssMb() => Status("VmHWM:");
+
+    /// <summary>Current resident set size of this process in MB (VmRSS), or 0 where /proc is absent.</summary>
+    public static double RssMb() => Status("VmRSS:");
+
+    private static double Status(string field)
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status))
@@ -38,7 +43,7 @@ public static class Stopwatches
             return 0;
         }
 
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 }

@@ -8,7 +8,8 @@ namespace OnnxOll.Benchmarks.Tests;
 /// are nearly collinear, so the loss gradient rests on small differences that the run-time 8-bit rounding of activations
 /// moves (with dequantized weights in float products the worst tensor is within 4 %; with int8 products 30-40 %, cosine ≥ 0.93).
 /// A wrong scale, transposition or gradient rule gives cosines near 0 and embedding errors near 1.</remarks>
-public sealed class Int8FidelityTests(TinyModel tiny, ITestOutputHelper output) : IClassFixture<TinyModel>
+[Collection(TinyModelCollection.Name)]
+public sealed class Int8FidelityTests(TinyModel tiny, ITestOutputHelper output)
 {
     // Columns: PET spec (image tower only; both towers with text LoRA and every target).
     [Theory]

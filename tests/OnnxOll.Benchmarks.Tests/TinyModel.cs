@@ -20,3 +20,10 @@ public sealed class TinyModel : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(Root, recursive: true);
 }
+
+/// <summary>The test classes that share one <see cref="TinyModel"/> (and the process-wide cache variable), run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class TinyModelCollection : ICollectionFixture<TinyModel>
+{
+    public const string Name = "tiny model";
+}

@@ -55,6 +55,29 @@ public sealed class SharedWeightsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PrePackedSessionsKeepComputingAfterTheMappedPagesAreDropped()
+    {
+        using var dir = new TempDirectory();
+        string modelPath = dir.File("big.onnx");
+        var (x, expected) = BuildModel(modelPath, seed: 11);
+        long weightBytes = (long)Layers * Width * Width * sizeof(float);
+        var model = ModelIO.Load(modelPath);
+        using var shared = SharedWeights.FromTensors(Path.GetDirectoryName(modelPath)!, model.Graph.Initializer, modelPath, prePack: true);
+        using var training = SessionFactory.Open(modelPath, shared: shared);
+        using var evaluation = SessionFactory.Open(modelPath, shared: shared);
+        AssertChain(training, x, expected);
+        ProcessMemory.Settle();
+        long before = ProcessMemory.ResidentBytes();
+        Assert.True(shared.DropResidentPages() >= weightBytes);
+        long after = ProcessMemory.ResidentBytes();
+        output.WriteLine($"weights {weightBytes / 1e6:F1} MB; RSS {before / 1e6:F1} MB before dropping the mapped pages, {after / 1e6:F1} MB after");
+        // Both sessions packed the weights (one packed copy, shared), so the mapped originals are not needed any more.
+        Assert.True(before - after > 0.5 * weightBytes, $"dropping the mapped pages freed only {before - after} bytes of {weightBytes}");
+        AssertChain(training, x, expected);
+        AssertChain(evaluation, x, expected);
+    }
+
+    [Fact]
     public void DifferentGraphsReadTheSameFrozenWeights()
     {
         using var dir = new TempDirectory();

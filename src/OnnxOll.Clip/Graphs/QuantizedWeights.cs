@@ -35,6 +35,9 @@ public sealed class QuantizedWeights
     /// <summary>Names of the float weights that have int8 copies.</summary>
     public IEnumerable<string> Names => entries.Keys.Where(k => k.EndsWith(WeightSuffix, StringComparison.Ordinal)).Select(k => k[..^WeightSuffix.Length]);
 
+    /// <summary>Names of the stored tensors (int8 weights and their scales).</summary>
+    public IEnumerable<string> TensorNames => entries.Keys;
+
     /// <summary>Bytes of the int8 weights and their scales.</summary>
     public long ByteSize => entries.Values.Sum(e => e.Length);
 

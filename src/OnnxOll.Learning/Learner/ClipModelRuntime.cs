@@ -9,7 +9,8 @@ using OnnxOll.Runtime;
 namespace OnnxOll.Learning.Learner;
 
 /// <summary>One CLIP folder made runnable: frozen weights in the cache, tokenizer, PET layout and the sessions of its graphs.</summary>
-/// <remarks>Graphs are generated once per (model, PET spec, options, generator code) and kept in the model's cache directory. Owns its sessions.</remarks>
+/// <remarks>Graphs are generated once per (model, PET spec, options, generator code) and kept in the model's cache directory. Owns its
+/// sessions, which share one copy of the frozen weights (<see cref="SharedWeights"/>: one memory map, one pre-packed copy per weight).</remarks>
 public sealed class ClipModelRuntime : IClipInference, IDisposable
 {
     /// <summary>The symbolic image-batch dimension of <see cref="ClipTrainingGraph"/>'s inputs.</summary>
@@ -20,6 +21,7 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
     private readonly List<IDisposable> owned = [];
     private OnnxSession? vision;
     private OnnxSession? text;
+    private SharedWeights? shared;
 
     private ClipModelRuntime(string modelDirectory, FrozenModel model, ClipTokenizer tokenizer, SessionSettings settings)
     {
@@ -109,11 +111,18 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
         }
 
         owned.Clear();
+        shared?.Dispose();
+        shared = null;
     }
 
     private OnnxSession Open(string kind, Func<ModelProto> build, SessionSettings? sessionSettings = null)
     {
-        var session = model.OpenGraph(kind, build, sessionSettings ?? settings);
+        // One copy of the frozen weights for every session of the model: mapped once, pre-packed once (the container is shared),
+        // and the mapped originals' pages dropped once packed.
+        shared ??= model.ShareWeights(prePack: true);
+        var session = model.OpenGraph(kind, build, sessionSettings ?? settings, shared);
+        shared.DropResidentPages();
+
         owned.Add(session);
         return session;
     }

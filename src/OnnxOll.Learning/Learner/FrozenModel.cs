@@ -44,7 +44,11 @@ public sealed class FrozenModel
     }
 
     /// <summary>Opens graph <paramref name="kind"/> of this PET spec, building it into the cache folder (next to weights.bin) on first use.</summary>
-    public OnnxSession OpenGraph(string kind, Func<ModelProto> build, SessionSettings settings)
+    /// <param name="kind">The graph's file-name prefix in the cache.</param>
+    /// <param name="build">Builds the graph when it is not cached yet.</param>
+    /// <param name="settings">Session settings.</param>
+    /// <param name="shared">Frozen weights shared with the model's other sessions (see <see cref="ShareWeights"/>); not owned.</param>
+    public OnnxSession OpenGraph(string kind, Func<ModelProto> build, SessionSettings settings, SharedWeights? shared = null)
     {
         string path = Path.Combine(Frozen.Directory, $"{kind}-{ModelCache.Key($"{Layout.Spec}|{Frozen.Precision}|{GraphCodeVersion}")}.onnx");
         if (!File.Exists(path))
@@ -53,6 +57,19 @@ public sealed class FrozenModel
             File.Move(temp, path, overwrite: true);
         }
 
-        return SessionFactory.Open(path, settings);
+        return SessionFactory.Open(path, settings, shared);
+    }
+
+    /// <summary>Maps every frozen tensor of the cache (weights.bin, and weights-int8.bin when used) once, for all sessions of this model.</summary>
+    /// <param name="prePack">Let sessions pre-pack the weights, one packed copy per weight for all of them.</param>
+    public SharedWeights ShareWeights(bool prePack)
+    {
+        var tensors = Frozen.Names.Select(Frozen.Reference);
+        if (Frozen.Int8 is { } int8)
+        {
+            tensors = tensors.Concat(int8.TensorNames.Select(int8.Reference));
+        }
+
+        return SharedWeights.FromTensors(Frozen.Directory, tensors, Path.Combine(Frozen.Directory, FrozenWeights.IndexFileName), prePack);
     }
 }
