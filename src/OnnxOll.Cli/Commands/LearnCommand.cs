@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
@@ -127,6 +128,11 @@ public static class LearnCommand
             {
                 AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
                 return 0;
+            }
+
+            foreach (var warning in DataWarnings.Check(data, dataSpec))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
             }
 
             using var learner = new OnlineLearner(model, scenario, options, runDir);

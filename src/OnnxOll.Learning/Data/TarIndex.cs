@@ -15,6 +15,8 @@ internal static class TarIndex
         var members = new List<TarMember>();
         // A small buffer: the reader seeks past every member's data, so a large buffer is refilled (and wasted) per header.
         using var stream = new FileStream(tarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        TarHeaders.Verify(tarPath, stream);
+        stream.Position = 0;
         using var reader = new TarReader(stream);
         try
         {
