@@ -130,7 +130,7 @@ public static class LearnCommand
                 return 0;
             }
 
-            foreach (var warning in DataWarnings.Check(data, dataSpec))
+            foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
             }
