@@ -4,22 +4,42 @@ using OnnxOll.Onnx.SafeTensors;
 namespace OnnxOll.Deploy.Inference;
 
 /// <summary>Class names with their L2-normalised text features [C, P] (prompt templates averaged), so a device classifies without the text tower.</summary>
-/// <param name="Names">The class names, in row order.</param>
-/// <param name="Rows">The features, row-major [C, P].</param>
-/// <param name="Dimension">P, the projection width.</param>
-public sealed record ClassEmbeddings(IReadOnlyList<string> Names, float[] Rows, int Dimension)
+/// <param name="names">The class names, in row order.</param>
+/// <param name="rows">The features, row-major [C, P].</param>
+/// <param name="dimension">P, the projection width.</param>
+public sealed class ClassEmbeddings(IReadOnlyList<string> names, float[] rows, int dimension)
 {
     /// <summary>The safetensors tensor holding the rows.</summary>
     public const string TensorName = "text_embeds";
 
     private const string ClassesKey = "classes";
 
+    private Dictionary<string, int>? index;
+
+    /// <summary>The class names, in row order.</summary>
+    public IReadOnlyList<string> Names { get; } = names;
+
+    /// <summary>The features, row-major [C, P].</summary>
+    public float[] Rows { get; } = rows;
+
+    /// <summary>P, the projection width.</summary>
+    public int Dimension { get; } = dimension;
+
     /// <summary>The row of class <paramref name="name"/>, or false when the class is not stored.</summary>
     public bool TryGetRow(string name, out ReadOnlyMemory<float> row)
     {
-        int index = Names.ToList().IndexOf(name);
-        row = index < 0 ? default : Rows.AsMemory(index * Dimension, Dimension);
-        return index >= 0;
+        if (index is null)
+        {
+            index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int c = 0; c < Names.Count; c++)
+            {
+                index.TryAdd(Names[c], c);
+            }
+        }
+
+        bool found = index.TryGetValue(name, out int at);
+        row = found ? Rows.AsMemory(at * Dimension, Dimension) : default;
+        return found;
     }
 
     /// <summary>Writes <c>text_embeds</c> [C, P] with the class names as JSON in the metadata (<c>classes</c>).</summary>

@@ -1,10 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Peft;
 
@@ -29,7 +26,6 @@ public static class PeftAdapterFolder
     /// <summary>The bottleneck adapters' weights file.</summary>
     public const string BottleneckWeightsFileName = "bottleneck_adapter.safetensors";
 
-    private const string BottleneckFormat = "onnxoll-bottleneck-adapter";
     private const string SpecKey = "pet_spec";
     private const string PromptsKey = "prompts";
     private const string ClassesKey = "classes";
@@ -53,47 +49,23 @@ public static class PeftAdapterFolder
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt", [SpecKey] = spec.ToString() };
         if (prompts is not null)
         {
-            metadata[PromptsKey] = new JsonArray(prompts.Select(p => (JsonNode?)p).ToArray()).ToJsonString();
+            metadata[PromptsKey] = AdapterFiles.ToJsonList(prompts);
         }
 
         if (classes is not null)
         {
-            metadata[ClassesKey] = new JsonArray(classes.Select(p => (JsonNode?)p).ToArray()).ToJsonString();
+            metadata[ClassesKey] = AdapterFiles.ToJsonList(classes);
         }
 
         if (lora.Length > 0)
         {
             var modules = WriteLora(pet, Path.Combine(directory, WeightsFileName), metadata);
-            WriteJson(Path.Combine(directory, ConfigFileName), LoraConfig(lora, modules, baseModel));
+            AdapterFiles.WriteJson(Path.Combine(directory, ConfigFileName), PeftLoraConfig.Create(lora, modules, baseModel));
         }
 
-        var adapters = spec.Adapters.ToArray();
-        if (adapters.Length > 0)
+        if (spec.Adapters.Any())
         {
-            var writer = Writer(metadata);
-            foreach (var t in pet.Layout.Tensors.Where(t => t.Name.Contains(".adapter.", StringComparison.Ordinal)))
-            {
-                writer.Add(PeftModuleNames.Prefix + t.Name, pet[t.Name], t.Shape);
-            }
-
-            Save(writer, Path.Combine(directory, BottleneckWeightsFileName));
-            WriteJson(Path.Combine(directory, BottleneckConfigFileName), new JsonObject
-            {
-                ["format"] = BottleneckFormat,
-                ["version"] = 1,
-                ["base_model_name_or_path"] = baseModel,
-                ["non_linearity"] = "relu",
-                ["placement"] = "after self_attn and after mlp of each adapted encoder layer: h = h + a + scaling * up(dropout(relu(down(a))))",
-                ["adapters"] = new JsonArray(adapters.Select(a => (JsonNode?)new JsonObject
-                {
-                    ["bottleneck_dim"] = a.Dim,
-                    ["scaling"] = a.Scale,
-                    ["dropout"] = a.Dropout,
-                    ["towers"] = a.Towers.ToString().ToLowerInvariant(),
-                    ["layers"] = a.Layers.ToString(),
-                }).ToArray()),
-                [SpecKey] = spec.ToString(),
-            });
+            BottleneckAdapterFiles.Write(pet, directory, baseModel, metadata);
         }
     }
 
@@ -103,8 +75,6 @@ public static class PeftAdapterFolder
     {
         string configPath = Path.Combine(directory, ConfigFileName);
         string weightsPath = Path.Combine(directory, WeightsFileName);
-        string bottleneckConfigPath = Path.Combine(directory, BottleneckConfigFileName);
-        string bottleneckWeightsPath = Path.Combine(directory, BottleneckWeightsFileName);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var tensors = new List<NamedTensor>();
         var methods = new List<string>();
@@ -114,26 +84,19 @@ public static class PeftAdapterFolder
 
         if (File.Exists(configPath))
         {
-            var config = ReadJson(configPath);
+            var config = AdapterFiles.ReadJson(configPath);
             baseModel = config["base_model_name_or_path"]?.GetValue<string>();
-            loraConfig = ReadLoraConfig(config, configPath);
-            Merge(metadata, weightsPath);
+            loraConfig = PeftLoraConfig.Read(config, configPath);
+            AdapterFiles.MergeMetadata(metadata, weightsPath);
             loraModules = ReadLora(weightsPath);
         }
 
-        if (File.Exists(bottleneckConfigPath))
+        if (File.Exists(Path.Combine(directory, BottleneckConfigFileName)))
         {
-            var config = ReadJson(bottleneckConfigPath);
-            if (config["format"]?.GetValue<string>() != BottleneckFormat)
-            {
-                throw new InvalidDataException($"{bottleneckConfigPath}: field 'format' is not '{BottleneckFormat}'.");
-            }
-
-            baseModel ??= config["base_model_name_or_path"]?.GetValue<string>();
-            methods.AddRange((config["adapters"] as JsonArray ?? throw new InvalidDataException($"{bottleneckConfigPath}: field 'adapters' is missing."))
-                .Select(a => AdapterMethod(a!, bottleneckConfigPath)));
-            Merge(metadata, bottleneckWeightsPath);
-            tensors.AddRange(PetTensorSet.ReadSafeTensors(bottleneckWeightsPath).Tensors.Values.Select(t => Unprefixed(t, bottleneckWeightsPath)));
+            var (adapterMethods, adapterTensors, adapterBase) = BottleneckAdapterFiles.Read(directory, metadata);
+            methods.AddRange(adapterMethods);
+            tensors.AddRange(adapterTensors);
+            baseModel ??= adapterBase;
         }
 
         PetSpec spec;
@@ -150,12 +113,12 @@ public static class PeftAdapterFolder
         }
 
         tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));
-        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, JsonList(metadata, PromptsKey), JsonList(metadata, ClassesKey));
+        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, AdapterFiles.JsonList(metadata, PromptsKey), AdapterFiles.JsonList(metadata, ClassesKey));
     }
 
     private static List<string> WriteLora(PetParameters pet, string path, Dictionary<string, string> metadata)
     {
-        var writer = Writer(metadata);
+        var writer = AdapterFiles.Writer(metadata);
         var modules = new List<string>();
         foreach (var t in pet.Layout.Tensors.Where(t => t.Name.EndsWith(".lora_A", StringComparison.Ordinal)))
         {
@@ -181,82 +144,8 @@ public static class PeftAdapterFolder
             }
         }
 
-        Save(writer, path);
+        AdapterFiles.Save(writer, path);
         return modules;
-    }
-
-    private static JsonObject LoraConfig(LoraSpec[] lora, List<string> modules, string? baseModel)
-    {
-        // One method on both towers names its targets by their last name (q_proj, fc1: PEFT matches them in every tower) plus
-        // layers_to_transform; anything else lists full module names.
-        bool bySuffix = lora.Length == 1 && lora[0].Towers == PetTowers.Both;
-        var layers = bySuffix ? lora[0].Layers.Layers : null;
-        var targets = bySuffix
-            ? modules.Select(m => m.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal)
-            : modules.Order(StringComparer.Ordinal);
-        return new JsonObject
-        {
-            ["alpha_pattern"] = new JsonObject(),
-            ["auto_mapping"] = null,
-            ["base_model_name_or_path"] = baseModel,
-            ["bias"] = "none",
-            ["fan_in_fan_out"] = false,
-            ["inference_mode"] = true,
-            ["init_lora_weights"] = true,
-            ["layers_pattern"] = layers is null ? null : "layers",
-            ["layers_to_transform"] = layers is null ? null : new JsonArray(layers.Select(l => (JsonNode?)l).ToArray()),
-            ["lora_alpha"] = lora[0].Alpha,
-            ["lora_dropout"] = 0.0,
-            ["modules_to_save"] = null,
-            ["peft_type"] = "LORA",
-            ["r"] = lora[0].Rank,
-            ["rank_pattern"] = new JsonObject(),
-            ["revision"] = null,
-            ["target_modules"] = new JsonArray(targets.Select(t => (JsonNode?)t).ToArray()),
-            ["task_type"] = null,
-            ["use_dora"] = false,
-            ["use_rslora"] = false,
-        };
-    }
-
-    private static (int Rank, double Alpha, bool AllLayers) ReadLoraConfig(JsonObject config, string path)
-    {
-        try
-        {
-            string type = config["peft_type"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'peft_type' is missing.");
-            if (type != "LORA")
-            {
-                throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
-            }
-
-            Refuse(config, path, "use_dora", n => n.GetValue<bool>(), "DoRA is not supported");
-            Refuse(config, path, "fan_in_fan_out", n => n.GetValue<bool>(), "only [out, in] linear weights are supported");
-            Refuse(config, path, "bias", n => n.GetValue<string>() != "none", "trained biases are not supported");
-            Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
-            Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
-            Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
-            int rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");
-            double alpha = config["lora_alpha"]?.GetValue<double>() ?? rank;
-            if (config["use_rslora"]?.GetValue<bool>() == true)
-            {
-                alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
-            }
-
-            bool bySuffix = config["target_modules"] is JsonValue || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
-            return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
-        }
-    }
-
-    private static void Refuse(JsonObject config, string path, string field, Func<JsonNode, bool> bad, string why)
-    {
-        if (config[field] is { } node && bad(node))
-        {
-            throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}; {why}.");
-        }
     }
 
     private static List<(ClipTower, int, LoraTarget, NamedTensor, NamedTensor)> ReadLora(string path)
@@ -323,98 +212,5 @@ public static class PeftAdapterFolder
             yield return new NamedTensor(layer + ".qkv.lora_A", qkv[0].A.Data, qkv[0].A.Shape);
             yield return new NamedTensor(layer + ".qkv.lora_B", b, b.Length / qkv[0].B.Shape[1], qkv[0].B.Shape[1]);
         }
-    }
-
-    private static string AdapterMethod(JsonNode a, string path)
-    {
-        try
-        {
-            return System.FormattableString.Invariant(
-                $"adapter:dim={a["bottleneck_dim"]!.GetValue<int>()},scale={a["scaling"]!.GetValue<double>():R},dropout={a["dropout"]!.GetValue<double>():R},towers={a["towers"]!.GetValue<string>()},layers={a["layers"]!.GetValue<string>()}");
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{path}: an entry of 'adapters' lacks bottleneck_dim, scaling, dropout, towers or layers.", e);
-        }
-    }
-
-    private static NamedTensor Unprefixed(NamedTensor t, string path) =>
-        t.Name.StartsWith(PeftModuleNames.Prefix, StringComparison.Ordinal)
-            ? new NamedTensor(t.Name[PeftModuleNames.Prefix.Length..], t.Data, t.Shape)
-            : throw new InvalidDataException($"{path}: tensor '{t.Name}' does not start with '{PeftModuleNames.Prefix}'.");
-
-    private static void Merge(Dictionary<string, string> metadata, string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: adapter weights file is missing.", path);
-        }
-
-        try
-        {
-            using var file = SafeTensorsFile.Open(path);
-            foreach (var (k, v) in file.Metadata)
-            {
-                metadata.TryAdd(k, v);
-            }
-        }
-        catch (SafeTensorsFormatException e)
-        {
-            throw new InvalidDataException(e.Message, e);
-        }
-    }
-
-    private static string[]? JsonList(Dictionary<string, string> metadata, string key)
-    {
-        if (!metadata.TryGetValue(key, out var text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return (JsonNode.Parse(text) as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"adapter metadata '{key}' is not a JSON list of strings ({e.Message}).", e);
-        }
-    }
-
-    private static SafeTensorsWriter Writer(Dictionary<string, string> metadata)
-    {
-        var writer = new SafeTensorsWriter();
-        foreach (var (k, v) in metadata)
-        {
-            writer.Metadata[k] = v;
-        }
-
-        return writer;
-    }
-
-    private static void Save(SafeTensorsWriter writer, string path)
-    {
-        string temp = path + ".tmp";
-        writer.Write(temp);
-        File.Move(temp, path, overwrite: true);
-    }
-
-    private static JsonObject ReadJson(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
-        }
-    }
-
-    private static void WriteJson(string path, JsonObject json)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
     }
 }

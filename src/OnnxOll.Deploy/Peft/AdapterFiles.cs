@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OnnxOll.Onnx.SafeTensors;
+
+namespace OnnxOll.Deploy.Peft;
+
+/// <summary>File helpers of adapter folders: JSON and safetensors written atomically, safetensors metadata read back.</summary>
+internal static class AdapterFiles
+{
+    /// <summary>A writer carrying <paramref name="metadata"/>.</summary>
+    public static SafeTensorsWriter Writer(IReadOnlyDictionary<string, string> metadata)
+    {
+        var writer = new SafeTensorsWriter();
+        foreach (var (k, v) in metadata)
+        {
+            writer.Metadata[k] = v;
+        }
+
+        return writer;
+    }
+
+    /// <summary>Writes to a temporary file, then moves it over <paramref name="path"/>.</summary>
+    public static void Save(SafeTensorsWriter writer, string path)
+    {
+        string temp = path + ".tmp";
+        writer.Write(temp);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Writes indented JSON atomically.</summary>
+    public static void WriteJson(string path, JsonObject json)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>A JSON object file; errors name the file.</summary>
+    public static JsonObject ReadJson(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Adds the <c>__metadata__</c> of the safetensors file <paramref name="path"/> to <paramref name="metadata"/> (first value wins).</summary>
+    public static void MergeMetadata(Dictionary<string, string> metadata, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: adapter weights file is missing.", path);
+        }
+
+        try
+        {
+            using var file = SafeTensorsFile.Open(path);
+            foreach (var (k, v) in file.Metadata)
+            {
+                metadata.TryAdd(k, v);
+            }
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    }
+
+    /// <summary>A metadata value holding a JSON list of strings, or null when absent.</summary>
+    public static string[]? JsonList(IReadOnlyDictionary<string, string> metadata, string key)
+    {
+        if (!metadata.TryGetValue(key, out var text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (JsonNode.Parse(text) as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"adapter metadata '{key}' is not a JSON list of strings ({e.Message}).", e);
+        }
+    }
+
+    /// <summary><paramref name="values"/> as a JSON list, for metadata.</summary>
+    public static string ToJsonList(IEnumerable<string> values) => new JsonArray(values.Select(v => (JsonNode?)v).ToArray()).ToJsonString();
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
+
+namespace OnnxOll.Deploy.Peft;
+
+/// <summary>OnnxOll's format for bottleneck adapters, which PEFT lacks: <c>bottleneck_config.json</c> + <c>bottleneck_adapter.safetensors</c>
+/// keyed <c>base_model.model.&lt;layer&gt;.adapter.{down,up}.{weight,bias}</c>, beside (or instead of) a PEFT LoRA.</summary>
+internal static class BottleneckAdapterFiles
+{
+    public const string Format = "onnxoll-bottleneck-adapter";
+
+    /// <summary>Writes the adapter tensors of <paramref name="pet"/> and their config into <paramref name="directory"/>.</summary>
+    public static void Write(PetParameters pet, string directory, string? baseModel, IReadOnlyDictionary<string, string> metadata)
+    {
+        var writer = AdapterFiles.Writer(metadata);
+        foreach (var t in pet.Layout.Tensors.Where(t => t.Name.Contains(".adapter.", StringComparison.Ordinal)))
+        {
+            writer.Add(PeftModuleNames.Prefix + t.Name, pet[t.Name], t.Shape);
+        }
+
+        AdapterFiles.Save(writer, Path.Combine(directory, PeftAdapterFolder.BottleneckWeightsFileName));
+        AdapterFiles.WriteJson(Path.Combine(directory, PeftAdapterFolder.BottleneckConfigFileName), new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = 1,
+            ["base_model_name_or_path"] = baseModel,
+            ["non_linearity"] = "relu",
+            ["placement"] = "after self_attn and after mlp of each adapted encoder layer: h = h + a + scaling * up(dropout(relu(down(a))))",
+            ["adapters"] = new JsonArray(pet.Layout.Spec.Adapters.Select(a => (JsonNode?)new JsonObject
+            {
+                ["bottleneck_dim"] = a.Dim,
+                ["scaling"] = a.Scale,
+                ["dropout"] = a.Dropout,
+                ["towers"] = a.Towers.ToString().ToLowerInvariant(),
+                ["layers"] = a.Layers.ToString(),
+            }).ToArray()),
+            ["pet_spec"] = pet.Layout.Spec.ToString(),
+        });
+    }
+
+    /// <summary>The adapter methods (spec text), their tensors under OnnxOll's names and the base model; metadata goes into <paramref name="metadata"/>.</summary>
+    public static (List<string> Methods, List<NamedTensor> Tensors, string? BaseModel) Read(string directory, Dictionary<string, string> metadata)
+    {
+        string configPath = Path.Combine(directory, PeftAdapterFolder.BottleneckConfigFileName);
+        string weightsPath = Path.Combine(directory, PeftAdapterFolder.BottleneckWeightsFileName);
+        var config = AdapterFiles.ReadJson(configPath);
+        if (config["format"]?.GetValue<string>() != Format)
+        {
+            throw new InvalidDataException($"{configPath}: field 'format' is not '{Format}'.");
+        }
+
+        var methods = (config["adapters"] as JsonArray ?? throw new InvalidDataException($"{configPath}: field 'adapters' is missing."))
+            .Select(a => Method(a!, configPath)).ToList();
+        AdapterFiles.MergeMetadata(metadata, weightsPath);
+        var tensors = PetTensorSet.ReadSafeTensors(weightsPath).Tensors.Values.Select(t => Unprefixed(t, weightsPath)).ToList();
+        return (methods, tensors, config["base_model_name_or_path"]?.GetValue<string>());
+    }
+
+    private static string Method(JsonNode a, string path)
+    {
+        try
+        {
+            return FormattableString.Invariant(
+                $"adapter:dim={a["bottleneck_dim"]!.GetValue<int>()},scale={a["scaling"]!.GetValue<double>():R},dropout={a["dropout"]!.GetValue<double>():R},towers={a["towers"]!.GetValue<string>()},layers={a["layers"]!.GetValue<string>()}");
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: an entry of 'adapters' lacks bottleneck_dim, scaling, dropout, towers or layers.", e);
+        }
+    }
+
+    private static NamedTensor Unprefixed(NamedTensor t, string path) =>
+        t.Name.StartsWith(PeftModuleNames.Prefix, StringComparison.Ordinal)
+            ? new NamedTensor(t.Name[PeftModuleNames.Prefix.Length..], t.Data, t.Shape)
+            : throw new InvalidDataException($"{path}: tensor '{t.Name}' does not start with '{PeftModuleNames.Prefix}'.");
+}

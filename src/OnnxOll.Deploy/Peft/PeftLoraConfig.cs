@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Pet;
+
+namespace OnnxOll.Deploy.Peft;
+
+/// <summary>PEFT's <c>adapter_config.json</c> for a LoRA: written from OnnxOll's LoRA methods, read back as rank, alpha and layer coverage.</summary>
+internal static class PeftLoraConfig
+{
+    /// <summary>The config of <paramref name="lora"/> (one r and alpha) adapting <paramref name="modules"/>.</summary>
+    public static JsonObject Create(IReadOnlyList<LoraSpec> lora, IReadOnlyList<string> modules, string? baseModel)
+    {
+        // One method on both towers names its targets by their last name (q_proj, fc1: PEFT matches them in every tower) plus
+        // layers_to_transform; anything else lists full module names.
+        bool bySuffix = lora.Count == 1 && lora[0].Towers == PetTowers.Both;
+        var layers = bySuffix ? lora[0].Layers.Layers : null;
+        var targets = bySuffix ? modules.Select(m => m.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal) : modules.Order(StringComparer.Ordinal);
+        return new JsonObject
+        {
+            ["alpha_pattern"] = new JsonObject(),
+            ["auto_mapping"] = null,
+            ["base_model_name_or_path"] = baseModel,
+            ["bias"] = "none",
+            ["fan_in_fan_out"] = false,
+            ["inference_mode"] = true,
+            ["init_lora_weights"] = true,
+            ["layers_pattern"] = layers is null ? null : "layers",
+            ["layers_to_transform"] = layers is null ? null : new JsonArray(layers.Select(l => (JsonNode?)l).ToArray()),
+            ["lora_alpha"] = lora[0].Alpha,
+            ["lora_dropout"] = 0.0,
+            ["modules_to_save"] = null,
+            ["peft_type"] = "LORA",
+            ["r"] = lora[0].Rank,
+            ["rank_pattern"] = new JsonObject(),
+            ["revision"] = null,
+            ["target_modules"] = new JsonArray(targets.Select(t => (JsonNode?)t).ToArray()),
+            ["task_type"] = null,
+            ["use_dora"] = false,
+            ["use_rslora"] = false,
+        };
+    }
+
+    /// <summary>Rank, OnnxOll's alpha (scale alpha/r) and whether PEFT adapts every layer of the named modules.</summary>
+    /// <exception cref="InvalidDataException">Another PEFT type or an option OnnxOll cannot honour; the message names the file and field.</exception>
+    public static (int Rank, double Alpha, bool AllLayers) Read(JsonObject config, string path)
+    {
+        try
+        {
+            string type = config["peft_type"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'peft_type' is missing.");
+            if (type != "LORA")
+            {
+                throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
+            }
+
+            Refuse(config, path, "use_dora", n => n.GetValue<bool>(), "DoRA is not supported");
+            Refuse(config, path, "fan_in_fan_out", n => n.GetValue<bool>(), "only [out, in] linear weights are supported");
+            Refuse(config, path, "bias", n => n.GetValue<string>() != "none", "trained biases are not supported");
+            Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
+            Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
+            Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
+            int rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");
+            double alpha = config["lora_alpha"]?.GetValue<double>() ?? rank;
+            if (config["use_rslora"]?.GetValue<bool>() == true)
+            {
+                alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
+            }
+
+            bool bySuffix = config["target_modules"] is JsonValue
+                || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
+            return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static void Refuse(JsonObject config, string path, string field, Func<JsonNode, bool> bad, string why)
+    {
+        if (config[field] is { } node && bad(node))
+        {
+            throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}; {why}.");
+        }
+    }
+}
