@@ -1,0 +1,45 @@
+using System.Globalization;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace OnnxOll.Serving.Tests;
+
+public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [ChromiumFact]
+    public async Task TheDashboardLoadsWithoutConsoleErrorsAndPlotsThePointsTheStatusReports()
+    {
+        await using var server = await LiveServer.StartAsync(fixture.Options("dashboard"));
+        using var http = new HttpClient { BaseAddress = server.Address };
+        for (int i = 0; i < 10; i++)
+        {
+            await ServiceClient.Observe(http, ColourImages.Classes[i % 4], ColourImages.Bmp(i % 4, i));
+        }
+
+        var status = await ServiceClient.WaitUntilLearned(http, 10, TimeSpan.FromMinutes(2));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.PostAsync("/v1/predict", ServiceClient.Raw(ColourImages.Bmp(2, 99)))).StatusCode);
+        var history = status.GetProperty("history").EnumerateArray().ToArray();
+        Assert.Equal(3, history.Length); // 4 + 4 + 2 (sealed after the maximum wait)
+
+        var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Browser };
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
+        options.SetLoggingPreference(LogType.Browser, LogLevel.All);
+        using var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.Driver)!, Path.GetFileName(ChromiumFactAttribute.Driver));
+        service.SuppressInitialDiagnosticInformation = true;
+        using var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        driver.Navigate().GoToUrl(server.Address);
+        new WebDriverWait(driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElement(By.TagName("body")).GetAttribute("data-samples") == "10");
+
+        var lossPoints = driver.FindElements(By.CssSelector("#plot circle.loss"));
+        var accuracyPoints = driver.FindElements(By.CssSelector("#plot circle.acc"));
+        Assert.Equal(history.Select(p => p.GetProperty("samples").GetInt64()), lossPoints.Select(c => long.Parse(c.GetAttribute("data-samples")!, CultureInfo.InvariantCulture)));
+        Assert.Equal(history.Select(p => p.GetProperty("loss").GetDouble()), lossPoints.Select(c => double.Parse(c.GetAttribute("data-loss")!, CultureInfo.InvariantCulture)));
+        Assert.Equal(history.Select(p => p.GetProperty("accuracy").GetDouble()), accuracyPoints.Select(c => double.Parse(c.GetAttribute("data-accuracy")!, CultureInfo.InvariantCulture)));
+        Assert.Equal(["red", "green", "blue", "yellow"], driver.FindElements(By.CssSelector("#classes li")).Select(e => e.Text));
+        Assert.Single(driver.FindElements(By.CssSelector("#predictions tr")));
+
+        var problems = driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message).ToArray();
+        Assert.True(problems.Length == 0, "browser console: " + string.Join(" | ", problems));
+    }
+}
