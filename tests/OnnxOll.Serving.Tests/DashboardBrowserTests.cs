@@ -10,17 +10,18 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
     [ChromiumFact]
     public async Task TheDashboardLoadsWithoutConsoleErrorsAndPlotsThePointsTheStatusReports()
     {
-        await using var server = await LiveServer.StartAsync(fixture.Options("dashboard"));
+        // Two full batches of 4 and a long maximum wait: no seal can cut a batch early on a busy machine.
+        await using var server = await LiveServer.StartAsync(fixture.Options("dashboard") with { MaxWait = TimeSpan.FromSeconds(30) });
         using var http = new HttpClient { BaseAddress = server.Address };
-        for (int i = 0; i < 10; i++)
+        for (int i = 0; i < 8; i++)
         {
             await ServiceClient.Observe(http, ColourImages.Classes[i % 4], ColourImages.Bmp(i % 4, i));
         }
 
-        var status = await ServiceClient.WaitUntilLearned(http, 10, TimeSpan.FromMinutes(2));
+        var status = await ServiceClient.WaitUntilLearned(http, 8, TimeSpan.FromMinutes(2));
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.PostAsync("/v1/predict", ServiceClient.Raw(ColourImages.Bmp(2, 99)))).StatusCode);
         var history = status.GetProperty("history").EnumerateArray().ToArray();
-        Assert.Equal(3, history.Length); // 4 + 4 + 2 (sealed after the maximum wait)
+        Assert.Equal(2, history.Length);
 
         var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Browser };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
@@ -29,7 +30,7 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
         service.SuppressInitialDiagnosticInformation = true;
         using var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         driver.Navigate().GoToUrl(server.Address);
-        new WebDriverWait(driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElement(By.TagName("body")).GetAttribute("data-samples") == "10");
+        new WebDriverWait(driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElement(By.TagName("body")).GetAttribute("data-samples") == "8");
 
         var lossPoints = driver.FindElements(By.CssSelector("#plot circle.loss"));
         var accuracyPoints = driver.FindElements(By.CssSelector("#plot circle.acc"));
