@@ -91,11 +91,12 @@ public sealed class DeployCommandTests(CliFixture fixture)
         // A run started from the adapter (a tiny step size keeps the tensors put) holds the adapter's spec and values; --pet's default is not used.
         var initial = fixture.RandomPet("lora:r=2,alpha=2,towers=image,targets=o", seed: 31, scale: 0.2);
         string adapter = fixture.PathFor("adapter-init");
-        PeftAdapterFolder.Write(initial, adapter, null);
+        PeftAdapterFolder.Write(initial, adapter, null, ["a {} shape."]);
         string started = fixture.PathFor("adapter-started");
         Assert.Equal(0, Learn(fixture.ModelDirectory, started, "--init-adapter", adapter, "--lr", "1e-30"));
         var resumed = PetSource.Resolve(started, null, null, fixture.ModelDirectory);
         Assert.Equal(initial.Layout.Spec.ToString(), resumed.Spec.ToString());
+        Assert.Equal(["a {} shape."], resumed.Prompts);
         var values = resumed.Load(initial.Layout);
         Assert.All(initial.Layout.Tensors, t => Assert.Equal(initial[t.Name], values[t.Name]));
 
@@ -125,6 +126,12 @@ public sealed class DeployCommandTests(CliFixture fixture)
         Assert.All(result, p => Assert.Equal(reference[p.Label], p.Probability, 1e-6));
         var plain = PredictCommand.Predict(fixture.ModelDirectory, PetSource.None, image, labels, null, SessionSettings.Default);
         Assert.True(plain.Max(p => Math.Abs(p.Probability - reference[p.Label])) > 1e-6, "the default preprocessing should give other probabilities");
+
+        // export carries the preprocessing: the export alone predicts as the model folder does.
+        string export = fixture.PathFor("preprocessed-export");
+        ModelExporter.Export(model, export, new ExportOptions { Spec = PetSpec.None });
+        var exported = PredictCommand.PredictExport(export, image, labels, null, SessionSettings.Default);
+        Assert.Equal(result.Select(p => (p.Label, p.Probability)), exported.Select(p => (p.Label, p.Probability)));
 
         // learn: the same stream and seed learn other tensors than with the default preprocessing; eval repeats the learner's final evaluation.
         var (pp, ppFinal) = LearnInProcess(model, "preprocessed-run");

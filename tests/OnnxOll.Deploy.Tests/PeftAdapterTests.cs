@@ -117,15 +117,45 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void RsLoraAlphaBecomesOnnxOllsAlphaWithTheSameScale()
+    {
+        var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,targets=q", seed: 12, scale: 0.3);
+        string dir = fixture.Folder("peft-rslora");
+        PeftAdapterFolder.Write(pet, dir, null);
+        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["use_rslora"] = true;
+        config["lora_alpha"] = 3.0; // rsLoRA's scale 3/sqrt(4) = 1.5 is OnnxOll's alpha/r with alpha = 6.
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(6.0, read.Spec.Lora.Single().Alpha, 12);
+        Assert.Equal(1.5, read.Spec.Lora.Single().Scale, 12);
+    }
+
+    [Fact]
     public void FullModuleNamesOfOneTowerGiveThatTowerAndLayers()
     {
         var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,layers=1,targets=o+fc2", seed: 9, scale: 0.3);
         string dir = fixture.Folder("peft-one-tower");
         PeftAdapterFolder.Write(pet, dir, null);
-        string weights = Path.Combine(dir, PeftAdapterFolder.WeightsFileName);
+        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
+        Assert.Contains("vision_model.encoder.layers.1.self_attn.out_proj", config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
+        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+    }
+
+    /// <summary>Drops OnnxOll's metadata so the spec must be inferred from the config and the keys, as for a folder PEFT wrote.</summary>
+    private static void StripMetadata(string weights)
+    {
         using (var file = SafeTensorsFile.Open(weights))
         {
-            // Drop OnnxOll's metadata so the spec must be inferred from the config and the keys.
             var writer = new SafeTensorsWriter();
             foreach (var t in file.Tensors)
             {
@@ -136,13 +166,6 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         }
 
         File.Move(weights + ".plain", weights, overwrite: true);
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
-        Assert.Contains("vision_model.encoder.layers.1.self_attn.out_proj", config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
-
-        var read = PeftAdapterFolder.Read(dir);
-
-        Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
-        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
     }
 
     [Theory]

@@ -41,7 +41,7 @@ public static class LearnCommand
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
-        var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, checkpoint, safetensors); the PET spec is theirs." };
+        var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, run, checkpoint, safetensors); the PET spec, and the prompts unless --prompt is given, are theirs." };
         var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
@@ -90,6 +90,10 @@ public static class LearnCommand
                 }
 
                 spec = init.Spec;
+                if (init.Prompts is { Count: > 0 } learnedWith && parse.GetResult(prompts) is null or { Implicit: true })
+                {
+                    options = options with { Prompts = [.. learnedWith] };
+                }
             }
 
             return Learn(modelDir, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), spec,
