@@ -75,11 +75,24 @@ public sealed class LiveLearner : IDisposable
     /// <summary>Why the learner stopped, if it failed.</summary>
     public Exception? Failure => failure;
 
-    /// <summary>Opens the model, log and run, resumes, and starts learning.</summary>
+    /// <summary>Opens the model, log and run, resumes, and starts learning; returns once the resumed state is published.</summary>
     public static LiveLearner Start(ServeOptions options, ServiceMetrics metrics, Action<string> note)
     {
         var live = new LiveLearner(options, metrics, note);
         live.thread.Start();
+
+        // Ready once the learner published its first snapshot (the resumed state), so status and predict see it.
+        while (live.Snapshot is null && live.thread.IsAlive)
+        {
+            Thread.Sleep(5);
+        }
+
+        if (live.failure is { } failed)
+        {
+            live.Dispose();
+            throw new InvalidOperationException($"The learner failed to start: {failed.Message}", failed);
+        }
+
         return live;
     }
 
@@ -104,7 +117,8 @@ public sealed class LiveLearner : IDisposable
             stream.SkippedCount,
             plugin.SkippedSteps,
             history,
-            predictions);
+            predictions,
+            failure?.Message);
     }
 
     /// <summary>Stops learning (a final checkpoint covers what was learned) and releases the model and the log.</summary>

@@ -126,6 +126,12 @@ public sealed class LiveServer : IAsyncDisposable
             metrics.Rejected.WithLabels(error.Status.ToString(CultureInfo.InvariantCulture)).Inc();
             return Results.Problem(detail: error.Message, statusCode: error.Status);
         }
+        catch (IOException error)
+        {
+            // The log could not write (disk full, read-only): nothing was acknowledged.
+            metrics.Rejected.WithLabels("503").Inc();
+            return Results.Problem(detail: $"the ingest log cannot write: {error.Message}", statusCode: 503);
+        }
     }
 
     private async Task<IResult> PredictAsync(HttpContext http)

@@ -33,7 +33,15 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         }
     }
 
-    public override void BeforeRun(LearnerContext context) => Publish(context);
+    public override void BeforeRun(LearnerContext context)
+    {
+        if (context.LastCheckpoint is not null)
+        {
+            Checkpoint = (context.LastCheckpoint, context.Cursor);
+        }
+
+        Publish(context);
+    }
 
     public override void BeforeBatch(LearnerContext context)
     {

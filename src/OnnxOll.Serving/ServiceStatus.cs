@@ -16,4 +16,5 @@ public sealed record ServiceStatus(
     int SkippedImages,
     int SkippedSteps,
     IReadOnlyList<StatusPoint> History,
-    IReadOnlyList<RecentPrediction> RecentPredictions);
+    IReadOnlyList<RecentPrediction> RecentPredictions,
+    string? Error);

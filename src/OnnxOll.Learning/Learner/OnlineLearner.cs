@@ -101,6 +101,7 @@ public sealed class OnlineLearner : IDisposable
 
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
+        context.LastCheckpoint = loaded.ManifestPath;
         log.Rewrite(state.Records);
         return $"resumed from {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}) at sample {cursor}";
     }

@@ -44,7 +44,7 @@ public sealed class LearnerContext
     /// <summary>The record of the last evaluation, if any.</summary>
     public EvaluationRecord? LastEvaluation { get; internal set; }
 
-    /// <summary>Path of the last checkpoint manifest written, if any.</summary>
+    /// <summary>Path of the last checkpoint manifest written, or resumed from, if any.</summary>
     public string? LastCheckpoint { get; internal set; }
 
     /// <summary>Whether the run was cancelled (meaningful in AfterRun).</summary>
