@@ -25,6 +25,11 @@ public static class ImageDecoder
         {
             throw new InvalidDataException($"{sourceName}: JPEG of {data.Length} bytes is truncated (no end-of-image marker FF D9).");
         }
+        if (Truncation(data) is { } problem)
+        {
+            throw new InvalidDataException($"{sourceName}: {problem}");
+        }
+
         ImageResult result;
         try
         {
@@ -39,5 +44,34 @@ public static class ImageDecoder
             throw new InvalidDataException($"{sourceName}: decoder returned no RGB pixels for {data.Length} bytes.");
         }
         return new RgbImage(result.Width, result.Height, result.Data);
+    }
+
+    /// <summary>stb_image pads a cut-off PNG or BMP instead of failing; their ends are checked here.</summary>
+    private static string? Truncation(byte[] data)
+    {
+        ReadOnlySpan<byte> pngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        ReadOnlySpan<byte> pngEnd = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+        if (data.AsSpan().StartsWith(pngSignature))
+        {
+            return data.AsSpan().IndexOf(pngEnd) < 0 ? $"PNG of {data.Length} bytes is truncated (no IEND chunk)." : null;
+        }
+
+        bool bmp = data.Length >= 2 && data[0] == 'B' && data[1] == 'M';
+        if (bmp && (data.Length < 18 || data.Length < 14 + BitConverter.ToUInt32(data, 14)))
+        {
+            return $"BMP of {data.Length} bytes is truncated (within its headers).";
+        }
+
+        if (bmp && data.Length >= 54 && BitConverter.ToUInt32(data, 30) == 0)
+        {
+            long offset = BitConverter.ToUInt32(data, 10);
+            long width = Math.Abs((long)BitConverter.ToInt32(data, 18));
+            long height = Math.Abs((long)BitConverter.ToInt32(data, 22));
+            int bits = BitConverter.ToUInt16(data, 28);
+            long end = offset + ((((width * bits) + 31) / 32) * 4 * height);
+            return end > data.Length ? $"BMP of {data.Length} bytes is truncated (its {width}x{height} {bits}-bit pixels end at byte {end})." : null;
+        }
+
+        return null;
     }
 }

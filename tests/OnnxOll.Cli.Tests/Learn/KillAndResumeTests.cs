@@ -75,7 +75,8 @@ public sealed class KillAndResumeTests : IDisposable
             "--scenario", "iid", "--pet", Pet, "--batch", "8", "--iters", "2", "--eval-every", "0", "--checkpoint-every", "1000", "--out", run);
         var store = new CheckpointStore(run);
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!Directory.Exists(run))
+        // run.json is written once the command holds the run folder (its signal handlers are in place by then).
+        while (!File.Exists(Path.Combine(run, Learning.Runs.RunFolder.SettingsFileName)))
         {
             Assert.False(child.HasExited, "the run ended before it was interrupted");
             Assert.True(DateTime.UtcNow < deadline, "the run did not start");
