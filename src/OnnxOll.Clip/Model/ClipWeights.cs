@@ -77,7 +77,7 @@ public sealed class ClipWeights : IDisposable
             shapes[name] = shape;
             if (!file.Contains(name))
             {
-                problems.Add($"tensor '{name}' is missing (expected shape {ClipParameterShapes.Format(shape)})");
+                problems.Add($"tensor '{name}' is missing (config.json needs it, of shape {ClipParameterShapes.Format(shape)})");
                 continue;
             }
 
@@ -88,7 +88,7 @@ public sealed class ClipWeights : IDisposable
                 string hint = name.EndsWith("_projection.weight", StringComparison.Ordinal)
                     ? $" (config.json projection_dim is {config.ProjectionDim}; 512 is Hugging Face's default when the field is absent)"
                     : string.Empty;
-                problems.Add($"tensor '{name}' has shape {ClipParameterShapes.Format(info.Shape)}, the config needs {ClipParameterShapes.Format(shape)}{hint}");
+                problems.Add($"tensor '{name}' has shape {ClipParameterShapes.Format(info.Shape)}, config.json needs {ClipParameterShapes.Format(shape)}{hint}");
             }
             else if (info.DType is not (SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16 or SafeTensorDType.F64))
             {
@@ -100,7 +100,7 @@ public sealed class ClipWeights : IDisposable
         {
             if (!shapes.ContainsKey(info.Name) && !ClipParameterShapes.IgnoredBuffers.Contains(info.Name))
             {
-                problems.Add($"tensor '{info.Name}' (shape {ClipParameterShapes.Format(info.Shape)}) is not a parameter of this CLIP config");
+                problems.Add($"tensor '{info.Name}' (shape {ClipParameterShapes.Format(info.Shape)}) is not a parameter of the CLIP that config.json describes");
             }
         }
 

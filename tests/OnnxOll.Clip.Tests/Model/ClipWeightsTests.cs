@@ -38,7 +38,7 @@ public sealed class ClipWeightsTests : IDisposable
         string path = Rewrite(skip: "text_model.encoder.layers.1.mlp.fc2.bias");
         var e = Assert.Throws<InvalidDataException>(() => ClipWeights.Open(path, config));
         Assert.Contains(path, e.Message);
-        Assert.Contains("'text_model.encoder.layers.1.mlp.fc2.bias' is missing (expected shape [64])", e.Message);
+        Assert.Contains("'text_model.encoder.layers.1.mlp.fc2.bias' is missing (config.json needs it, of shape [64])", e.Message);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class ClipWeightsTests : IDisposable
     {
         string path = Rewrite(w => w.Add("visual_projection.weight", new float[64 * 16], 16, 64), skip: "visual_projection.weight");
         var e = Assert.Throws<InvalidDataException>(() => ClipWeights.Open(path, config));
-        Assert.Contains("'visual_projection.weight' has shape [16, 64], the config needs [32, 64]", e.Message);
+        Assert.Contains("'visual_projection.weight' has shape [16, 64], config.json needs [32, 64]", e.Message);
     }
 
     [Fact]
