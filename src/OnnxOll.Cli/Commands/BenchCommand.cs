@@ -30,13 +30,14 @@ public static class BenchCommand
         var tiny = new Option<bool>("--tiny") { Description = "The tiny-model cases only (a quick check of the machinery)." };
         var report = new Option<string?>("--report") { Description = "Print the tables of an existing JSON results file instead of measuring." };
         var readme = new Option<string?>("--readme") { Description = $"Also replace the block between {ReadmeBegin} and {ReadmeEnd} in this file with the tables." };
+        var fidelityOnly = new Option<bool>("--fidelity") { Description = "With --report: measure the int8 fidelity rows again (tiny and the report's model shapes) and save them into the report." };
         var single = new Option<string?>("--case") { Description = "Run one case in this process and print its JSON measurement (what the benchmark's child processes do)." };
         var frozen = CommonOptions.Frozen();
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("bench", "Benchmark OnnxOll (float32 and int8 frozen weights) against the libtorch peer: steps, inference, learn end to end, GEMM rates, int8 fidelity.")
         {
-            output, models, rounds, peer, tiny, report, readme, single, frozen, threads, provider,
+            output, models, rounds, peer, tiny, report, readme, fidelityOnly, single, frozen, threads, provider,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +50,7 @@ public static class BenchCommand
             }
 
             var result = parse.GetValue(report) is { } existing
-                ? BenchReport.Load(existing)
+                ? Reload(existing, parse.GetValue(fidelityOnly), parse.GetValue(models)!, settings)
                 : Measure(parse.GetValue(tiny) ? BenchCases.Tiny : BenchCases.B32, parse.GetValue(models)!, parse.GetValue(rounds),
                     parse.GetValue(peer) ?? Environment.GetEnvironmentVariable("ONNXOLL_CLIPREF"), parse.GetValue(threads), settings, parse.GetValue(output)!);
             string tables = result.ToMarkdown();
@@ -84,15 +85,33 @@ public static class BenchCommand
             line => Console.Error.WriteLine(line));
         var configs = cases.Where(c => c.Kind != BenchKind.Gemm).Select(c => c.Shape).Distinct()
             .ToDictionary(s => s, s => ClipConfig.Load(CaseRunner.Model(modelsDir, s)));
-        var fidelity = cases.Where(c => c.Kind == BenchKind.Step).Select(c => (c.Shape, c.Towers, c.PetSpec)).Distinct()
-            .Select(f => Int8Fidelity.Measure($"{f.Shape}, LoRA q,v on {f.Towers}", CaseRunner.Model(modelsDir, f.Shape), f.PetSpec, settings))
-            .ToList();
+        var fidelity = Fidelity(cases, modelsDir, settings);
         machine["load_average_end"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null;
         var result = BenchReport.Build(machine, cases, measurements, c => c.Kind == BenchKind.Gemm ? null : configs[c.Shape]) with { Fidelity = fidelity };
         result.Save(output);
         Console.Error.WriteLine($"results: {Path.GetFullPath(output)}");
         return result;
     }
+
+    /// <summary>Loads a results file; with <paramref name="fidelity"/>, measures its fidelity rows again and saves them into it.</summary>
+    private static BenchReport Reload(string path, bool fidelity, string modelsDir, SessionSettings settings)
+    {
+        var report = BenchReport.Load(path);
+        if (fidelity)
+        {
+            var cases = BenchCases.B32.Concat(BenchCases.Tiny).Where(c => report.Rows.Any(r => r.Case == c.Name)).ToList();
+            report = report with { Fidelity = Fidelity(cases, modelsDir, settings) };
+            report.Save(path);
+        }
+
+        return report;
+    }
+
+    /// <summary>int8 vs float32 on the tiny model and on the shapes of <paramref name="cases"/>, for image-tower and both-tower LoRA.</summary>
+    private static List<FidelityResult> Fidelity(IEnumerable<BenchCase> cases, string modelsDir, SessionSettings settings) =>
+        BenchCases.Tiny.Concat(cases).Where(c => c.Kind == BenchKind.Step).Select(c => (c.Shape, c.Towers, c.PetSpec)).Distinct()
+            .Select(f => Int8Fidelity.Measure($"{f.Shape}, LoRA q,v on {f.Towers}", CaseRunner.Model(modelsDir, f.Shape), f.PetSpec, settings))
+            .ToList();
 
     /// <summary>Runs one OnnxOll case in a fresh process of this executable (its peak RSS is the case's own).</summary>
     private static CaseMeasurement Child(BenchCase c, string modelsDir, int threads, FrozenPrecision precision)
