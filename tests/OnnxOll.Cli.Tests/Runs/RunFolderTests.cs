@@ -84,6 +84,37 @@ public sealed class RunFolderTests(CliFixture fixture)
     }
 
     [Fact]
+    public void ResumeOnDataThatShrankIsRefusedAndChangesNothing()
+    {
+        string data = fixture.PathFor("runs/shrinking-data/x");
+        data = Path.GetDirectoryName(data)!;
+        foreach (var (split, count) in new[] { ("train", 8), ("test", 1) })
+        {
+            foreach (var label in new[] { "cat", "dog", "eel" })
+            {
+                Directory.CreateDirectory(Path.Combine(data, split, label));
+                for (int i = 0; i < count; i++)
+                {
+                    Bitmap.WriteRandom(Path.Combine(data, split, label, $"{i}.bmp"), 6, 6, seed: i);
+                }
+            }
+        }
+
+        string run = fixture.PathFor("runs/shrunk");
+        LearnRun.Complete(fixture.ModelDirectory, run, "--data", $"folder:{data}");
+        Manifests.MarkUnfinished(run);
+        foreach (var image in Directory.GetFiles(Path.Combine(data, "train", "dog")))
+        {
+            File.Delete(image);
+        }
+
+        var before = RunSnapshot.Take(run);
+        ErrorLine.AssertInputError(CliFixture.Run(LearnRun.Args(fixture.ModelDirectory, run, "--data", $"folder:{data}", "--resume")),
+            run, "stream position 24 is beyond the 16 samples", "the data changed");
+        before.AssertUnchanged();
+    }
+
+    [Fact]
     public void OutPointingAtAFileIsRefused()
     {
         string file = fixture.PathFor("runs/a-file");
