@@ -49,6 +49,8 @@ public sealed class KillAndResumeTests : IDisposable
         }
 
         CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
+        Assert.Empty(Directory.GetFiles(interrupted, ".*"));
+        Assert.All(Directory.GetFiles(interrupted, "ckpt-*.safetensors"), f => Assert.True(File.Exists(Path.ChangeExtension(f, ".json")), $"{f} has no manifest"));
 
         string hash = ModelHash.Compute(model);
         string spec = PetSpec.Parse(Pet).ToString();
