@@ -15,6 +15,11 @@ public sealed record SessionSettings
     /// <summary>The CUDA device ordinal, used only with <see cref="ExecutionProviderKind.Cuda"/>.</summary>
     public int CudaDeviceId { get; init; }
 
+    /// <summary>Whether ONNX Runtime plans one memory block for a run's intermediate values from the first run's pattern.</summary>
+    /// <remarks>Off for the training step: on ViT-B/32 the planned block held about twice the activations that the arena's
+    /// own allocation did (peak RSS of the int8 step at batch 10: 967 MB with the pattern, 647 MB without), at the same speed.</remarks>
+    public bool MemoryPattern { get; init; } = true;
+
     /// <summary>Threads used inside one operator (default <see cref="Environment.ProcessorCount"/>).</summary>
     public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
 
@@ -67,6 +72,7 @@ public sealed record SessionSettings
             options.ExecutionMode = InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL;
             options.GraphOptimizationLevel = OptimizationLevel;
             options.LogSeverityLevel = LogSeverity;
+            options.EnableMemoryPattern = MemoryPattern;
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
             options.AddSessionConfigEntry("session.inter_op.allow_spinning", AllowSpinning ? "1" : "0");
             if (DeterministicCompute)

@@ -92,11 +92,12 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
     /// which lets ONNX Runtime fuse the bias Adds into Gemm and drop run-time shape work; it then accepts only that batch size.</param>
     public OnnxSession OpenTraining(ClipTrainingOptions options, int? batchSize = null)
     {
-        var sessionSettings = settings;
+        // The memory pattern's planned block would hold about twice the activations kept for backward (see SessionSettings.MemoryPattern).
+        var sessionSettings = settings with { MemoryPattern = false };
         if (batchSize is { } b)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(b, 1, nameof(batchSize));
-            sessionSettings = settings with { FreeDimensions = new Dictionary<string, long>(StringComparer.Ordinal) { [TrainingBatchDimension] = b } };
+            sessionSettings = sessionSettings with { FreeDimensions = new Dictionary<string, long>(StringComparer.Ordinal) { [TrainingBatchDimension] = b } };
         }
 
         return Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}", () => ClipTrainingGraph.Build(Frozen, Layout, options), sessionSettings);
