@@ -10,6 +10,7 @@ public static class CommandCatalog
     [
         DemoCommand.Create(),
         InitTinyCommand.Create(),
+        PretrainCommand.Create(),
         LearnCommand.Create(),
         ServeCommand.Create(),
         GradcheckCommand.Create(),

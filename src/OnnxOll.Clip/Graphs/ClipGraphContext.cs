@@ -5,8 +5,9 @@ using OnnxOll.Onnx.Proto;
 
 namespace OnnxOll.Clip.Graphs;
 
-/// <summary>State shared while emitting CLIP nodes into one graph: frozen weights as initializers, PET tensors as inputs.</summary>
-internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights, ClipPrecision precision, PetLayout? pet, bool training)
+/// <summary>State shared while emitting CLIP nodes into one graph: frozen weights as initializers (or, for full-parameter training, every
+/// weight as an input), PET tensors as inputs.</summary>
+internal sealed class ClipGraphContext(GraphBuilder graph, IClipWeightSource weights, ClipPrecision precision, PetLayout? pet, bool training)
 {
     private readonly Dictionary<string, string> weightValues = new(StringComparer.Ordinal);
     private readonly HashSet<string> petInputs = new(StringComparer.Ordinal);
@@ -26,13 +27,22 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
 
     public bool IsDouble => Type == TensorProto.Types.DataType.Double;
 
-    /// <summary>The frozen tensor <paramref name="name"/> in the compute type (an external initializer, cast up in float64 graphs).</summary>
+    /// <summary>The weight <paramref name="name"/> in the compute type: a frozen external initializer (cast up in float64 graphs),
+    /// or a graph input of the compute type when the weights are trainable.</summary>
     public string Weight(string name)
     {
         if (!weightValues.TryGetValue(name, out var value))
         {
-            G.Initializer(weights.Reference(name));
-            value = IsDouble ? Cast(name, TensorProto.Types.DataType.Double) : name;
+            if (weights is FrozenWeights frozen)
+            {
+                G.Initializer(frozen.Reference(name));
+                value = IsDouble ? Cast(name, TensorProto.Types.DataType.Double) : name;
+            }
+            else
+            {
+                value = G.Input(name, Type, weights.Shape(name).Select(d => (Dim)d).ToArray());
+            }
+
             weightValues[name] = value;
         }
 
@@ -43,7 +53,7 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
     /// multiplies by it in float (float32 weights, or a float64 graph).</summary>
     public (string Weight, string Scale)? Quantized(string name)
     {
-        if (IsDouble || weights.Int8 is not { } int8 || !int8.Contains(name))
+        if (IsDouble || weights is not FrozenWeights { Int8: { } int8 } || !int8.Contains(name))
         {
             return null;
         }
@@ -58,7 +68,11 @@ internal sealed class ClipGraphContext(GraphBuilder graph, FrozenWeights weights
         return (q, scale);
     }
 
-    /// <summary>The shape of the frozen tensor <paramref name="name"/>.</summary>
+    /// <summary>The weights declared as graph inputs so far (full-parameter training), in declaration order.</summary>
+    public IReadOnlyList<string> WeightInputs =>
+        weights is FrozenWeights ? [] : G.Graph.Input.Select(i => i.Name).Where(weightValues.ContainsKey).ToArray();
+
+    /// <summary>The shape of the stored tensor <paramref name="name"/>.</summary>
     public long[] WeightShape(string name) => weights.Shape(name);
 
     /// <summary>The PET tensor <paramref name="name"/>, declared as a graph input on first use.</summary>

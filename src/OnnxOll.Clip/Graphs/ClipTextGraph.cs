@@ -9,7 +9,7 @@ namespace OnnxOll.Clip.Graphs;
 public static class ClipTextGraph
 {
     /// <summary>A model with input <c>input_ids</c>, the options' PET tensors as inputs and output <c>text_embeds</c>.</summary>
-    public static ModelProto Build(FrozenWeights weights, ClipGraphOptions options)
+    public static ModelProto Build(IClipWeightSource weights, ClipGraphOptions options)
     {
         var g = new GraphBuilder("clip_text");
         var c = new ClipGraphContext(g, weights, options.Precision, options.Pet, training: false);

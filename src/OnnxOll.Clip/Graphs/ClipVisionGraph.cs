@@ -8,7 +8,7 @@ namespace OnnxOll.Clip.Graphs;
 public static class ClipVisionGraph
 {
     /// <summary>A model with input <c>pixel_values</c>, the options' PET tensors as inputs and output <c>image_embeds</c>.</summary>
-    public static ModelProto Build(FrozenWeights weights, ClipGraphOptions options)
+    public static ModelProto Build(IClipWeightSource weights, ClipGraphOptions options)
     {
         var g = new GraphBuilder("clip_vision");
         var c = new ClipGraphContext(g, weights, options.Precision, options.Pet, training: false);

@@ -10,7 +10,7 @@ namespace OnnxOll.Clip.Graphs;
 /// <remarks>Linear weights are stored pre-transposed [in, out] under <c>&lt;linear&gt;.weight_t</c> and the patch embedding as
 /// <c>vision_model.embeddings.patch_embedding.weight_t</c> [C·P·P, D]; every other tensor keeps its Hugging Face name and shape.
 /// Graphs must be saved into the same directory (see <see cref="SaveGraph"/>) so ONNX Runtime resolves the relative location.</remarks>
-public sealed class FrozenWeights
+public sealed class FrozenWeights : IClipWeightSource
 {
     /// <summary>The data file's name inside the cache directory.</summary>
     public const string FileName = "weights.bin";
@@ -34,7 +34,7 @@ public sealed class FrozenWeights
     /// <summary>The cache directory holding weights.bin and the graphs.</summary>
     public string Directory { get; }
 
-    /// <summary>The model config.</summary>
+    /// <inheritdoc/>
     public ClipConfig Config { get; }
 
     /// <summary>The pretrained logit scale (before exp).</summary>
@@ -97,7 +97,7 @@ public sealed class FrozenWeights
     /// <summary>True when a stored tensor of that name exists.</summary>
     public bool Contains(string name) => entries.ContainsKey(name);
 
-    /// <summary>The stored shape of tensor <paramref name="name"/>.</summary>
+    /// <inheritdoc/>
     public long[] Shape(string name) => Get(name).Shape;
 
     /// <summary>A new float32 initializer named <paramref name="name"/> that points into weights.bin.</summary>
@@ -121,10 +121,6 @@ public sealed class FrozenWeights
     private Entry Get(string name) =>
         entries.TryGetValue(name, out var e) ? e : throw new KeyNotFoundException($"{Path.Combine(Directory, IndexFileName)}: no frozen tensor '{name}'.");
 
-    private static bool IsLinearWeight(string name) =>
-        name is "visual_projection.weight" or "text_projection.weight"
-        || (name.Contains(".encoder.layers.", StringComparison.Ordinal) && ClipParameterShapes.LayerLinears.Any(l => name.EndsWith($".{l}.weight", StringComparison.Ordinal)));
-
     private static Dictionary<string, Entry> Write(ClipWeights weights, string path)
     {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
@@ -136,11 +132,10 @@ public sealed class FrozenWeights
                 float[] data = weights.ReadFloat32(name);
                 long[] shape = weights.Shape(name);
                 string stored = name;
-                if (IsLinearWeight(name) || name == "vision_model.embeddings.patch_embedding.weight")
+                if (ClipStoredLayout.IsTransposed(name))
                 {
-                    int rows = (int)shape[0], cols = (int)(data.Length / rows);
-                    data = Transpose(data, rows, cols);
-                    shape = [cols, rows];
+                    data = ClipStoredLayout.ToStored(name, data, shape);
+                    shape = ClipStoredLayout.StoredShape(name, shape);
                     stored = Transposed(name);
                 }
 
@@ -153,20 +148,6 @@ public sealed class FrozenWeights
 
         File.Move(temp, path, overwrite: true);
         return entries;
-    }
-
-    private static float[] Transpose(float[] data, int rows, int cols)
-    {
-        var t = new float[data.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < cols; c++)
-            {
-                t[(c * rows) + r] = data[(r * cols) + c];
-            }
-        }
-
-        return t;
     }
 
     private sealed record Entry(long[] Shape, long Offset, long Length);

@@ -71,7 +71,10 @@ public sealed record ClipConfig
     }
 
     /// <summary>Writes this config as a Hugging Face config.json.</summary>
-    public void Save(string file)
+    public void Save(string file) => File.WriteAllText(file, ToJson());
+
+    /// <summary>This config as Hugging Face config.json text.</summary>
+    public string ToJson()
     {
         var text = Encoder(Text, "clip_text_model");
         text["vocab_size"] = Text.VocabSize;
@@ -95,7 +98,7 @@ public sealed record ClipConfig
             ["text_config"] = text,
             ["vision_config"] = vision,
         };
-        File.WriteAllText(file, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
     private static JsonObject Encoder(ClipEncoderConfig c, string modelType) => new()

@@ -68,9 +68,10 @@ public sealed class AdamW
             InvSqrtBias2: 1f / MathF.Sqrt(bias2),
             Epsilon: o.Epsilon,
             StepSize: o.LearningRate / bias1);
+        var noDecay = k with { Decay = 1f };
         for (int i = 0; i < _parameters.Length; i++)
         {
-            Update(_parameters[i].Value.Span, _parameters[i].Gradient.Span, _m[i], _v[i], k);
+            Update(_parameters[i].Value.Span, _parameters[i].Gradient.Span, _m[i], _v[i], _parameters[i].Decay ? k : noDecay);
         }
     }
 

@@ -28,4 +28,7 @@ public sealed class NamedParameter
 
     /// <summary>The gradient of the loss with respect to <see cref="Value"/>.</summary>
     public Memory<float> Gradient { get; }
+
+    /// <summary>Whether decoupled weight decay applies (open_clip exempts every parameter of fewer than 2 dimensions).</summary>
+    public bool Decay { get; init; } = true;
 }
