@@ -37,6 +37,8 @@ public static class LearnCommand
         var keep = CommonOptions.AtLeast(new Option<int>("--keep") { Description = "Checkpoints kept.", DefaultValueFactory = _ => 3 }, 1);
         var seed = new Option<int>("--seed") { Description = "Seed of the PET initialisation.", DefaultValueFactory = _ => 0 };
         var holdout = CommonOptions.AtLeast(new Option<int>("--holdout") { Description = "Classes held out of the stream to measure zero-shot retention.", DefaultValueFactory = _ => 0 }, 0);
+        var holdoutClasses = new Option<string?>("--holdout-classes") { Description = "File of class names (one per line) held out of the stream, e.g. a pretrained model's pretrain_classes.txt; zero-shot accuracy on them is measured before and after." };
+        var zeroShot = new Option<bool>("--zero-shot") { Description = "No gradient steps: evaluate the untrained model along the stream (the zero-shot baseline row)." };
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
@@ -49,7 +51,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -69,7 +71,9 @@ public static class LearnCommand
                 KeepCheckpoints = parse.GetValue(keep),
                 Seed = parse.GetValue(seed),
                 HoldoutClasses = parse.GetValue(holdout),
+                HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : [],
                 Dropout = parse.GetValue(dropout),
+                ZeroShot = parse.GetValue(zeroShot),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
             };

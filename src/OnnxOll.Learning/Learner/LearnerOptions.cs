@@ -48,6 +48,12 @@ public sealed record LearnerOptions
     /// <summary>Classes held out of the stream for the zero-shot retention check.</summary>
     public int HoldoutClasses { get; init; }
 
+    /// <summary>Named classes held out of the stream (e.g. a pretrained model's base classes); overrides <see cref="HoldoutClasses"/>.</summary>
+    public IReadOnlyList<string> HoldoutClassNames { get; init; } = [];
+
+    /// <summary>No gradient steps: the stream only brings its classes into the vocabulary, so evaluations measure the untrained model.</summary>
+    public bool ZeroShot { get; init; }
+
     /// <summary>Adapter dropout active during training (ONNX Runtime draws its masks; turn off for bit-exact replays).</summary>
     public bool Dropout { get; init; }
 
@@ -76,7 +82,9 @@ public sealed record LearnerOptions
         ["seed"] = Seed,
         ["eval_per_class"] = EvalPerClass,
         ["holdout_classes"] = HoldoutClasses,
+        ["holdout_class_names"] = new JsonArray([.. HoldoutClassNames.Select(n => (JsonNode?)n)]),
         ["dropout"] = Dropout,
+        ["zero_shot"] = ZeroShot,
         ["prompts"] = new JsonArray(Prompts.Select(p => (JsonNode?)p).ToArray()),
     };
 }

@@ -207,7 +207,7 @@ public sealed class OnlineLearner : IDisposable
                 context.Batch = batch;
                 context.BatchLabels = labels.AsMemory(0, n);
                 Fire(p => p.BeforeBatch(context));
-                if (n > 0)
+                if (n > 0 && !options.ZeroShot)
                 {
                     visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
                     TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
@@ -343,6 +343,11 @@ public sealed class OnlineLearner : IDisposable
 
     private IReadOnlySet<string> HoldoutClasses(IReadOnlyList<string> labels)
     {
+        if (options.HoldoutClassNames.Count > 0)
+        {
+            return HoldoutList.Check(options.HoldoutClassNames, labels);
+        }
+
         if (options.HoldoutClasses <= 0)
         {
             return new HashSet<string>();
