@@ -3,7 +3,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 CLI = $(DOTNET) run --project src/OnnxOll.Cli -c $(CONFIG) --
 
-.PHONY: build test run bench format clean
+.PHONY: build test run bench format clean eval-cifar100 eval-cifar100-quick
 
 build:
 	$(DOTNET) build OnnxOll.sln -c $(CONFIG)
@@ -17,6 +17,12 @@ run:
 # Builds the libtorch peer outside the repository (when ../shared/peer exists) and runs every case against it.
 bench:
 	PEER="$$(bash scripts/build-peer.sh || true)"; $(CLI) bench --out runs/bench.json $${PEER:+--peer "$$PEER"} --readme README.md
+
+eval-cifar100:
+	bash scripts/eval-cifar100.sh
+
+eval-cifar100-quick:
+	bash scripts/eval-cifar100.sh --quick
 
 format:
 	$(DOTNET) format OnnxOll.sln --verify-no-changes

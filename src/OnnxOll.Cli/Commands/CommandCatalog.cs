@@ -11,6 +11,7 @@ public static class CommandCatalog
         DemoCommand.Create(),
         InitTinyCommand.Create(),
         PretrainCommand.Create(),
+        ResultsCommand.Create(),
         LearnCommand.Create(),
         ServeCommand.Create(),
         GradcheckCommand.Create(),

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace OnnxOll.Learning.Reporting;
+
+/// <summary>Writes <c>docs/results.md</c> of the CIFAR-100 protocol from the run folders and the pretrained model: the backbone's
+/// pretraining record, one table per scenario (mean ± std over seeds), the accuracy-over-stream plots and the SIT-vs-all-seen verdict.</summary>
+public static class ProtocolReport
+{
+    /// <summary>Methods in the order the tables list them (others follow alphabetically).</summary>
+    public static readonly IReadOnlyList<string> MethodOrder =
+        ["zero-shot", "sit-lora-image", "sit-lora-both", "all-lora-both", "sit-adapter", "sit-lora-both-double-softmax"];
+
+    private static readonly (string Field, string Header, double Scale, string Format)[] Columns =
+    [
+        ("a_auc", "A_auc (%)", 100, "F1"), ("a_avg", "A_avg (%)", 100, "F1"), ("a_last", "A_last (%)", 100, "F1"), ("f_last", "F_last (%)", 100, "F1"),
+        ("zero_shot_before", "base before (%)", 100, "F1"), ("zero_shot_after", "base after (%)", 100, "F1"),
+    ];
+
+    /// <summary>Writes the report to <paramref name="markdownPath"/> and its plots into <paramref name="plotDirectory"/> (linked relatively).</summary>
+    public static void Write(string runsRoot, string modelDirectory, string markdownPath, string plotDirectory, string header)
+    {
+        var runs = ProtocolRun.Discover(runsRoot);
+        Directory.CreateDirectory(plotDirectory);
+        var md = new StringBuilder();
+        md.AppendLine("# Results: a pretrained small CLIP learning 50 new CIFAR-100 classes online").AppendLine();
+        md.AppendLine(header).AppendLine();
+        WritePretraining(md, modelDirectory);
+        foreach (var scenario in runs.Select(r => r.Scenario).Distinct())
+        {
+            var scenarioRuns = runs.Where(r => r.Scenario == scenario).ToList();
+            var methods = Ordered(scenarioRuns.Select(r => r.Method).Distinct());
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Scenario `{scenario}`").AppendLine();
+            md.Append("| method | seeds |");
+            md.AppendJoin("", Columns.Select(c => $" {c.Header} |")).AppendLine(" samples/s |");
+            md.Append("| --- | --- |").AppendJoin("", Columns.Select(_ => " --- |")).AppendLine(" --- |");
+            foreach (var method in methods)
+            {
+                var m = scenarioRuns.Where(r => r.Method == method).ToList();
+                md.Append(CultureInfo.InvariantCulture, $"| {method} | {m.Count} |");
+                foreach (var c in Columns)
+                {
+                    md.Append(' ').Append(MeanStd.Of(m.Select(r => r.Get(c.Field)))?.Format(c.Scale, c.Format) ?? "-").Append(" |");
+                }
+
+                md.AppendLine($" {MeanStd.Of(m.Select(r => r.SamplesPerSecond))?.Format(1, "F0") ?? "-"} |");
+            }
+
+            string plot = Path.Combine(plotDirectory, $"accuracy-{scenario}.png");
+            ProtocolPlot.Write(scenarioRuns, methods, $"{scenario}: anytime accuracy (mean over seeds)", plot);
+            string link = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(markdownPath))!, plot).Replace('\\', '/');
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"![{scenario}]({link})").AppendLine();
+            md.AppendLine(Verdict(scenarioRuns)).AppendLine();
+        }
+
+        md.AppendLine("Columns: A_auc = mean anytime accuracy on the test images of the classes seen so far; A_avg = mean accuracy at task ends; ")
+            .AppendLine("A_last = accuracy after the stream; F_last = mean over classes of (best accuracy at an earlier task end − final accuracy); ")
+            .AppendLine("base before/after = zero-shot accuracy on the 50 pretraining classes' test images (never in the stream) before and after the stream; ")
+            .AppendLine("samples/s = stream samples per wall-clock second of the whole run, evaluations included. Mean ± sample std over seeds.");
+        File.WriteAllText(markdownPath, md.ToString());
+    }
+
+    private static void WritePretraining(StringBuilder md, string modelDirectory)
+    {
+        string path = Path.Combine(modelDirectory, Pretraining.ClipPretrainer.SummaryFileName);
+        md.AppendLine("## The pretrained backbone").AppendLine();
+        if (!File.Exists(path))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"No pretraining record at `{path}`.").AppendLine();
+            return;
+        }
+
+        var p = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        int classes = p["classes"]!.GetValue<int>();
+        double seconds = p["seconds"]!.GetValue<double>();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"Recipe `{p["recipe"]}` (seed {p["seed"]}), {p["parameters"]!.GetValue<long>():N0} weights, pretrained from random weights on {classes} CIFAR-100 classes " +
+            $"({p["steps"]} steps) in {seconds / 60:F1} minutes of wall-clock time. Zero-shot accuracy on those classes' test images after each epoch " +
+            $"(prompt \"{p["settings"]!["eval_template"]}\", chance {100.0 / classes:F1} %):").AppendLine();
+        md.AppendLine("| epoch | mean loss | zero-shot accuracy (%) | exp(logit_scale) | minutes |").AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var e in p["epochs"]!.AsArray())
+        {
+            double? accuracy = e!["zero_shot_accuracy"]?.GetValue<double>();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {e["epoch"]!.GetValue<int>() + 1} | {e["mean_loss"]!.GetValue<double>():F3} | {(accuracy is { } a ? (a * 100).ToString("F1", CultureInfo.InvariantCulture) : "-")} | {Math.Exp(e["logit_scale"]!.GetValue<double>()):F1} | {e["seconds"]!.GetValue<double>() / 60:F1} |");
+        }
+
+        md.AppendLine();
+    }
+
+    /// <summary>A sentence comparing SIT with the all-seen baseline on forgetting and base-class retention, whatever the answer is.</summary>
+    private static string Verdict(IReadOnlyList<ProtocolRun> runs)
+    {
+        var sit = runs.Where(r => r.Method == "sit-lora-both").ToList();
+        var all = runs.Where(r => r.Method == "all-lora-both").ToList();
+        if (sit.Count == 0 || all.Count == 0)
+        {
+            return "SIT vs all-seen: not both run in this scenario.";
+        }
+
+        var sitF = MeanStd.Of(sit.Select(r => r.Get("f_last")))!.Value;
+        var allF = MeanStd.Of(all.Select(r => r.Get("f_last")))!.Value;
+        var sitAfter = MeanStd.Of(sit.Select(r => r.Get("zero_shot_after")));
+        var allAfter = MeanStd.Of(all.Select(r => r.Get("zero_shot_after")));
+        string forgetting = sitF.Mean < allF.Mean ? "forgets less" : sitF.Mean > allF.Mean ? "forgets more" : "forgets as much";
+        string retention = sitAfter is { } s && allAfter is { } a
+            ? $" On the base classes it keeps {s.Mean * 100:F1} % zero-shot accuracy vs {a.Mean * 100:F1} % for all-seen ({(s.Mean >= a.Mean ? "better" : "worse")} retention)."
+            : string.Empty;
+        string spread = sit.Count > 1 && Math.Abs(sitF.Mean - allF.Mean) < sitF.Std + allF.Std ? " The F_last gap is within one standard deviation across seeds." : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"**SIT vs all-seen (LoRA, both towers):** SIT {forgetting} than the all-seen loss here: F_last {sitF.Mean * 100:F1} % vs {allF.Mean * 100:F1} %.{retention}{spread}");
+    }
+
+    private static List<string> Ordered(IEnumerable<string> methods)
+    {
+        var list = methods.ToList();
+        return [.. list.OrderBy(m => MethodOrder.Contains(m) ? MethodOrder.ToList().IndexOf(m) : int.MaxValue).ThenBy(m => m, StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,56 @@
+using OnnxOll.Cli.Tests.Learn;
+using OnnxOll.Learning.Checkpoints;
+
+namespace OnnxOll.Cli.Tests.Pretrain;
+
+/// <summary>SIGKILL of <c>onnxoll pretrain</c> at a random checkpoint, then <c>--resume</c>: the written weights are bit-identical to an uninterrupted run.</summary>
+public sealed class PretrainKillAndResumeTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-pretrain-resume-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void ResumeAfterSigkillGivesBitIdenticalWeights()
+    {
+        int seed = Environment.TickCount & 0xffff;
+        int killAfter = new Random(seed).Next(2, 20);
+        var (recipe, tokenizer) = MicroRecipe.Write(root, epochs: 3);
+        string cache = Path.Combine(root, "cache");
+        string[] Args(string model) =>
+            ["pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", model, "--seed", "5",
+             "--checkpoint-every", "1", "--threads", "1"];
+
+        string reference = Path.Combine(root, "reference");
+        CliProcess.RunToEnd(cache, Args(reference));
+
+        string interrupted = Path.Combine(root, "interrupted");
+        using (var child = CliProcess.Start(cache, Args(interrupted)))
+        {
+            var store = new CheckpointStore(Path.Combine(interrupted, "pretrain-run"));
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (store.ListSteps().DefaultIfEmpty(0).Max() < killAfter)
+            {
+                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after step {killAfter})");
+                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
+                Thread.Sleep(5);
+            }
+
+            child.Kill();
+            child.WaitForExit();
+        }
+
+        Assert.False(File.Exists(Path.Combine(interrupted, "model.safetensors")), "the killed run must not have written its model");
+        CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
+        byte[] expected = File.ReadAllBytes(Path.Combine(reference, "model.safetensors"));
+        byte[] actual = File.ReadAllBytes(Path.Combine(interrupted, "model.safetensors"));
+        Assert.True(expected.AsSpan().SequenceEqual(actual), $"weights differ after SIGKILL at step {killAfter} and resume (seed {seed})");
+        Assert.Equal(File.ReadAllText(Path.Combine(reference, "pretrain_classes.txt")), File.ReadAllText(Path.Combine(interrupted, "pretrain_classes.txt")));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Learning.Reporting;
+
+namespace OnnxOll.Learning.Tests.Reporting;
+
+public sealed class ProtocolReportTests
+{
+    [Fact]
+    public void TablesShowMeanAndStdOverSeedsAndTheVerdictFollowsTheNumbers()
+    {
+        using var dir = new TempDirectory();
+        string runs = Path.Combine(dir.Path, "runs");
+        WriteRun(runs, "si-blurry", "sit-lora-both", 1, fLast: 0.10, after: 0.40, seconds: 100);
+        WriteRun(runs, "si-blurry", "sit-lora-both", 2, fLast: 0.20, after: 0.30, seconds: 100);
+        WriteRun(runs, "si-blurry", "all-lora-both", 1, fLast: 0.50, after: 0.20, seconds: 50);
+        Directory.CreateDirectory(Path.Combine(runs, "si-blurry", "all-lora-both", "s2"));
+        string model = Path.Combine(dir.Path, "model");
+        Directory.CreateDirectory(model);
+        File.WriteAllText(Path.Combine(model, "pretrain.json"), """
+            {"recipe": "r", "seed": 0, "classes": 50, "parameters": 1234, "steps": 10, "seconds": 120,
+             "settings": {"eval_template": "a photo of a {}."},
+             "epochs": [{"epoch": 0, "mean_loss": 5.0, "zero_shot_accuracy": 0.25, "logit_scale": 2.65, "seconds": 60},
+                        {"epoch": 1, "mean_loss": 4.0, "zero_shot_accuracy": 0.375, "logit_scale": 2.66, "seconds": 120}]}
+            """);
+        string markdown = Path.Combine(dir.Path, "docs", "results.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(markdown)!);
+
+        ProtocolReport.Write(runs, model, markdown, Path.Combine(dir.Path, "docs", "results"), "header line");
+
+        string text = File.ReadAllText(markdown);
+        Assert.Contains("| sit-lora-both | 2 |", text, StringComparison.Ordinal);
+        Assert.Contains("15.0 ± 7.1", text, StringComparison.Ordinal);
+        Assert.Contains("| all-lora-both | 1 |", text, StringComparison.Ordinal);
+        Assert.Contains("| 2 | 4.000 | 37.5 |", text, StringComparison.Ordinal);
+        Assert.Contains("SIT forgets less than the all-seen loss here: F_last 15.0 % vs 50.0 %", text, StringComparison.Ordinal);
+        Assert.Contains("35.0 % zero-shot accuracy vs 20.0 %", text, StringComparison.Ordinal);
+        Assert.Contains("![si-blurry](results/accuracy-si-blurry.png)", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "docs", "results", "accuracy-si-blurry.png")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "docs", "results", "accuracy-si-blurry.svg")));
+        Assert.Contains(" 20 ± 0 |", text, StringComparison.Ordinal);
+        Assert.Contains(" 40 |", text, StringComparison.Ordinal);
+    }
+
+    private static void WriteRun(string root, string scenario, string method, int seed, double fLast, double after, double seconds)
+    {
+        string run = Path.Combine(root, scenario, method, $"s{seed}");
+        Directory.CreateDirectory(run);
+        var summary = new JsonObject
+        {
+            ["samples_seen"] = 2000, ["tasks"] = 5, ["a_auc"] = 0.5, ["a_avg"] = 0.4, ["a_last"] = 0.3, ["f_last"] = fLast,
+            ["zero_shot_before"] = 0.45, ["zero_shot_after"] = after, ["zero_shot_change"] = after - 0.45,
+        };
+        File.WriteAllText(Path.Combine(run, "summary.json"), summary.ToJsonString());
+        File.WriteAllText(Path.Combine(run, "metrics.jsonl"),
+            """{"samples_seen":1000,"task":0,"kind":"anytime","accuracy":0.5,"per_class":{"a":0.5}}""" + "\n" +
+            """{"samples_seen":2000,"task":1,"kind":"anytime","accuracy":0.6,"per_class":{"a":0.6}}""" + "\n");
+        File.WriteAllText(run + ".seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
