@@ -135,12 +135,12 @@ public sealed record PretrainSettings
     {
         ["epochs"] = Epochs,
         ["batch"] = BatchSize,
-        ["lr"] = LearningRate,
+        ["lr"] = Exact(LearningRate),
         ["warmup_steps"] = WarmupSteps,
-        ["weight_decay"] = WeightDecay,
-        ["beta1"] = Beta1,
-        ["beta2"] = Beta2,
-        ["epsilon"] = Epsilon,
+        ["weight_decay"] = Exact(WeightDecay),
+        ["beta1"] = Exact(Beta1),
+        ["beta2"] = Exact(Beta2),
+        ["epsilon"] = Exact(Epsilon),
         ["templates"] = new JsonArray([.. Templates.Select(t => (JsonNode?)t)]),
         ["superclass_phrase"] = SuperclassPhrase,
         ["superclass_probability"] = SuperclassProbability,
@@ -152,6 +152,9 @@ public sealed record PretrainSettings
         ["eval_per_class"] = EvalPerClass,
         ["eval_template"] = EvalTemplate,
     };
+
+    /// <summary>The float as the double of its shortest decimal form (1e-3f → 0.001, not 0.0010000000474974513).</summary>
+    private static double Exact(float value) => double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static int Int(JsonObject o, string field, int fallback, string where, int min)
     {

@@ -49,7 +49,7 @@ public sealed class CaptionBuilderTests
     public void CifarHierarchyFileGivesTheCoarseLabel()
     {
         var hierarchy = LabelHierarchy.Load(SharedData.Find("cifar100_jpg/coarse_to_fine.json")!);
-        Assert.Equal("trees", hierarchy.Superclass("maple_tree"));
+        Assert.Equal("trees", hierarchy.Superclass("maple"));
         Assert.Equal("aquatic_mammals", hierarchy.Superclass("dolphin"));
         Assert.Equal("vehicles", hierarchy.Superclass("bicycle"));
         Assert.Equal("fruit_and_vegetables", hierarchy.Superclass("sweet_pepper"));

@@ -45,11 +45,12 @@ public sealed class PretrainPartsTests
         {
             augmenter.Apply(image, 8, 8, 1, output, new Random(seed));
             Assert.All(output, b => Assert.True(b is 0 or 200));
-            shifts.Add(output.Count(b => b == 0));
+            int zeros = output.Count(b => b == 0);
+            Assert.InRange(zeros, 0, 64 - 16);
+            shifts.Add(zeros);
         }
 
         Assert.True(shifts.Count > 5, "the crop offset should vary with the draw");
-        Assert.Contains(0, shifts);
     }
 
     [Fact]
