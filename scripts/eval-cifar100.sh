@@ -2,7 +2,7 @@
 # The CIFAR-100 protocol: pretrain a small CLIP (models/cifar-vit-small.json) on 50 base CIFAR-100 classes, then learn the
 # other 50 online (Si-Blurry N=50 M=10 and disjoint, 5 tasks each) with several methods and seeds; writes docs/results.md.
 #   scripts/eval-cifar100.sh           all methods, 3 seeds, both scenarios
-#   scripts/eval-cifar100.sh --quick   1 seed, Si-Blurry only, zero-shot / SIT-LoRA / all-seen-LoRA
+#   scripts/eval-cifar100.sh --quick   1 seed, zero-shot / SIT-LoRA / all-seen-LoRA
 # The pretrained model is cached by recipe content + seed under runs/eval-cifar100/pretrained; finished runs are skipped and
 # interrupted ones resumed, so rerunning continues where it stopped. Needs ../shared/data (or ONNXOLL_DATA); ONNXOLL_CLI
 # (a command, e.g. "dotnet /path/onnxoll.dll") runs another build of the CLI instead of building this checkout.
@@ -49,11 +49,11 @@ declare -A methods=(
   [sit-lora-both-double-softmax]="--loss sit --compat-double-softmax --pet $lora_both"
 )
 if (( quick )); then
-  order=(zero-shot sit-lora-both all-lora-both); seeds=(1); runs=$root/quick; scenarios=("si-blurry:n=50,m=10,tasks=5")
+  order=(zero-shot sit-lora-both all-lora-both); seeds=(1); runs=$root/quick
 else
   order=(zero-shot sit-lora-image sit-lora-both all-lora-both sit-adapter sit-lora-both-double-softmax); seeds=(1 2 3); runs=$root/full
-  scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 fi
+scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 
 for scenario in "${scenarios[@]}"; do
   name=${scenario%%:*}
