@@ -58,7 +58,11 @@ public static class ClipPretrainer
         var parameters = ClipParameterSet.Random(config, job.Seed);
         var adam = new AdamW(parameters.Parameters, new AdamWOptions
         {
-            LearningRate = 0, Beta1 = s.Beta1, Beta2 = s.Beta2, Epsilon = s.Epsilon, WeightDecay = s.WeightDecay,
+            LearningRate = 0,
+            Beta1 = s.Beta1,
+            Beta2 = s.Beta2,
+            Epsilon = s.Epsilon,
+            WeightDecay = s.WeightDecay,
         });
         var state = new PretrainState();
         var store = new CheckpointStore(job.RunDirectory, keepLast: 2);

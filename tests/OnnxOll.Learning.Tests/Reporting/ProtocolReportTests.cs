@@ -47,8 +47,15 @@ public sealed class ProtocolReportTests
         Directory.CreateDirectory(run);
         var summary = new JsonObject
         {
-            ["samples_seen"] = 2000, ["tasks"] = 5, ["a_auc"] = 0.5, ["a_avg"] = 0.4, ["a_last"] = 0.3, ["f_last"] = fLast,
-            ["zero_shot_before"] = 0.45, ["zero_shot_after"] = after, ["zero_shot_change"] = after - 0.45,
+            ["samples_seen"] = 2000,
+            ["tasks"] = 5,
+            ["a_auc"] = 0.5,
+            ["a_avg"] = 0.4,
+            ["a_last"] = 0.3,
+            ["f_last"] = fLast,
+            ["zero_shot_before"] = 0.45,
+            ["zero_shot_after"] = after,
+            ["zero_shot_change"] = after - 0.45,
         };
         File.WriteAllText(Path.Combine(run, "summary.json"), summary.ToJsonString());
         File.WriteAllText(Path.Combine(run, "metrics.jsonl"),
