@@ -2,7 +2,7 @@
 # The CIFAR-100 protocol: pretrain a small CLIP (models/cifar-vit-small.json) on 50 base CIFAR-100 classes, then learn the
 # other 50 online (Si-Blurry N=50 M=10 and disjoint, 5 tasks each) with several methods and seeds; writes docs/results.md.
 #   scripts/eval-cifar100.sh           all methods, 3 seeds, both scenarios
-#   scripts/eval-cifar100.sh --quick   1 seed, zero-shot / SIT-LoRA / all-seen-LoRA
+#   scripts/eval-cifar100.sh --quick   1 seed, zero-shot / SIT-LoRA / all-seen-LoRA / SIT-LoRA on the int8 frozen backbone
 # The pretrained model is cached by recipe content + seed under runs/eval-cifar100/pretrained; finished runs are skipped and
 # interrupted ones resumed, so rerunning continues where it stopped. Needs ../shared/data (or ONNXOLL_DATA); ONNXOLL_CLI
 # (a command, e.g. "dotnet /path/onnxoll.dll") runs another build of the CLI instead of building this checkout.
@@ -47,11 +47,12 @@ declare -A methods=(
   [all-lora-both]="--loss all --pet $lora_both"
   [sit-adapter]="--loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
   [sit-lora-both-double-softmax]="--loss sit --compat-double-softmax --pet $lora_both"
+  [sit-lora-both-int8]="--loss sit --frozen int8 --pet $lora_both"
 )
 if (( quick )); then
-  order=(zero-shot sit-lora-both all-lora-both); seeds=(1); runs=$root/quick
+  order=(zero-shot sit-lora-both all-lora-both sit-lora-both-int8); seeds=(1); runs=$root/quick
 else
-  order=(zero-shot sit-lora-image sit-lora-both all-lora-both sit-adapter sit-lora-both-double-softmax); seeds=(1 2 3); runs=$root/full
+  order=(zero-shot sit-lora-image sit-lora-both all-lora-both sit-adapter sit-lora-both-double-softmax sit-lora-both-int8); seeds=(1 2 3); runs=$root/full
 fi
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 

@@ -16,7 +16,9 @@ public static class DataWarnings
             warnings.Add($"data '{spec}': the stream holds one class ('{classes[0]}'); SIT contrasts the classes of a batch, so the loss is 0 and nothing is learned");
         }
 
-        foreach (var name in classes.Where(SplitNames.Contains))
+        // A class with a split's name that the test split also holds is a real class (CIFAR-100 has one called 'train').
+        var testClasses = data.Test?.Labels.ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var name in classes.Where(c => SplitNames.Contains(c) && !testClasses.Contains(c)))
         {
             warnings.Add($"data '{spec}': class '{name}' has a split folder's name; lay the data out as <split>/<class>/<image> (or <class>/<image>) so it is not read as a class");
         }

@@ -10,7 +10,7 @@ public static class ProtocolReport
 {
     /// <summary>Methods in the order the tables list them (others follow alphabetically).</summary>
     public static readonly IReadOnlyList<string> MethodOrder =
-        ["zero-shot", "sit-lora-image", "sit-lora-both", "all-lora-both", "sit-adapter", "sit-lora-both-double-softmax"];
+        ["zero-shot", "sit-lora-image", "sit-lora-both", "all-lora-both", "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8"];
 
     private static readonly (string Field, string Header, double Scale, string Format)[] Columns =
     [

@@ -26,4 +26,16 @@ public class DataWarningsTests
         using var data = new DataSplits(TarImageSource.Open(tar, "train"), TarImageSource.Open(tar, "test"));
         Assert.Empty(DataWarnings.Check(data, "tar:ok.tar"));
     }
+
+    [Fact]
+    public void AClassNamedLikeASplitThatTheTestSplitAlsoHoldsIsARealClass()
+    {
+        // CIFAR-100 has a class called 'train': train/train/… and test/train/….
+        using var tmp = new TempDirectory();
+        string tar = TarImageSourceTests.WriteTar(tmp.File("cifar.tar"), System.Formats.Tar.TarEntryFormat.Pax,
+            new() { ["train/train/a.jpg"] = [1], ["train/bus/b.jpg"] = [2], ["test/train/c.jpg"] = [3], ["test/bus/d.jpg"] = [4] });
+        using var data = new DataSplits(TarImageSource.Open(tar, "train"), TarImageSource.Open(tar, "test"));
+        Assert.Equal(["bus", "train"], data.Train.Labels.Distinct().Order(StringComparer.Ordinal));
+        Assert.Empty(DataWarnings.Check(data, "tar:cifar.tar"));
+    }
 }
