@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
@@ -110,71 +109,53 @@ public static class LearnCommand
     public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings,
         PetSource? init = null, FrozenPrecision frozen = FrozenPrecision.Float32)
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var interrupt = new InterruptSignals();
+        using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
+        using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
+        using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
+        foreach (var note in folder.Notes)
         {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            cancel.Cancel();
-        });
-        try
-        {
-            using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
-            using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
-            using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
-            foreach (var note in folder.Notes)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
-            }
-
-            if (folder.FinishedUtc is { } finished)
-            {
-                AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
-                return 0;
-            }
-
-            foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
-            }
-
-            using var learner = new OnlineLearner(model, scenario, options, runDir);
-            if (init is not null)
-            {
-                var values = init.Load(model.Layout);
-                foreach (var t in model.Layout.Tensors)
-                {
-                    values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
-                }
-
-                AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
-            }
-
-            if (resume)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(m => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {m}"))}[/]");
-            }
-
-            var result = LearnProgressView.Run(
-                (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, cancel.Token) : learner.Run(data, progress, warn, cancel.Token),
-                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
-            if (result.Completed && data is not null)
-            {
-                folder.MarkFinished(result.Summary.SamplesSeen);
-            }
-
-            ResultsTable.Print(result, runDir);
-            return result.Completed ? 0 : 130;
+            AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
         }
-        finally
+
+        if (folder.FinishedUtc is { } finished)
         {
-            Console.CancelKeyPress -= onCancel;
+            AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
+            return 0;
         }
+
+        foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+        }
+
+        using var learner = new OnlineLearner(model, scenario, options, runDir);
+        if (init is not null)
+        {
+            var values = init.Load(model.Layout);
+            foreach (var t in model.Layout.Tensors)
+            {
+                values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
+        }
+
+        if (resume)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(m => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {m}"))}[/]");
+        }
+
+        var result = LearnProgressView.Run(
+            (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
+            $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
+        if (result.Completed && data is not null)
+        {
+            folder.MarkFinished(result.Summary.SamplesSeen);
+        }
+
+        ResultsTable.Print(result, runDir);
+        return result.Completed ? 0 : 130;
     }
 
     /// <summary>Learns a Redis stream from the learner's cursor; it ends when the stream has been idle for its <c>end_idle_ms</c>, or on cancel.</summary>

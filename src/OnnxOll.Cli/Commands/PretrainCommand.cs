@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using OnnxOll.Learning.Pretraining;
 
 namespace OnnxOll.Cli.Commands;
@@ -54,39 +53,21 @@ public static class PretrainCommand
     /// <summary>Runs the job with a line of progress a few times per epoch; returns 0, or 130 when interrupted (after a checkpoint).</summary>
     public static int Pretrain(PretrainJob job)
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var interrupt = new InterruptSignals();
+        var c = job.Recipe.Config;
+        Console.WriteLine($"pretraining {job.Recipe.Name}: vision {c.Vision.HiddenSize}x{c.Vision.NumHiddenLayers} patch {c.Vision.PatchSize} on {c.Vision.ImageSize}px, " +
+            $"text {c.Text.HiddenSize}x{c.Text.NumHiddenLayers}, projection {c.ProjectionDim}; seed {job.Seed} -> {job.OutputDirectory}");
+        var result = ClipPretrainer.Run(job, Report, interrupt.Token);
+        string last = result.Epochs.Count > 0 ? Percent(result.Epochs[^1].ZeroShotAccuracy) : "-";
+        Console.WriteLine(result.Completed
+            ? $"wrote {result.ModelDirectory}: {result.Classes.Count} classes, {result.Epochs.Count} epochs in {result.Seconds / 60:F1} min, zero-shot accuracy {last} (chance {Percent(1.0 / result.Classes.Count)})"
+            : $"interrupted: checkpoint written to {job.RunDirectory}; continue with --resume");
+        if (result.SkippedImages > 0 || result.SkippedSteps > 0)
         {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            cancel.Cancel();
-        });
-        try
-        {
-            var c = job.Recipe.Config;
-            Console.WriteLine($"pretraining {job.Recipe.Name}: vision {c.Vision.HiddenSize}x{c.Vision.NumHiddenLayers} patch {c.Vision.PatchSize} on {c.Vision.ImageSize}px, " +
-                $"text {c.Text.HiddenSize}x{c.Text.NumHiddenLayers}, projection {c.ProjectionDim}; seed {job.Seed} -> {job.OutputDirectory}");
-            var result = ClipPretrainer.Run(job, Report, cancel.Token);
-            string last = result.Epochs.Count > 0 ? Percent(result.Epochs[^1].ZeroShotAccuracy) : "-";
-            Console.WriteLine(result.Completed
-                ? $"wrote {result.ModelDirectory}: {result.Classes.Count} classes, {result.Epochs.Count} epochs in {result.Seconds / 60:F1} min, zero-shot accuracy {last} (chance {Percent(1.0 / result.Classes.Count)})"
-                : $"interrupted: checkpoint written to {job.RunDirectory}; continue with --resume");
-            if (result.SkippedImages > 0 || result.SkippedSteps > 0)
-            {
-                Console.WriteLine($"warning: {result.SkippedImages} undecodable images left out, {result.SkippedSteps} non-finite steps skipped");
-            }
+            Console.WriteLine($"warning: {result.SkippedImages} undecodable images left out, {result.SkippedSteps} non-finite steps skipped");
+        }
 
-            return result.Completed ? 0 : 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        return result.Completed ? 0 : 130;
     }
 
     private static readonly System.Diagnostics.Stopwatch SinceLine = System.Diagnostics.Stopwatch.StartNew();

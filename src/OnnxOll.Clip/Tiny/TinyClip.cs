@@ -76,7 +76,7 @@ public static class TinyClip
             }
             else if (!name.EndsWith(".bias", StringComparison.Ordinal))
             {
-                FillNormal(random, data, 0.02);
+                NormalFill.Fill(random, data, 0.02);
             }
 
             writer.Add(name, data, dims);
@@ -85,21 +85,5 @@ public static class TinyClip
         writer.Write(Path.Combine(directory, ClipWeights.FileName));
         TinyVocabulary.Write(directory);
         return config;
-    }
-
-    private static void FillNormal(Random random, Span<float> data, double std)
-    {
-        for (int i = 0; i < data.Length; i += 2)
-        {
-            // Box-Muller: two independent normals from two uniforms.
-            double u = 1 - random.NextDouble();
-            double r = std * Math.Sqrt(-2 * Math.Log(u));
-            double angle = 2 * Math.PI * random.NextDouble();
-            data[i] = (float)(r * Math.Cos(angle));
-            if (i + 1 < data.Length)
-            {
-                data[i + 1] = (float)(r * Math.Sin(angle));
-            }
-        }
     }
 }

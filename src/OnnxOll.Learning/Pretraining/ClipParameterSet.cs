@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Onnx.SafeTensors;
@@ -113,7 +114,7 @@ public sealed class ClipParameterSet
         }
         else
         {
-            FillNormal(random, data, Deviation(name, config));
+            NormalFill.Fill(random, data, Deviation(name, config));
         }
 
         return ClipStoredLayout.ToStored(name, data, p.HfShape);
@@ -135,21 +136,5 @@ public sealed class ClipParameterSet
             _ when name.EndsWith("fc1.weight", StringComparison.Ordinal) => Math.Pow(2 * width, -0.5),
             _ => Math.Pow(width, -0.5),
         };
-    }
-
-    private static void FillNormal(Random random, Span<float> data, double std)
-    {
-        for (int i = 0; i < data.Length; i += 2)
-        {
-            // Box-Muller: two independent normals from two uniforms.
-            double u = 1 - random.NextDouble();
-            double r = std * Math.Sqrt(-2 * Math.Log(u));
-            double angle = 2 * Math.PI * random.NextDouble();
-            data[i] = (float)(r * Math.Cos(angle));
-            if (i + 1 < data.Length)
-            {
-                data[i + 1] = (float)(r * Math.Sin(angle));
-            }
-        }
     }
 }

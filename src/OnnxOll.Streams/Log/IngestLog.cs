@@ -301,14 +301,30 @@ public sealed class IngestLog : IDisposable
 
         active.Flush(flushToDisk: true);
         Publish();
+
+        // Roll before the appends complete, so a caller that sees its append done also sees the segment that follows it.
+        // The records are durable already: a failed roll still completes them, and only later appends fail.
+        Exception? rollFailure = null;
+        if (openCount == 0 && active.Length >= Options.SegmentBytes)
+        {
+            try
+            {
+                Roll();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                rollFailure = ex;
+            }
+        }
+
         for (int p = 0; p < batch.Count; p++)
         {
             batch[p].Completion.TrySetResult(offsets[p]);
         }
 
-        if (openCount == 0 && active.Length >= Options.SegmentBytes)
+        if (rollFailure is not null)
         {
-            Roll();
+            throw rollFailure;
         }
     }
 
