@@ -16,6 +16,7 @@ internal sealed class PretrainBatch
     private readonly Dictionary<string, long[]> tokenCache = new(StringComparer.Ordinal);
     private readonly int[] labels;
     private int[] order = [];
+    private byte[] augmented = [];
     private int orderEpoch = -1;
 
     public PretrainBatch(DecodedImageSet images, int batchSize, int length, int imageSize, ClipTokenizer tokenizer, CaptionBuilder captions, CropFlipAugmenter augmenter)
@@ -55,9 +56,14 @@ internal sealed class PretrainBatch
             var image = images.Images[order[slot]];
             labels[i] = images.Labels[order[slot]];
             var rng = new Random(Mix(seed, epoch, slot));
-            var augmented = new byte[image.Pixels.Length];
-            augmenter.Apply(image.Pixels, image.Width, image.Height, image.Channels, augmented, rng);
-            preprocessor.Preprocess(augmented, image.Width, image.Height, image.Channels, Pixels, i);
+            if (augmented.Length < image.Pixels.Length)
+            {
+                augmented = new byte[image.Pixels.Length];
+            }
+
+            var scratch = augmented.AsSpan(0, image.Pixels.Length);
+            augmenter.Apply(image.Pixels, image.Width, image.Height, image.Channels, scratch, rng);
+            preprocessor.Preprocess(scratch, image.Width, image.Height, image.Channels, Pixels, i);
             Tokens(captions.Caption(images.Classes[labels[i]], rng)).CopyTo(InputIds.AsSpan(i * length, length));
         }
 
