@@ -32,15 +32,20 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
         driver.Navigate().GoToUrl(server.Address);
         new WebDriverWait(driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElement(By.TagName("body")).GetAttribute("data-samples") == "8");
 
-        var lossPoints = driver.FindElements(By.CssSelector("#plot circle.loss"));
-        var accuracyPoints = driver.FindElements(By.CssSelector("#plot circle.acc"));
-        Assert.Equal(history.Select(p => p.GetProperty("samples").GetInt64()), lossPoints.Select(c => long.Parse(c.GetAttribute("data-samples")!, CultureInfo.InvariantCulture)));
-        Assert.Equal(history.Select(p => p.GetProperty("loss").GetDouble()), lossPoints.Select(c => double.Parse(c.GetAttribute("data-loss")!, CultureInfo.InvariantCulture)));
-        Assert.Equal(history.Select(p => p.GetProperty("accuracy").GetDouble()), accuracyPoints.Select(c => double.Parse(c.GetAttribute("data-accuracy")!, CultureInfo.InvariantCulture)));
-        Assert.Equal(["red", "green", "blue", "yellow"], driver.FindElements(By.CssSelector("#classes li")).Select(e => e.Text));
-        Assert.Single(driver.FindElements(By.CssSelector("#predictions tr")));
+        // The page re-renders on every status poll, so values are read in one script run (elements found earlier can go stale).
+        Assert.Equal(history.Select(p => p.GetProperty("samples").GetInt64()), Read(driver, "#plot circle.loss", "data-samples").Select(v => long.Parse(v, CultureInfo.InvariantCulture)));
+        Assert.Equal(history.Select(p => p.GetProperty("loss").GetDouble()), Read(driver, "#plot circle.loss", "data-loss").Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
+        Assert.Equal(history.Select(p => p.GetProperty("accuracy").GetDouble()), Read(driver, "#plot circle.acc", "data-accuracy").Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
+        Assert.Equal(["red", "green", "blue", "yellow"], Read(driver, "#classes li", null));
+        Assert.Single(Read(driver, "#predictions tr", null));
 
         var problems = driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message).ToArray();
         Assert.True(problems.Length == 0, "browser console: " + string.Join(" | ", problems));
     }
+
+    /// <summary>The attribute (or, for null, the text) of every element matching <paramref name="selector"/>, read in one script run.</summary>
+    private static string[] Read(ChromeDriver driver, string selector, string? attribute) =>
+        [.. ((IReadOnlyCollection<object>)driver.ExecuteScript(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => arguments[1] === null ? e.textContent.trim() : e.getAttribute(arguments[1]));",
+            selector, attribute!)!).Select(v => (string)v)];
 }
