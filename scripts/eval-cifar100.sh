@@ -3,7 +3,9 @@
 # other 50 online (Si-Blurry N=50 M=10 and disjoint, 5 tasks each) with several methods and seeds; writes docs/results.md.
 #   scripts/eval-cifar100.sh           the six methods of the issue, 3 seeds, both scenarios (about 2 hours on 2 idle cores:
 #                                      a training run of 25,000 stream samples took 3.5 min at ~120 samples/s)
-#   scripts/eval-cifar100.sh --quick   1 seed, zero-shot / SIT-LoRA / all-seen-LoRA / SIT-LoRA on the int8 frozen backbone
+#   scripts/eval-cifar100.sh           writes docs/results.md (plots in docs/results/)
+#   scripts/eval-cifar100.sh --quick   1 seed, zero-shot / SIT-LoRA / all-seen-LoRA / SIT-LoRA on the int8 frozen backbone;
+#                                      writes docs/results-quick.md (plots in docs/results-quick/)
 # The pretrained model is cached by recipe content + seed under runs/eval-cifar100/pretrained; finished runs are skipped and
 # interrupted ones resumed, so rerunning continues where it stopped. Needs ../shared/data (or ONNXOLL_DATA); ONNXOLL_CLI
 # (a command, e.g. "dotnet /path/onnxoll.dll") runs another build of the CLI instead of building this checkout.
@@ -51,9 +53,10 @@ declare -A methods=(
   [sit-lora-both-int8]="--loss sit --frozen int8 --pet $lora_both"
 )
 if (( quick )); then
-  order=(zero-shot sit-lora-both all-lora-both sit-lora-both-int8); seeds=(1); runs=$root/quick
+  order=(zero-shot sit-lora-both all-lora-both sit-lora-both-int8); seeds=(1); runs=$root/quick; report=docs/results-quick.md
 else
   order=(zero-shot sit-lora-image sit-lora-both all-lora-both sit-adapter sit-lora-both-double-softmax); seeds=(1 2 3); runs=$root/full
+  report=docs/results.md
 fi
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 
@@ -86,4 +89,4 @@ Base classes: the 50 CIFAR-100 classes of \`$model/pretrain_classes.txt\` (drawn
 training images (500 each), batch 64, 3 iterations per batch, AdamW lr 5e-4, weight decay 1e-5, reset at task boundaries; anytime \
 evaluation every 1000 samples on at most 20 test images per seen class; seeds ${seeds[*]} (scenario order and PET initialisation; \
 one pretrained backbone)."
-"${cli[@]}" results --runs "$runs" --model "$model" --out docs/results.md --plots docs/results --header "$header"
+"${cli[@]}" results --runs "$runs" --model "$model" --out "$report" --plots "${report%.md}" --header "$header"
