@@ -1,25 +1,24 @@
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;
-using OnnxOll.Streams;
-using OnnxOll.Streams.Log;
+using OnnxOll.Learning.Streams;
+using OnnxOll.Serving.Sources;
+using OnnxOll.Streams.Redis;
 
 namespace OnnxOll.Serving;
 
-/// <summary>The service's learner: the shared online learner fed by the run's ingest log on a thread of its own, publishing PET snapshots.</summary>
-/// <remarks>On start it resumes from the run's latest good checkpoint and reads the log from the offset that checkpoint covers,
-/// so after a crash every logged observation is trained exactly once. Stopping writes a final checkpoint.</remarks>
+/// <summary>The service's learner: the shared online learner fed by the service's source (the run's ingest log or a Redis stream)
+/// on a thread of its own, publishing PET snapshots.</summary>
+/// <remarks>On start it resumes from the run's latest good checkpoint and reads the source from the position that checkpoint
+/// covers, so after a crash every accepted observation is trained exactly once. Stopping writes a final checkpoint.</remarks>
 public sealed class LiveLearner : IDisposable
 {
-    /// <summary>The data spec recorded in the run's settings.</summary>
-    public const string DataSpecName = "ingest-log";
-
     private readonly ClipModelRuntime model;
     private readonly RunFolder folder;
     private readonly OnlineLearner learner;
     private readonly PrequentialScorer scorer;
     private readonly ServicePlugin plugin;
-    private readonly IngestLogStream stream;
+    private readonly ILearnerStream stream;
     private readonly CancellationTokenSource stop = new();
     private readonly Thread thread;
     private volatile Exception? failure;
@@ -31,14 +30,22 @@ public sealed class LiveLearner : IDisposable
         try
         {
             // The lock comes first: only the folder's owner may open (and recover) its log.
-            folder = RunFolder.Open(options.RunDirectory, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), DataSpecName, "iid", options.Learner), resume: true);
+            if (options.Data is { } redis)
+            {
+                _ = RedisStreamSpec.Parse(redis); // a malformed spec is refused before the run folder records it
+            }
+
+            string dataSpec = options.Data ?? IngestLogSource.Spec;
+            folder = RunFolder.Open(options.RunDirectory, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, "iid", options.Learner), resume: true);
             foreach (var line in folder.Notes)
             {
                 note(line);
             }
 
-            Log = IngestLog.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
-            if (Log.Recovery is { } recovery)
+            Source = options.Data is { } data
+                ? RedisObservationSource.Open(data, options.Learner.BatchSize)
+                : IngestLogSource.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
+            if (Source.Recovery is { } recovery)
             {
                 note(recovery);
             }
@@ -50,9 +57,9 @@ public sealed class LiveLearner : IDisposable
             learner.Plugins.Add(plugin);
             Predictor = new Predictor(model, options.Learner.Prompts);
             var preparer = new SamplePreparer(model.Preprocessing);
-            stream = new IngestLogStream(Log, learner.Cursor, preparer.Prepare, note);
-            var log = Log;
-            metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(log.Lag));
+            stream = Source.OpenStream(learner.Cursor, preparer.Prepare, note);
+            var source = Source;
+            metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(source.Counters().Lag));
         }
         catch
         {
@@ -63,8 +70,8 @@ public sealed class LiveLearner : IDisposable
         thread = new Thread(Learn) { Name = "onnxoll-learner", IsBackground = true };
     }
 
-    /// <summary>The durable ingest log the service appends to.</summary>
-    public IngestLog Log { get; } = null!;
+    /// <summary>Where accepted observations are stored and read back by the learner.</summary>
+    public IObservationSource Source { get; } = null!;
 
     /// <summary>Predictions with the newest PET snapshot.</summary>
     public Predictor Predictor { get; } = null!;
@@ -102,13 +109,15 @@ public sealed class LiveLearner : IDisposable
         var snapshot = Snapshot;
         var history = plugin.History();
         var (checkpoint, cursor) = plugin.Checkpoint;
+        var counters = Source.Counters();
         return new ServiceStatus(
             snapshot is not null && failure is null,
             snapshot?.Samples ?? 0,
             snapshot?.Batches ?? 0,
-            Log.DurableEnd,
-            Log.Consumed,
-            Log.Lag,
+            Source.DataSpec,
+            counters.End,
+            counters.Consumed,
+            counters.Lag,
             snapshot?.Vocabulary ?? [],
             history.Count > 0 && double.IsFinite(history[^1].Loss) ? history[^1].Loss : null,
             history.Count > 0 ? history[^1].Accuracy : null,
@@ -141,7 +150,7 @@ public sealed class LiveLearner : IDisposable
         scorer?.Dispose();
         learner?.Dispose();
         model?.Dispose();
-        Log?.Dispose();
+        Source?.Dispose();
         folder?.Dispose();
         stop.Dispose();
     }

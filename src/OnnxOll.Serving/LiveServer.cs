@@ -108,7 +108,7 @@ public sealed class LiveServer : IAsyncDisposable
         try
         {
             Authorize(http.Request);
-            long lag = learner.Log.Lag;
+            long lag = learner.Source.Counters().Lag;
             if (lag >= options.MaxLag)
             {
                 metrics.Rejected.WithLabels("lag").Inc();
@@ -117,9 +117,11 @@ public sealed class LiveServer : IAsyncDisposable
             }
 
             var observations = await ObservationReader.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            var offsets = await learner.Log.AppendAsync(observations).ConfigureAwait(false);
-            metrics.Ingested.Inc(offsets.Length);
-            return Results.Json(new { offsets, count = offsets.Length }, JsonOptions, statusCode: 202);
+            var receipt = await learner.Source.AppendAsync(observations).ConfigureAwait(false);
+            metrics.Ingested.Inc(receipt.Count);
+            return receipt.Ids is { } ids
+                ? Results.Json(new { ids, count = receipt.Count }, JsonOptions, statusCode: 202)
+                : Results.Json(new { offsets = receipt.Offsets, count = receipt.Count }, JsonOptions, statusCode: 202);
         }
         catch (RequestError error)
         {
@@ -128,9 +130,9 @@ public sealed class LiveServer : IAsyncDisposable
         }
         catch (IOException error)
         {
-            // The log could not write (disk full, read-only): nothing was acknowledged.
+            // The source could not store them (disk full, read-only, Redis gone): nothing was acknowledged.
             metrics.Rejected.WithLabels("503").Inc();
-            return Results.Problem(detail: $"the ingest log cannot write: {error.Message}", statusCode: 503);
+            return Results.Problem(detail: $"the source cannot store observations: {error.Message}", statusCode: 503);
         }
     }
 

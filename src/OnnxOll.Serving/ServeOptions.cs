@@ -15,6 +15,10 @@ public sealed record ServeOptions
     /// <summary>The run folder: checkpoints, metrics and the ingest log (<c>ingest/</c>).</summary>
     public required string RunDirectory { get; init; }
 
+    /// <summary>A Redis stream to learn from and add accepted observations to (<c>redis://HOST:PORT/STREAM?group=G</c>), or null
+    /// for the run's own ingest log.</summary>
+    public string? Data { get; init; }
+
     /// <summary>The PET tensors learned.</summary>
     public PetSpec Pet { get; init; } = PetSpec.Parse("lora:r=4,alpha=1,towers=both,layers=all,targets=q+v");
 

@@ -5,6 +5,7 @@ public sealed record ServiceStatus(
     bool Ready,
     long SamplesLearned,
     long Batches,
+    string Source,
     long LogEnd,
     long LogConsumed,
     long Lag,

@@ -17,6 +17,7 @@ public static class ServeCommand
     {
         var model = CommonOptions.Model();
         var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it.", Required = true };
+        var data = new Option<string?>("--data") { Description = "Learn from a Redis stream instead of the run's ingest log: redis://HOST:PORT/STREAM?group=G; POST /v1/observations adds to it." };
         var pet = new Option<string>("--pet") { Description = "PET spec.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
         var port = CommonOptions.AtLeast(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0);
         var address = new Option<string>("--address") { Description = "Address to bind (default loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
@@ -35,7 +36,7 @@ public static class ServeCommand
         var provider = CommonOptions.Provider();
         var command = new Command("serve", "Live online learning over HTTP: POST /v1/observations and /v1/predict, GET /v1/status, /metrics and a dashboard at /.")
         {
-            model, output, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, threads, provider,
+            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, threads, provider,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +45,7 @@ public static class ServeCommand
             {
                 ModelDirectory = parse.GetValue(model)!,
                 RunDirectory = parse.GetValue(output)!,
+                Data = parse.GetValue(data),
                 Pet = PetSpec.Parse(parse.GetValue(pet)!),
                 Learner = new LearnerOptions
                 {

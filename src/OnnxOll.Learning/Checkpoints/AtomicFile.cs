@@ -1,6 +1,6 @@
 namespace OnnxOll.Learning.Checkpoints;
 
-/// <summary>Writes a file via a temp file in the same directory, flushed to disk, then moved over the target.</summary>
+/// <summary>Writes a file via a temp file in the same directory, flushed to disk, then moved over the target (the rename flushed too).</summary>
 /// <remarks>A crash leaves at most a stray temp file; the target is either the old or the complete new content.</remarks>
 internal static class AtomicFile
 {
@@ -19,6 +19,7 @@ internal static class AtomicFile
             }
 
             File.Move(temp, path, overwrite: true);
+            DirectorySync.Flush(directory);
         }
         catch
         {

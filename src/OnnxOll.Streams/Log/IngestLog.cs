@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using OnnxOll.Learning.Checkpoints;
 
 namespace OnnxOll.Streams.Log;
 
@@ -84,6 +85,7 @@ public sealed class IngestLog : IDisposable
         var stream = new FileStream(last.Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
+            DirectorySync.Flush(directory);
             long records = 0;
             int open = 0;
             long good = 0;
@@ -345,6 +347,7 @@ public sealed class IngestLog : IDisposable
     {
         var segment = LogSegment.For(Directory, nextOffset);
         var stream = new FileStream(segment.Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        DirectorySync.Flush(Directory);
         lock (gate)
         {
             segments.Add(segment);
