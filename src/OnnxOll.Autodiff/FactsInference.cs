@@ -127,9 +127,10 @@ internal static class FactsInference
         var x = In(0);
         if (n.Domain.Length > 0)
         {
-            // DynamicQuantizeMatMul: float A [..., K] · int8 B [K, N] → float [..., N].
-            return n.Domain == OnnxOpset.Microsoft && n.OpType == "DynamicQuantizeMatMul" && x is not null
-                ? [new ValueFacts(DataType.Float, MatMulDims(x.Dims, In(1)?.Dims))]
+            // DynamicQuantizeMatMul: float A [..., K] · int8 B [K, N] → float [..., N]; QuickGelu keeps its input's facts.
+            return n.Domain != OnnxOpset.Microsoft || x is null ? []
+                : n.OpType == "DynamicQuantizeMatMul" ? [new ValueFacts(DataType.Float, MatMulDims(x.Dims, In(1)?.Dims))]
+                : n.OpType == "QuickGelu" ? [x]
                 : [];
         }
 

@@ -63,6 +63,7 @@ public static class GradientRules
     private static readonly Dictionary<string, IGradientRule> MicrosoftTable = new(StringComparer.Ordinal)
     {
         ["DynamicQuantizeMatMul"] = new DynamicQuantizeMatMulGradient(),
+        ["QuickGelu"] = new QuickGeluGradient(),
     };
 
     private static readonly HashSet<string> NoGradient = new(StringComparer.Ordinal)

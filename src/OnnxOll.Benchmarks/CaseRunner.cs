@@ -50,18 +50,20 @@ public static class CaseRunner
             setup.Run();
             optimizer.Step();
         }, warmup: 2, c.Steps);
-        var frozen = setup.Model.Frozen;
-        var memory = new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["rss_process_start"] = start,
-            ["rss_sessions_open"] = opened,
-            ["rss_growth_over_steps"] = Stopwatches.PeakRssMb() - opened,
-            ["managed_heap"] = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
-            ["weights_file_float32"] = new FileInfo(Path.Combine(frozen.Directory, FrozenWeights.FileName)).Length / 1048576.0,
-            ["weights_file_int8"] = frozen.Int8?.ByteSize / 1048576.0 ?? 0,
-        };
-        return Measurement(c, precision, times) with { Memory = memory };
+        return Measurement(c, precision, times) with { Memory = MemoryRecord(start, opened, setup.Model.Frozen) };
     }
+
+    /// <summary>Where a case's peak went: RSS at start and once its sessions were open, growth after that, the managed heap
+    /// (size at the last collection) and the weight files.</summary>
+    private static Dictionary<string, double> MemoryRecord(double start, double opened, FrozenWeights frozen) => new(StringComparer.Ordinal)
+    {
+        ["rss_process_start"] = start,
+        ["rss_sessions_open"] = opened,
+        ["rss_growth_over_steps"] = Stopwatches.PeakRssMb() - opened,
+        ["managed_heap"] = GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0,
+        ["weights_file_float32"] = new FileInfo(Path.Combine(frozen.Directory, FrozenWeights.FileName)).Length / 1048576.0,
+        ["weights_file_int8"] = frozen.Int8?.ByteSize / 1048576.0 ?? 0,
+    };
 
     private static CaseMeasurement Inference(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)
     {
@@ -84,6 +86,7 @@ public static class CaseRunner
     private static CaseMeasurement Learn(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)
     {
         const int classes = 12;
+        double start = Stopwatches.RssMb();
         int perClass = (c.Steps * c.Batch) / classes;
         string runDir = Path.Combine(Path.GetTempPath(), $"onnxoll-bench-{c.Name}-{Guid.NewGuid():N}");
         try
@@ -99,10 +102,12 @@ public static class CaseRunner
                 EvalPerClass = 2,
             };
             using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, runDir);
+            double opened = Stopwatches.RssMb();
             var result = learner.Run(c.EvalEvery > 0 ? data : new Learning.Data.DataSplits(data.Train, null));
             double batchMs = 1000.0 * c.Batch / result.SamplesPerSecond;
             return new CaseMeasurement(c.Name, Implementations.OnnxOll(precision), batchMs, batchMs, clock.Elapsed.TotalMilliseconds,
-                Stopwatches.PeakRssMb(), result.SamplesPerSecond);
+                Stopwatches.PeakRssMb(), result.SamplesPerSecond)
+            { Memory = MemoryRecord(start, opened, model.Frozen) };
         }
         finally
         {

@@ -172,6 +172,8 @@ public static class GradientCheckCases
         yield return F("GatherElements axis=0 f32", "GatherElements", [CheckInput.Train(3, 4), CheckInput.Indices(3, 5, 4)]);
         yield return F("SoftmaxCrossEntropyLoss mean f32", "SoftmaxCrossEntropyLoss", [CheckInput.Train(4, 5), CheckInput.Indices(5, 4)]);
         yield return F("Softmax axis=-1 f32", "Softmax", [CheckInput.Train(2, 3, 4)]);
+        yield return new("QuickGelu alpha=1.702 f32", "QuickGelu", [CheckInput.Train(2, 3, 4)], [Attr.Float("alpha", 1.702f)], DataType.Float, Float32Tolerance, Domain: OnnxOpset.Microsoft);
+        yield return new("QuickGelu default alpha f32", "QuickGelu", [CheckInput.Train(3, 5)], [], DataType.Float, Float32Tolerance, Domain: OnnxOpset.Microsoft);
     }
 
     private static IEnumerable<GradientCheckCase> Quantized()

@@ -99,6 +99,9 @@ internal static class ClipBlocks
         var g = c.G;
         switch (act)
         {
+            case ClipActivation.QuickGelu when c.Differentiated && !c.IsDouble:
+                // ONNX Runtime's fused kernel; its gradient rule keeps only x (the composed form would also keep σ(1.702 x)).
+                return g.DomainOp(OnnxOpset.Microsoft, "QuickGelu", [x], Attr.Float("alpha", 1.702f));
             case ClipActivation.QuickGelu:
                 return g.Op("Mul", x, g.Op("Sigmoid", g.Op("Mul", x, c.Scalar(1.702))));
             case ClipActivation.Relu:

@@ -22,6 +22,10 @@ internal sealed class ClipGraphContext(GraphBuilder graph, IClipWeightSource wei
     /// <summary>True in training graphs: adapter dropout is active.</summary>
     public bool Training { get; } = training;
 
+    /// <summary>True when the graph will be differentiated: float32 activations then use fused operators whose gradient rules
+    /// recompute what they need (fewer tensors kept for backward).</summary>
+    public bool Differentiated { get; init; }
+
     public TensorProto.Types.DataType Type { get; } =
         precision == ClipPrecision.Float64 ? TensorProto.Types.DataType.Double : TensorProto.Types.DataType.Float;
 

@@ -19,7 +19,7 @@ public static class ClipPretrainingGraph
     public static ModelProto Build(TrainableWeights weights, ClipPrecision precision = ClipPrecision.Float32)
     {
         var g = new GraphBuilder("clip_pretraining");
-        var c = new ClipGraphContext(g, weights, precision, pet: null, training: false);
+        var c = new ClipGraphContext(g, weights, precision, pet: null, training: false) { Differentiated = true };
         var v = weights.Config.Vision;
         string pixels = g.Input(ClipGraphNames.PixelValues, c.Type, "batch", v.NumChannels, v.ImageSize, v.ImageSize);
         string ids = g.Input(ClipGraphNames.InputIds, TensorProto.Types.DataType.Int64, "batch", "length");

@@ -26,7 +26,7 @@ public static class ClipTrainingGraph
         }
 
         var g = new GraphBuilder("clip_sit_training");
-        var c = new ClipGraphContext(g, weights, options.Precision, pet, training: options.Dropout);
+        var c = new ClipGraphContext(g, weights, options.Precision, pet, training: options.Dropout) { Differentiated = true };
         var config = weights.Config;
         var v = config.Vision;
         string pixels = g.Input(ClipGraphNames.PixelValues, c.Type, "batch", v.NumChannels, v.ImageSize, v.ImageSize);

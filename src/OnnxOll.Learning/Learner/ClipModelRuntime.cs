@@ -119,10 +119,12 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
     private OnnxSession Open(string kind, Func<ModelProto> build, SessionSettings? sessionSettings = null)
     {
         // One copy of the frozen weights for every session of the model: mapped once, pre-packed once (the container is shared),
-        // and the mapped originals' pages dropped once packed.
+        // and the mapped originals' pages dropped once packed; what session creation freed (folded constants once packed) goes
+        // back to the system.
         shared ??= model.ShareWeights(prePack: true);
         var session = model.OpenGraph(kind, build, sessionSettings ?? settings, shared);
         shared.DropResidentPages();
+        NativeHeap.Trim();
 
         owned.Add(session);
         return session;

@@ -145,7 +145,10 @@ public sealed class GraphBuilder
     }
 
     /// <summary>Adds a node of operator set <paramref name="domain"/> (imported at version 1 if not yet) with one output; returns its name.</summary>
-    public string DomainOp(string domain, string opType, params string[] inputs)
+    public string DomainOp(string domain, string opType, params string[] inputs) => DomainOp(domain, opType, inputs, []);
+
+    /// <summary>Adds a node of operator set <paramref name="domain"/> with attributes and one output; returns its name.</summary>
+    public string DomainOp(string domain, string opType, string[] inputs, params AttributeProto[] attributes)
     {
         if (!Model.OpsetImport.Any(o => o.Domain == domain))
         {
@@ -153,7 +156,7 @@ public sealed class GraphBuilder
         }
 
         string output = UniqueName(opType);
-        AddNode(opType, inputs, [output], null, domain);
+        AddNode(opType, inputs, [output], attributes.Length > 0 ? attributes : null, domain);
         return output;
     }
 

@@ -71,6 +71,23 @@ public sealed class TrainingGraphTests(TinyModelFixture tiny)
     }
 
     [Fact]
+    public void Float32TrainingGraphsUseTheFusedQuickGeluWhoseBackwardKeepsOnlyItsInput()
+    {
+        var layout = new PetLayout(PetSpec.Parse("lora:r=2,towers=both"), tiny.Config);
+        int layers = tiny.Config.Vision.NumHiddenLayers + tiny.Config.Text.NumHiddenLayers;
+        var float32 = ClipTrainingGraph.Build(tiny.Frozen, layout).Graph.Node;
+        var fused = float32.Where(n => n.OpType == "QuickGelu").ToArray();
+        Assert.Equal(layers, fused.Length);
+
+        // The backward reads each activation's input, not its value (a Shape only, folded once the batch is fixed), and no forward
+        // Sigmoid stays alive for it.
+        Assert.DoesNotContain(float32, n => n.OpType == "Sigmoid" && !n.Name.StartsWith("backward", StringComparison.Ordinal));
+        Assert.All(fused, f => Assert.DoesNotContain(float32, n => n.Name.StartsWith("backward", StringComparison.Ordinal) && n.OpType != "Shape" && n.Input.Contains(f.Output[0])));
+        Assert.All(fused, f => Assert.Contains(float32, n => n.Name.StartsWith("backward", StringComparison.Ordinal) && n.Input.Contains(f.Input[0])));
+        Assert.DoesNotContain(ClipTrainingGraph.Build(tiny.Frozen, layout, new ClipTrainingOptions { Precision = ClipPrecision.Float64 }).Graph.Node, n => n.OpType == "QuickGelu");
+    }
+
+    [Fact]
     public void Float32GraphAgreesWithFloat64()
     {
         var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse("lora:r=2,targets=qkv+o,init=xavier,towers=both"), tiny.Config), seed: 3);
