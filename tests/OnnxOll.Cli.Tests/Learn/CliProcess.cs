@@ -5,7 +5,10 @@ namespace OnnxOll.Cli.Tests.Learn;
 /// <summary>Starts the onnxoll CLI built next to the tests as a child process.</summary>
 internal static class CliProcess
 {
-    public static Process Start(string cacheDirectory, params string[] args)
+    public static Process Start(string cacheDirectory, params string[] args) => Start(cacheDirectory, null, args);
+
+    /// <summary>Starts the CLI; <paramref name="onOutput"/> hears each line it prints on standard output.</summary>
+    public static Process Start(string cacheDirectory, Action<string>? onOutput, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "onnxoll.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -17,7 +20,13 @@ internal static class CliProcess
 
         info.Environment["ONNXOLL_CACHE"] = cacheDirectory;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                onOutput?.Invoke(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }

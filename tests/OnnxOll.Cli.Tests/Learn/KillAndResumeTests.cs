@@ -72,20 +72,14 @@ public sealed class KillAndResumeTests : IDisposable
     {
         string cache = Path.Combine(root, "cache");
         string run = Path.Combine(root, "sigint");
-        using var child = CliProcess.Start(cache,
+        // Without a terminal, learn prints a progress line once the first batch is trained (and its signal handlers are in place).
+        using var trained = new ManualResetEventSlim();
+        using var child = CliProcess.Start(cache, line => { if (line.Contains(" samples", StringComparison.Ordinal)) { trained.Set(); } },
             "learn", "--model", Path.Combine(root, "model"), "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
             "--scenario", "iid", "--pet", Pet, "--batch", "8", "--iters", "2", "--eval-every", "0", "--checkpoint-every", "1000", "--out", run);
         var store = new CheckpointStore(run);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        // run.json is written once the command holds the run folder (its signal handlers are in place by then).
-        while (!File.Exists(Path.Combine(run, Learning.Runs.RunFolder.SettingsFileName)))
-        {
-            Assert.False(child.HasExited, "the run ended before it was interrupted");
-            Assert.True(DateTime.UtcNow < deadline, "the run did not start");
-            Thread.Sleep(20);
-        }
-
-        Thread.Sleep(3000);
+        Assert.True(trained.Wait(TimeSpan.FromMinutes(2)), "no batch was trained within 2 minutes");
+        Assert.False(child.HasExited, "the run ended before it was interrupted");
         Assert.Empty(store.ListSteps());
         using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
