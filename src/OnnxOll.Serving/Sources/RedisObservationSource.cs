@@ -39,15 +39,7 @@ public sealed class RedisObservationSource : IObservationSource
     public static RedisObservationSource Open(string dataSpec, int batchSize)
     {
         var spec = RedisStreamSpec.Parse(dataSpec);
-        try
-        {
-            var connection = ConnectionMultiplexer.Connect(new ConfigurationOptions { EndPoints = { { spec.Host, spec.Port } }, ConnectTimeout = 5000, AbortOnConnectFail = true });
-            return new RedisObservationSource(dataSpec, spec, batchSize, connection);
-        }
-        catch (RedisConnectionException e)
-        {
-            throw new IOException($"{RedisStreamSpec.Scheme}{spec.Host}:{spec.Port}: cannot connect to Redis ({e.Message.Split('\n')[0]}).", e);
-        }
+        return new RedisObservationSource(dataSpec, spec, batchSize, RedisConnection.Connect(spec));
     }
 
     /// <inheritdoc/>

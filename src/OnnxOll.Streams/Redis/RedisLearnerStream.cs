@@ -57,17 +57,7 @@ public sealed class RedisLearnerStream : ILearnerStream
     /// <exception cref="IOException">Redis cannot be reached (names the address).</exception>
     public static RedisLearnerStream Open(RedisStreamSpec spec, int batchSize, long cursor, Func<LabelledSample, float[]> prepare, Action<string>? warning = null)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ConnectionMultiplexer connection;
-        try
-        {
-            connection = ConnectionMultiplexer.Connect(new ConfigurationOptions { EndPoints = { { spec.Host, spec.Port } }, ConnectTimeout = 5000, AbortOnConnectFail = true });
-        }
-        catch (RedisConnectionException e)
-        {
-            throw new IOException($"{RedisStreamSpec.Scheme}{spec.Host}:{spec.Port}: cannot connect to Redis ({e.Message.Split('\n')[0]}).", e);
-        }
-
+        var connection = RedisConnection.Connect(spec);
         try
         {
             return new RedisLearnerStream(spec, connection, batchSize, cursor, prepare, warning);
