@@ -1,11 +1,13 @@
 using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Imaging;
+using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;
 using OnnxOll.Onnx.SafeTensors;
@@ -88,6 +90,16 @@ public sealed class DeployCommandTests(CliFixture fixture)
             Assert.Equal(learned[t.Name], fromOrt[t.Name]);
         }
 
+        // export --merge takes the spec and the learned tensors from the run alone (no --pet).
+        string merged = fixture.PathFor("adapter-merged-export");
+        Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--merge", run, "--out", merged));
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(merged, ModelExporter.ManifestFileName)))!;
+        Assert.Equal(source.Spec.ToString(), manifest["pet_spec"]!.GetValue<string>());
+        Assert.True(manifest["pet"]!["learned"]!.GetValue<bool>());
+        var exportedPet = PetParameters.Load(Path.Combine(merged, ModelExporter.PetFileName), layout);
+        Assert.All(layout.Tensors, t => Assert.Equal(learned[t.Name], exportedPet[t.Name]));
+        Assert.True(File.Exists(Path.Combine(merged, ModelExporter.MergedFolder, "vision.onnx")));
+
         // A run started from the adapter (a tiny step size keeps the tensors put) holds the adapter's spec and values; --pet's default is not used.
         var initial = fixture.RandomPet("lora:r=2,alpha=2,towers=image,targets=o", seed: 31, scale: 0.2);
         string adapter = fixture.PathFor("adapter-init");
@@ -133,28 +145,46 @@ public sealed class DeployCommandTests(CliFixture fixture)
         var exported = PredictCommand.PredictExport(export, image, labels, null, SessionSettings.Default);
         Assert.Equal(result.Select(p => (p.Label, p.Probability)), exported.Select(p => (p.Label, p.Probability)));
 
-        // learn: the same stream and seed learn other tensors than with the default preprocessing; eval repeats the learner's final evaluation.
-        var (pp, ppFinal) = LearnInProcess(model, "preprocessed-run");
-        var (plainPet, _) = LearnInProcess(fixture.ModelDirectory, "plain-run");
-        Assert.Contains(pp.Layout.Tensors, t => !pp[t.Name].AsSpan().SequenceEqual(plainPet[t.Name]));
-        var evaluated = EvalCommand.Evaluate(model, fixture.PathFor("preprocessed-run"), Data, 0, SessionSettings.Default);
-        Assert.Equal(ppFinal, evaluated.Accuracy);
+        // learn: every image the learner trained on was preprocessed with the config's sizes, mean and std (not the defaults).
+        var (pp, seen) = LearnInProcess(model, "preprocessed-run");
+        using (var splits = DataSources.Open(Data))
+        {
+            var configured = new SamplePreparer(options);
+            var defaults = new SamplePreparer(new ClipImagePreprocessorOptions { ImageSize = 32 });
+            Assert.Equal(splits.Train.Labels.Count, seen.Count);
+            Assert.All(seen, s => Assert.Equal(configured.Prepare(splits.Train.Read(s.Index)), s.Pixels));
+            Assert.All(seen, s => Assert.NotEqual(defaults.Prepare(splits.Train.Read(s.Index)), s.Pixels));
+        }
+
+        // eval: the run evaluated on the model folder equals the same tensors evaluated with the config's options given explicitly to the
+        // plain model, and differs from the default preprocessing; a larger test split so that per-class accuracies tell them apart.
+        const string evalData = "synthetic:colours=3,shapes=2,textures=1,train=6,test=20,seed=11";
+        var evaluated = EvalCommand.Evaluate(model, fixture.PathFor("preprocessed-run"), evalData, 0, SessionSettings.Default);
+        using var plainModel = ClipModelRuntime.Open(fixture.ModelDirectory, pp.Layout.Spec);
+        string reports = fixture.PathFor("preprocessed-reports");
+        Directory.CreateDirectory(reports);
+        var explicitOptions = EvalCommand.Evaluate(new WithPreprocessing(plainModel, options), pp, [PromptTemplates.DefaultTemplate], evalData, 0, "explicit", reports);
+        var defaultOptions = EvalCommand.Evaluate(plainModel, pp, [PromptTemplates.DefaultTemplate], evalData, 0, "default", reports);
+        Assert.Equal(explicitOptions.PerClass, evaluated.PerClass);
+        Assert.NotEqual(defaultOptions.PerClass, evaluated.PerClass);
     }
 
-    private (PetParameters Pet, double FinalAccuracy) LearnInProcess(string model, string name)
+    private (PetParameters Pet, List<(int Index, float[] Pixels)> Seen) LearnInProcess(string model, string name)
     {
         string run = fixture.PathFor(name);
         using var runtime = ClipModelRuntime.Open(model, PetSpec.Parse("lora:r=4,alpha=8,towers=image,targets=q+v"));
         using var splits = DataSources.Open(Data);
         using var learner = new OnlineLearner(runtime, ScenarioSpec.Parse("iid"), new LearnerOptions { BatchSize = 6, Iterations = 2, LearningRate = 1e-2f, EvalEvery = 0 }, run);
-        var result = learner.Run(splits);
+        var capture = new PixelCapture();
+        learner.Plugins.Add(capture);
+        learner.Run(splits);
         var copy = PetParameters.Create(learner.Pet.Layout, 0);
         foreach (var t in copy.Layout.Tensors)
         {
             learner.Pet[t.Name].AsSpan().CopyTo(copy[t.Name]);
         }
 
-        return (copy, result.Records.Single(r => r.Kind == Learning.Metrics.EvaluationKind.Final).Accuracy);
+        return (copy, capture.Seen);
     }
 
     /// <summary>Runs <c>learn</c> on <see cref="Data"/>; <paramref name="extra"/> option pairs replace the defaults or add to them.</summary>
@@ -204,5 +234,39 @@ public sealed class DeployCommandTests(CliFixture fixture)
         var logits = txt.Select(t => Math.Exp(fixture.LogitScale) * OnnxOll.Cli.Tests.Reference.Dot(img, t)).ToArray();
         double sum = logits.Sum(l => Math.Exp(l - logits.Max()));
         return labels.Select((l, c) => (l, Math.Exp(logits[c] - logits.Max()) / sum)).ToDictionary(x => x.l, x => x.Item2);
+    }
+
+    /// <summary>Records every prepared image (stream index, pixels) the learner trains on.</summary>
+    private sealed class PixelCapture : LearnerPlugin
+    {
+        public List<(int Index, float[] Pixels)> Seen { get; } = [];
+
+        public override void BeforeBatch(LearnerContext context)
+        {
+            foreach (var sample in context.Batch!.Samples)
+            {
+                Seen.Add((sample.Entry.SampleIndex, sample.Item.ToArray()));
+            }
+        }
+    }
+
+    /// <summary>A model whose preprocessing is <paramref name="options"/> instead of its own.</summary>
+    private sealed class WithPreprocessing(IClipInference inner, ClipImagePreprocessorOptions options) : IClipInference
+    {
+        public string ModelHash => inner.ModelHash;
+
+        public ClipConfig Config => inner.Config;
+
+        public PetLayout Layout => inner.Layout;
+
+        public OnnxSession Vision => inner.Vision;
+
+        public OnnxSession Text => inner.Text;
+
+        public ClipTokenizer Tokenizer => inner.Tokenizer;
+
+        public ClipImagePreprocessorOptions Preprocessing => options;
+
+        public double LogitScale => inner.LogitScale;
     }
 }

@@ -26,7 +26,12 @@ public sealed class ExportTests(DeployFixture fixture)
         string run = fixture.WriteRun($"export-run-{tag}", pet, ["a photo of a {}."], Classes);
         string first = Path.Combine(fixture.Root, $"export-{tag}");
 
-        ModelExporter.Export(fixture.ModelDirectory, first, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory), Merge = true });
+        var manifest = ModelExporter.Export(fixture.ModelDirectory, first, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory), Merge = true });
+
+        // The spec is the run's and pet.safetensors holds the learned tensors, not initial ones.
+        Assert.Equal(pet.Layout.Spec.ToString(), manifest["pet_spec"]!.GetValue<string>());
+        Assert.True(manifest["pet"]!["learned"]!.GetValue<bool>());
+        DeployFixture.AssertSameTensors(pet, PetParameters.Load(Path.Combine(first, ModelExporter.PetFileName), pet.Layout));
 
         // Moved elsewhere, the folder still loads: every graph resolves weights.bin beside itself, not in the cache.
         string moved = Path.Combine(fixture.Root, "elsewhere", $"export-{tag}");

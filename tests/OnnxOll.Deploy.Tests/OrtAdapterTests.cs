@@ -58,6 +58,56 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void OneSessionServesTwoAdaptersSwappedPerRequest()
+    {
+        const string spec = "lora:r=2,alpha=4,towers=image,targets=q+v+fc1";
+        var first = fixture.RandomPet(spec, seed: 41, scale: 0.3);
+        var second = fixture.RandomPet(spec, seed: 42, scale: 0.3);
+        string dir = fixture.Folder("ort-swap");
+        ModelExporter.Export(fixture.ModelDirectory, dir, new ExportOptions { Spec = first.Layout.Spec });
+        using var session = new InferenceSession(Path.Combine(dir, "vision.onnx"));
+        var inputs = session.InputMetadata.Keys.ToArray();
+        string firstPath = Path.Combine(dir, "first" + OrtAdapterFile.Extension), secondPath = Path.Combine(dir, "second" + OrtAdapterFile.Extension);
+        OrtAdapterFile.Write(first, firstPath, inputs);
+        OrtAdapterFile.Write(second, secondPath, inputs);
+        var v = fixture.Config.Vision;
+        var random = new Random(7);
+        var pixels = Enumerable.Range(0, 3 * v.ImageSize * v.ImageSize).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
+        using var pixelValue = OrtValue.CreateTensorValueFromMemory(pixels, [1, 3, v.ImageSize, v.ImageSize]);
+        var expectedFirst = Fed(session, first, pixelValue);
+        var expectedSecond = Fed(session, second, pixelValue);
+        Assert.NotEqual(expectedFirst, expectedSecond);
+
+        // Both adapters loaded once; each request names its own, in alternation, on the same session.
+        using var firstAdapter = OrtLoraAdapter.Create(firstPath, null);
+        using var secondAdapter = OrtLoraAdapter.Create(secondPath, null);
+        foreach (var (adapter, expected) in new[] { (firstAdapter, expectedFirst), (secondAdapter, expectedSecond), (firstAdapter, expectedFirst), (secondAdapter, expectedSecond) })
+        {
+            using var runOptions = new RunOptions();
+            runOptions.AddActiveLoraAdapter(adapter);
+            using var outputs = session.Run(runOptions, [ClipGraphNames.PixelValues], [pixelValue], [ClipGraphNames.ImageEmbeds]);
+            Assert.Equal(expected, outputs[0].GetTensorDataAsSpan<float>().ToArray());
+        }
+    }
+
+    /// <summary>The image embeddings with every PET input of <paramref name="session"/> fed from <paramref name="pet"/>.</summary>
+    private static float[] Fed(InferenceSession session, PetParameters pet, OrtValue pixelValue)
+    {
+        var petInputs = pet.Layout.Tensors.Where(t => session.InputMetadata.ContainsKey(t.Name)).ToArray();
+        var fed = petInputs.Select(t => OrtValue.CreateTensorValueFromMemory(pet[t.Name], t.Shape)).ToList();
+        try
+        {
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [ClipGraphNames.PixelValues, .. petInputs.Select(t => t.Name)], [pixelValue, .. fed], [ClipGraphNames.ImageEmbeds]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        finally
+        {
+            fed.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public void ANonAdapterFileIsRefusedNamingIt()
     {
         string path = Path.Combine(fixture.Folder("ort-bad"), "bad" + OrtAdapterFile.Extension);
