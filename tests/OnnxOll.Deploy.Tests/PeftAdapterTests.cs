@@ -117,6 +117,57 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void ABottleneckFolderWrittenByHandFromTheDocumentedFormatIsRead()
+    {
+        // bottleneck_config.json and bottleneck_adapter.safetensors as the README documents them, without OnnxOll's metadata.
+        string dir = fixture.Folder("bottleneck-by-hand");
+        File.WriteAllText(Path.Combine(dir, PeftAdapterFolder.BottleneckConfigFileName), """
+            {"format": "onnxoll-bottleneck-adapter", "version": 1, "base_model_name_or_path": "tiny",
+             "adapters": [{"bottleneck_dim": 3, "scaling": 0.25, "dropout": 0.0, "towers": "image", "layers": "1"}]}
+            """);
+        int hidden = fixture.Config.Vision.HiddenSize;
+        var random = new Random(5);
+        var expected = new Dictionary<string, (float[] Data, long[] Shape)>(StringComparer.Ordinal)
+        {
+            ["vision_model.encoder.layers.1.adapter.down.weight"] = (Values(3 * hidden), [3, hidden]),
+            ["vision_model.encoder.layers.1.adapter.down.bias"] = (Values(3), [3]),
+            ["vision_model.encoder.layers.1.adapter.up.weight"] = (Values(hidden * 3), [hidden, 3]),
+            ["vision_model.encoder.layers.1.adapter.up.bias"] = (Values(hidden), [hidden]),
+        };
+        var writer = new SafeTensorsWriter();
+        foreach (var (name, (data, shape)) in expected)
+        {
+            writer.Add("base_model.model." + name, data, shape);
+        }
+
+        writer.Write(Path.Combine(dir, PeftAdapterFolder.BottleneckWeightsFileName));
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(PetSpec.Parse("adapter:dim=3,scale=0.25,dropout=0,towers=image,layers=1").ToString(), read.Spec.ToString());
+        Assert.Equal("tiny", read.BaseModel);
+        var pet = read.Tensors.Fill(new PetLayout(read.Spec, fixture.Config));
+        Assert.All(expected, kv => Assert.Equal(kv.Value.Data, pet[kv.Key]));
+
+        // Written back, the folder holds exactly these keys and shapes and the documented config fields.
+        string back = fixture.Folder("bottleneck-written");
+        PeftAdapterFolder.Write(pet, back, "tiny");
+        Assert.False(File.Exists(Path.Combine(back, PeftAdapterFolder.ConfigFileName)));
+        using var file = SafeTensorsFile.Open(Path.Combine(back, PeftAdapterFolder.BottleneckWeightsFileName));
+        Assert.Equal(expected.Keys.Select(k => "base_model.model." + k).Order(StringComparer.Ordinal), file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.All(expected, kv => Assert.Equal(kv.Value.Shape, file.Get("base_model.model." + kv.Key).Shape));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(back, PeftAdapterFolder.BottleneckConfigFileName)))!;
+        Assert.Equal("onnxoll-bottleneck-adapter", config["format"]!.GetValue<string>());
+        var adapter = config["adapters"]!.AsArray().Single()!;
+        Assert.Equal(3, adapter["bottleneck_dim"]!.GetValue<int>());
+        Assert.Equal(0.25, adapter["scaling"]!.GetValue<double>());
+        Assert.Equal("image", adapter["towers"]!.GetValue<string>());
+        Assert.Equal("1", adapter["layers"]!.GetValue<string>());
+
+        float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+    }
+
+    [Fact]
     public void RsLoraAlphaBecomesOnnxOllsAlphaWithTheSameScale()
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,targets=q", seed: 12, scale: 0.3);

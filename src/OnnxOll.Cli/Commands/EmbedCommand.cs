@@ -16,7 +16,7 @@ public static class EmbedCommand
         var model = CommonOptions.Model();
         var batch = new Option<string>("--batch") { Description = "safetensors with pixel_values [B,3,H,W] f32 and input_ids [C,L] i64 (labels optional).", Required = true };
         var output = new Option<string>("--out") { Description = "safetensors to write: image_embeds [B,P], text_embeds [C,P] (F32).", Required = true };
-        var pet = new Option<string?>("--pet") { Description = "PET tensors (safetensors) to apply; none: the base model." };
+        var pet = new Option<string?>("--pet") { Description = "PET tensors to apply: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter (with --pet-spec); none: the base model." };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();

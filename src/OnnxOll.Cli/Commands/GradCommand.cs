@@ -20,7 +20,7 @@ public static class GradCommand
     {
         var model = CommonOptions.Model();
         var batch = new Option<string>("--batch") { Description = "safetensors with pixel_values [B,3,H,W] f32, input_ids [C,L] i64, labels [B] i64.", Required = true };
-        var pet = new Option<string>("--pet") { Description = "PET tensors (safetensors).", Required = true };
+        var pet = new Option<string>("--pet") { Description = "PET tensors: safetensors (or checkpoint), run folder, PEFT adapter folder or .onnx_adapter (with --pet-spec).", Required = true };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
         var loss = CommonOptions.Choice<LossKind>("--loss", "sit (the batch's labels) or all (every class).");
         var output = new Option<string>("--out") { Description = "safetensors to write: loss [1], <pet>.grad, logits [B,S], subset [S] i64.", Required = true };

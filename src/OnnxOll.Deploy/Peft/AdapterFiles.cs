@@ -31,7 +31,7 @@ internal static class AdapterFiles
     public static void WriteJson(string path, JsonObject json)
     {
         string temp = path + ".tmp";
-        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         File.Move(temp, path, overwrite: true);
     }
 

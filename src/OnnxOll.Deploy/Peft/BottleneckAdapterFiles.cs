@@ -27,7 +27,8 @@ internal static class BottleneckAdapterFiles
             ["version"] = 1,
             ["base_model_name_or_path"] = baseModel,
             ["non_linearity"] = "relu",
-            ["placement"] = "after self_attn and after mlp of each adapted encoder layer: h = h + a + scaling * up(dropout(relu(down(a))))",
+            ["placement"] = "one adapter per adapted encoder layer, applied with the same tensors to the self_attn output a and to the mlp output a before each residual add: h = h + a + scaling * up(dropout(relu(down(a))))",
+            ["tensors"] = "adapter.down.weight [bottleneck_dim, hidden], adapter.down.bias [bottleneck_dim], adapter.up.weight [hidden, bottleneck_dim], adapter.up.bias [hidden] (torch nn.Linear layout: y = x W^T + b)",
             ["adapters"] = new JsonArray(pet.Layout.Spec.Adapters.Select(a => (JsonNode?)new JsonObject
             {
                 ["bottleneck_dim"] = a.Dim,
