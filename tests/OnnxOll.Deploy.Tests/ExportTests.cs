@@ -7,6 +7,8 @@ using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Onnx.Models;
+using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Deploy.Tests;
@@ -37,6 +39,21 @@ public sealed class ExportTests(DeployFixture fixture)
         string moved = Path.Combine(fixture.Root, "elsewhere", $"export-{tag}");
         Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
         Directory.Move(first, moved);
+        // No graph reaches outside its folder (e.g. into the model cache): every external tensor names a file beside the graph, in bounds.
+        foreach (string graph in Directory.GetFiles(moved, "*.onnx", SearchOption.AllDirectories))
+        {
+            var external = ModelIO.Load(graph).Graph.Initializer.Where(t => t.DataLocation == TensorProto.Types.DataLocation.External).ToArray();
+            Assert.NotEmpty(external);
+            Assert.All(external, t =>
+            {
+                var (location, offset, length) = ExternalData.Describe(t);
+                Assert.Equal(Path.GetFileName(location), location);
+                string file = Path.Combine(Path.GetDirectoryName(graph)!, location);
+                Assert.True(File.Exists(file), $"{graph}: {t.Name} is in {location}, which is not beside it");
+                Assert.True(offset + length <= new FileInfo(file).Length, $"{graph}: {t.Name} lies beyond the end of {location}");
+            });
+        }
+
         var layout = pet.Layout;
         var pixels = RandomPixels(batch: 3, seed: 2);
         var ids = PromptIds(classes: 2);

@@ -115,4 +115,21 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
         var e = Assert.Throws<InvalidDataException>(() => OrtAdapterFile.Read(path));
         Assert.Contains(path, e.Message);
     }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    [InlineData(0.1)]
+    public void ATruncatedAdapterFileIsRefusedNamingIt(double kept)
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,targets=q", seed: 3, scale: 0.1);
+        string path = Path.Combine(fixture.Folder("ort-truncated"), $"cut-{kept}" + OrtAdapterFile.Extension);
+        OrtAdapterFile.Write(pet, path);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * kept)]);
+
+        var e = Assert.Throws<InvalidDataException>(() => OrtAdapterFile.Read(path));
+
+        Assert.Contains(path, e.Message);
+    }
 }

@@ -10,7 +10,8 @@ namespace OnnxOll.Deploy.OrtAdapters;
 /// <c>RunOptions.AddActiveLoraAdapter</c> to the graph inputs of the same names.</summary>
 /// <remarks>Built with Google.FlatBuffers' builder after <c>onnxruntime/lora/adapter_format/adapter_schema.fbs</c> (no flatc here, so the
 /// few field slots are written by hand): table Parameter {name:string; dims:[int64]; data_type:int (FLOAT = 1); raw_data:[uint8] aligned 8},
-/// root table Adapter {format_version:int (1); adapter_version:int; model_version:int; parameters:[Parameter]}, file identifier TORT.</remarks>
+/// root table Adapter {format_version:int (1); adapter_version:int; model_version:int; parameters:[Parameter]}, file identifier TORT.
+/// Reading runs Google.FlatBuffers' verifier over that layout first, so a truncated or corrupt file is refused.</remarks>
 public static class OrtAdapterFile
 {
     /// <summary>The file extension ONNX Runtime documents.</summary>
@@ -90,6 +91,11 @@ public static class OrtAdapterFile
             throw new InvalidDataException($"{path}: not an ONNX Runtime adapter file (identifier '{Identifier}' missing).");
         }
 
+        if (!new Verifier(new ByteBuffer(file)).VerifyBuffer(Identifier, false, VerifyAdapter))
+        {
+            throw new InvalidDataException($"{path}: not a valid ONNX Runtime adapter file (FlatBuffers verification failed: truncated or corrupt).");
+        }
+
         var root = new Table(bb.GetInt(bb.Position) + bb.Position, bb);
         int version = Int(root, AdapterFormatVersion);
         if (version != FormatVersion)
@@ -137,7 +143,24 @@ public static class OrtAdapterFile
         return new PetTensorSet(tensors, path);
     }
 
-    private static int Slot(int field) => 4 + (2 * field);
+    private static short Slot(int field) => (short)(4 + (2 * field));
+
+    /// <summary>Bounds and alignment of the root table after the schema (Google.FlatBuffers' verifier, as flatc would generate it).</summary>
+    private static bool VerifyAdapter(Verifier verifier, uint table) =>
+        verifier.VerifyTableStart(table)
+        && verifier.VerifyField(table, Slot(AdapterFormatVersion), sizeof(int), sizeof(int), false)
+        && verifier.VerifyField(table, Slot(AdapterVersion), sizeof(int), sizeof(int), false)
+        && verifier.VerifyField(table, Slot(AdapterModelVersion), sizeof(int), sizeof(int), false)
+        && verifier.VerifyVectorOfTables(table, Slot(AdapterParameters), VerifyParameter, false)
+        && verifier.VerifyTableEnd(table);
+
+    private static bool VerifyParameter(Verifier verifier, uint table) =>
+        verifier.VerifyTableStart(table)
+        && verifier.VerifyString(table, Slot(ParameterName), true)
+        && verifier.VerifyVectorOfData(table, Slot(ParameterDims), sizeof(long), false)
+        && verifier.VerifyField(table, Slot(ParameterDataType), sizeof(int), sizeof(int), false)
+        && verifier.VerifyVectorOfData(table, Slot(ParameterRawData), 1, false)
+        && verifier.VerifyTableEnd(table);
 
     private static int Int(Table table, int field)
     {
