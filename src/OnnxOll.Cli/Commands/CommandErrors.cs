@@ -39,6 +39,9 @@ public static partial class CommandErrors
         return InputError;
     }
 
+    /// <summary>Prints a warning as one line on stderr (<c>warning: …</c>), where every command's warnings go.</summary>
+    public static void Warn(string message) => Console.Error.WriteLine($"warning: {OneLine(message)}");
+
     /// <summary>Whether <paramref name="e"/> reports bad input (files, specs, options, run folders) rather than a bug.</summary>
     public static bool IsInputError(Exception e) =>
         e is IOException or InvalidDataException or ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException

@@ -7,6 +7,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Synthetic;
 using OnnxOll.Runtime;
@@ -61,7 +62,7 @@ public static class EvalCommand
                 var source = PetSource.Resolve(runPath, petPath, parse.GetValue(petSpec), modelDir);
                 if (source.Warning is { } warning)
                 {
-                    Console.Error.WriteLine($"warning: {warning}");
+                    CommandErrors.Warn(warning);
                 }
 
                 string reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : ".";
@@ -136,7 +137,16 @@ public static class EvalCommand
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         string path = Path.GetFullPath(reportPath ?? Path.Combine(reportDir, ReportFileName));
-        File.WriteAllText(path, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        try
+        {
+            AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(json)));
+        }
+        catch (Exception e) when (reportPath is null && e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot write the report ({e.Message.Trim()}); pass --out FILE to write it elsewhere.", e);
+        }
+
         return new EvalResult(accuracy, byClass, samples, path, description);
     }
 }

@@ -126,7 +126,7 @@ public static class LearnCommand
 
         foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+            CommandErrors.Warn(warning);
         }
 
         using var learner = new OnlineLearner(model, scenario, options, runDir);
@@ -143,7 +143,7 @@ public static class LearnCommand
 
         if (resume)
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(m => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {m}"))}[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(CommandErrors.Warn)}[/]");
         }
 
         var result = LearnProgressView.Run(

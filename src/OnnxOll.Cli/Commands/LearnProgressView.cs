@@ -6,10 +6,9 @@ namespace OnnxOll.Cli.Commands;
 /// <summary>Shows a learning run's progress: a live Spectre bar on a terminal, a plain line every few percent otherwise.</summary>
 public static class LearnProgressView
 {
-    /// <summary>Runs <paramref name="run"/>, rendering the progress it reports; warnings are printed above the bar.</summary>
+    /// <summary>Runs <paramref name="run"/>, rendering the progress it reports; warnings go to stderr, or above the bar on a terminal.</summary>
     public static LearnerResult Run(Func<IProgress<LearnerProgress>, Action<string>, LearnerResult> run, string title)
     {
-        void Warn(string message) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
             int lastPercent = -10;
@@ -22,7 +21,7 @@ public static class LearnProgressView
                     lastPercent = percent;
                     Console.WriteLine(Describe(p, (DateTime.UtcNow - started).TotalSeconds));
                 }
-            }), Warn);
+            }), CommandErrors.Warn);
         }
 
         LearnerResult? result = null;
@@ -37,7 +36,7 @@ public static class LearnProgressView
                     task.MaxValue = Math.Max(1, p.TotalSamples);
                     task.Value = p.SamplesSeen;
                     task.Description = Markup.Escape(Describe(p, (DateTime.UtcNow - started).TotalSeconds));
-                }), Warn);
+                }), message => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {message}"));
             });
         return result!;
     }

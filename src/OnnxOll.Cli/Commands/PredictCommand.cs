@@ -56,7 +56,7 @@ public static class PredictCommand
                 var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir);
                 if (source.Warning is { } warning)
                 {
-                    Console.Error.WriteLine($"warning: {warning}");
+                    CommandErrors.Warn(warning);
                 }
 
                 candidates ??= source.Classes ?? throw new ArgumentException($"--labels is needed: {source.Description} records no classes.");

@@ -64,7 +64,7 @@ public static class PretrainCommand
             : $"interrupted: checkpoint written to {job.RunDirectory}; continue with --resume");
         if (result.SkippedImages > 0 || result.SkippedSteps > 0)
         {
-            Console.WriteLine($"warning: {result.SkippedImages} undecodable images left out, {result.SkippedSteps} non-finite steps skipped");
+            CommandErrors.Warn($"{result.SkippedImages} undecodable images left out, {result.SkippedSteps} non-finite steps skipped");
         }
 
         return result.Completed ? 0 : 130;

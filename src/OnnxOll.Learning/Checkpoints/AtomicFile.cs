@@ -2,10 +2,12 @@ namespace OnnxOll.Learning.Checkpoints;
 
 /// <summary>Writes a file via a temp file in the same directory, flushed to disk, then moved over the target (the rename flushed too).</summary>
 /// <remarks>A crash leaves at most a stray temp file; the target is either the old or the complete new content.</remarks>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Marks a temp file's name (<c>.NAME.tmp-GUID</c>), so leftovers of an interrupted write can be found.</summary>
     public const string TempMarker = ".tmp-";
 
+    /// <summary>Replaces <paramref name="path"/> with what <paramref name="write"/> writes, all or nothing.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

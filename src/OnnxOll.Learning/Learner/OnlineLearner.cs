@@ -135,6 +135,10 @@ public sealed class OnlineLearner : IDisposable
         if (completed)
         {
             log.WriteSummary(summary);
+        }
+
+        if (completed && state.Records.Count > 0)
+        {
             AccuracyPlot.Write(state.Records, TaskBoundaries(scenario), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
         }
 
@@ -260,8 +264,9 @@ public sealed class OnlineLearner : IDisposable
     private LearnerResult Result(MetricsSummary summary, bool completed, long startSamples, Stopwatch clock)
     {
         double seconds = clock.Elapsed.TotalSeconds;
-        return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples,
-            seconds > 0 ? (state.SamplesSeen - startSamples) / seconds : 0);
+        long trained = state.SamplesSeen - startSamples;
+        return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples, trained,
+            seconds > 0 ? trained / seconds : 0);
     }
 
     private void Fire(Action<LearnerPlugin> hook)

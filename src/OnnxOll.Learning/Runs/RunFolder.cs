@@ -18,6 +18,10 @@ public sealed class RunFolder : IDisposable
     public const string SettingsFileName = "run.json";
 
     private const string FormatName = "onnxoll-run";
+
+    // How .NET reports a file another handle holds with FileShare.None: ERROR_SHARING_VIOLATION on Windows; on Unix the
+    // flock(LOCK_NB) failure's raw errno, EWOULDBLOCK (11 on Linux, 35 on macOS and the BSDs).
+    private const int SharingViolation = unchecked((int)0x80070020);
     private readonly FileStream lockStream;
     private readonly JsonObject document;
 
@@ -86,9 +90,13 @@ public sealed class RunFolder : IDisposable
             stream.Flush();
             return stream;
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (IsHeldByAnother(e))
         {
             throw new RunFolderException($"Run folder '{directory}' is in use by another process ({LockFileName} is locked); one run folder belongs to one run at a time.");
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new RunFolderException($"Run folder '{directory}' cannot hold its lock file {LockFileName}: {e.Message.Trim()}");
         }
     }
 
@@ -178,4 +186,7 @@ public sealed class RunFolder : IDisposable
 
     private static void Write(string full, JsonObject document) =>
         AtomicFile.Write(Path.Combine(full, SettingsFileName), s => s.Write(Encoding.UTF8.GetBytes(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n")));
+
+    private static bool IsHeldByAnother(IOException e) =>
+        e.HResult == SharingViolation || (OperatingSystem.IsLinux() ? e.HResult == 11 : !OperatingSystem.IsWindows() && e.HResult == 35);
 }

@@ -39,6 +39,38 @@ public sealed class LearnErrorTests(CliFixture fixture)
     }
 
     [Fact]
+    public void DamagedConfigIsNamed()
+    {
+        string model = fixture.CopyModel("learn-bad-config");
+        string config = Path.Combine(model, "config.json");
+        File.WriteAllText(config, "{\"text_config\": 5}");
+        string run = fixture.PathFor("learn-errors/bad-config");
+        ErrorLine.AssertInputError(CliFixture.Run(Args(model, run)), config, "text_config");
+        Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any(), $"{run} was written to");
+    }
+
+    [Fact]
+    public void StrictImageFailureIsOneLineAndSavesNothing()
+    {
+        string data = fixture.PathFor("learn-errors/strict-data/x");
+        data = Path.GetDirectoryName(data)!;
+        foreach (var (name, seed) in new[] { ("a", 1), ("b", 2) })
+        {
+            Directory.CreateDirectory(Path.Combine(data, "train", name));
+            Directory.CreateDirectory(Path.Combine(data, "test", name));
+            Bitmap.WriteRandom(Path.Combine(data, "train", name, "0.bmp"), 8, 8, seed);
+            Bitmap.WriteRandom(Path.Combine(data, "test", name, "0.bmp"), 8, 8, seed + 10);
+        }
+
+        string broken = Path.Combine(data, "train", "b", "broken.bmp");
+        File.WriteAllBytes(broken, File.ReadAllBytes(Path.Combine(data, "train", "a", "0.bmp"))[..30]);
+        string run = fixture.PathFor("learn-errors/strict");
+
+        ErrorLine.AssertInputError(CliFixture.Run(Args(fixture.ModelDirectory, run, "--data", $"folder:{data}", "--scenario", "iid", "--batch", "4", "--strict", "true")), broken, "truncated");
+        Assert.Empty(Directory.GetFiles(run, "ckpt-*"));
+    }
+
+    [Fact]
     public void VerboseAddsTheStackTrace()
     {
         var (exit, error) = CliFixture.Run([.. Args(fixture.ModelDirectory, fixture.PathFor("learn-errors/verbose"), "--data", "bogus:x"), "--verbose"]);

@@ -5,11 +5,13 @@ internal static class LearnRun
 {
     public const string Data = "synthetic:colours=2,shapes=2,textures=1,train=8,test=2,seed=3";
 
+    public const string Pet = "lora:r=2,alpha=4,towers=image,targets=q+v";
+
     public static string[] Args(string model, string run, params string[] extra)
     {
         var args = new List<string>
         {
-            "learn", "--model", model, "--data", Data, "--scenario", "disjoint:tasks=2", "--pet", "lora:r=2,alpha=4,towers=image,targets=q+v",
+            "learn", "--model", model, "--data", Data, "--scenario", "disjoint:tasks=2", "--pet", Pet,
             "--batch", "8", "--iters", "1", "--lr", "0.01", "--eval-every", "0", "--out", run, "--threads", "1",
         };
         for (int i = 0; i < extra.Length; i++)

@@ -126,6 +126,36 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public void AResumedRunCountsOnlyTheSamplesItTrains()
+    {
+        string run = fixture.RunDirectory("resume-rate");
+        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
+        var options = Options(LossKind.Sit) with { EvalEvery = 0, CheckpointEvery = 1, KeepCheckpoints = 100 };
+        using (var data = DataSources.Open(Data))
+        using (var first = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, run))
+        {
+            Assert.Equal(320, first.Run(data).SamplesTrained);
+        }
+
+        var store = new CheckpointStore(run);
+        foreach (long step in store.ListSteps().Where(s => s > 5))
+        {
+            File.Delete(Path.Combine(run, $"ckpt-{step:D8}.json"));
+        }
+
+        using (var data = DataSources.Open(Data))
+        using (var resumed = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, run))
+        {
+            resumed.Resume();
+            var result = resumed.Run(data);
+
+            Assert.Equal(320, result.Summary.SamplesSeen);
+            Assert.Equal(320 - (5 * 16), result.SamplesTrained);
+            Assert.True(result.SamplesPerSecond > 0);
+        }
+    }
+
     private LearnerResult Run(LossKind loss, string runDirectory)
     {
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
