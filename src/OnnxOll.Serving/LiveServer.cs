@@ -16,7 +16,8 @@ using Prometheus;
 namespace OnnxOll.Serving;
 
 /// <summary>The live learning service: ASP.NET Core minimal APIs over the durable ingest log, the learner and the predictor.</summary>
-/// <remarks>Endpoints: POST /v1/observations, POST /v1/predict, GET /v1/status, GET /metrics, GET / (dashboard).</remarks>
+/// <remarks>Endpoints: POST /v1/observations, POST /v1/predict, GET /v1/status, GET /v1/adapter (the current PET as an ONNX Runtime or
+/// PEFT adapter), GET /metrics, GET / (dashboard).</remarks>
 public sealed class LiveServer : IAsyncDisposable
 {
     private const int RecentLimit = 20;
@@ -93,6 +94,7 @@ public sealed class LiveServer : IAsyncDisposable
         app.MapPost("/v1/observations", (Delegate)IngestAsync);
         app.MapPost("/v1/predict", (Delegate)PredictAsync);
         app.MapGet("/v1/status", () => Results.Json(learner.Status(recent.ToArray()), JsonOptions));
+        app.MapGet("/v1/adapter", (Delegate)Adapter);
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapGet("/", () => Results.Stream(Dashboard(), "text/html; charset=utf-8"));
     }
@@ -163,6 +165,23 @@ public sealed class LiveServer : IAsyncDisposable
             }
 
             return Results.Json(new { labels = result.Take(top), batches = snapshot.Batches, samples = snapshot.Samples }, JsonOptions);
+        }
+        catch (RequestError error)
+        {
+            return Results.Problem(detail: error.Message, statusCode: error.Status);
+        }
+    }
+
+    private IResult Adapter(HttpContext http)
+    {
+        try
+        {
+            var snapshot = learner.Snapshot ?? throw new RequestError(503, "the learner is still starting.");
+            var (bytes, contentType, fileName) = AdapterDownload.Build(snapshot, http.Request.Query["format"].FirstOrDefault() ?? "onnx",
+                http.Request.Query["graph"].FirstOrDefault() ?? "all", options);
+            http.Response.Headers["X-OnnxOll-Pet-Spec"] = snapshot.Pet.Layout.Spec.ToString();
+            http.Response.Headers["X-OnnxOll-Batches"] = snapshot.Batches.ToString(CultureInfo.InvariantCulture);
+            return Results.File(bytes, contentType, fileName);
         }
         catch (RequestError error)
         {

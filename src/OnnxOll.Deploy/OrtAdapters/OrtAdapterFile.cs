@@ -36,6 +36,14 @@ public static class OrtAdapterFile
     /// <summary>Writes <paramref name="tensors"/> (float32) as an adapter file, atomically.</summary>
     public static void Write(IReadOnlyList<NamedTensor> tensors, string path, int adapterVersion = 1, int modelVersion = 1)
     {
+        string temp = path + ".tmp";
+        File.WriteAllBytes(temp, Serialize(tensors, adapterVersion, modelVersion));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The adapter file's bytes for <paramref name="tensors"/> (float32), e.g. to send over the network.</summary>
+    public static byte[] Serialize(IReadOnlyList<NamedTensor> tensors, int adapterVersion = 1, int modelVersion = 1)
+    {
         var builder = new FlatBufferBuilder(1024 + tensors.Sum(t => (t.Data.Length * sizeof(float)) + 64));
         var parameters = new Offset<int>[tensors.Count];
         for (int i = 0; i < tensors.Count; i++)
@@ -73,18 +81,17 @@ public static class OrtAdapterFile
         builder.AddInt(AdapterVersion, adapterVersion, 0);
         builder.AddInt(AdapterFormatVersion, FormatVersion, 0);
         builder.Finish(builder.EndTable(), Identifier);
-
-        string temp = path + ".tmp";
-        File.WriteAllBytes(temp, builder.SizedByteArray());
-
-        File.Move(temp, path, overwrite: true);
+        return builder.SizedByteArray();
     }
 
     /// <summary>Reads an adapter file's float parameters.</summary>
     /// <exception cref="InvalidDataException">Not an adapter file, another format version, or a non-float parameter; the message names the file.</exception>
-    public static PetTensorSet Read(string path)
+    public static PetTensorSet Read(string path) => Parse(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads the float parameters of an adapter file's bytes; <paramref name="path"/> names them in errors.</summary>
+    /// <exception cref="InvalidDataException">Not an adapter file, another format version, or a non-float parameter; the message names <paramref name="path"/>.</exception>
+    public static PetTensorSet Parse(byte[] file, string path)
     {
-        byte[] file = File.ReadAllBytes(path);
         var bb = new ByteBuffer(file);
         if (bb.Length < 8 || !Table.__has_identifier(bb, Identifier))
         {
