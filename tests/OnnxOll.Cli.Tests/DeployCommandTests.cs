@@ -90,6 +90,15 @@ public sealed class DeployCommandTests(CliFixture fixture)
             Assert.Equal(learned[t.Name], fromOrt[t.Name]);
         }
 
+        // A PEFT folder serves wherever a run does: export --run, predict --run.
+        string peftExport = fixture.PathFor("adapter-peft-export");
+        Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--run", peft, "--out", peftExport));
+        var peftExportPet = PetParameters.Load(Path.Combine(peftExport, ModelExporter.PetFileName), layout);
+        Assert.All(layout.Tensors, t => Assert.Equal(learned[t.Name], peftExportPet[t.Name]));
+        string image = fixture.PathFor("adapter-image.bmp");
+        Bitmap.WriteRandom(image, 20, 20, seed: 4);
+        Assert.Equal(0, CliFixture.Invoke("predict", "--model", fixture.ModelDirectory, "--run", peft, "--image", image));
+
         // export --merge takes the spec and the learned tensors from the run alone (no --pet).
         string merged = fixture.PathFor("adapter-merged-export");
         Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--merge", run, "--out", merged));

@@ -132,7 +132,7 @@ public sealed class PetSource
         return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout));
     }
 
-    /// <summary>Either <paramref name="run"/> (a run folder or checkpoint), <paramref name="petPath"/> (any source of <see cref="Open"/>), or the base model.</summary>
+    /// <summary>Either <paramref name="run"/> or <paramref name="petPath"/> (any source of <see cref="Open"/>: run folder, checkpoint, adapter folder, ...), or the base model.</summary>
     /// <exception cref="ArgumentException">Both a run and a PET source, or a spec without a source.</exception>
     public static PetSource Resolve(string? run, string? petPath, string? petSpec, string modelDirectory)
     {
@@ -143,7 +143,7 @@ public sealed class PetSource
 
         if (run is not null)
         {
-            return Directory.Exists(run) ? FromRun(run, modelDirectory) : Open(run, null, modelDirectory);
+            return Open(run, null, modelDirectory);
         }
 
         if (petPath is null && petSpec is not null && PetSpec.Parse(petSpec).Methods.Count > 0)
