@@ -150,7 +150,11 @@ public sealed class DeployCommandTests(CliFixture fixture)
 
         // export carries the preprocessing: the export alone predicts as the model folder does.
         string export = fixture.PathFor("preprocessed-export");
-        ModelExporter.Export(model, export, new ExportOptions { Spec = PetSpec.None });
+        var manifest = ModelExporter.Export(model, export, new ExportOptions { Spec = PetSpec.None });
+        Assert.Equal([0.5f, 0.4f, 0.3f], manifest["preprocessing"]!["image_mean"]!.AsArray().Select(m => m!.GetValue<float>()));
+        Assert.Equal([0.2f, 0.25f, 0.3f], manifest["preprocessing"]!["image_std"]!.AsArray().Select(m => m!.GetValue<float>()));
+        Assert.Equal(40, manifest["preprocessing"]!["size"]!["shortest_edge"]!.GetValue<int>());
+        Assert.Equal(32, manifest["preprocessing"]!["crop_size"]!["height"]!.GetValue<int>());
         var exported = PredictCommand.PredictExport(export, image, labels, null, SessionSettings.Default);
         Assert.Equal(result.Select(p => (p.Label, p.Probability)), exported.Select(p => (p.Label, p.Probability)));
 

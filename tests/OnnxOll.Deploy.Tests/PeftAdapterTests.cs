@@ -168,6 +168,26 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void ARegexTargetTakesItsLayersFromTheKeys()
+    {
+        // PEFT also accepts target_modules as one regular expression; it may pick some layers only, so the keys decide.
+        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=image,layers=1,targets=q", seed: 14, scale: 0.3);
+        string dir = fixture.Folder("peft-regex");
+        PeftAdapterFolder.Write(pet, dir, null);
+        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["target_modules"] = @".*vision_model\.encoder\.layers\.1\.self_attn\.q_proj";
+        config["layers_to_transform"] = null;
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
+        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+    }
+
+    [Fact]
     public void RsLoraAlphaBecomesOnnxOllsAlphaWithTheSameScale()
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,targets=q", seed: 12, scale: 0.3);

@@ -116,6 +116,7 @@ public static class ModelExporter
             }).ToArray()),
             ["config"] = "config.json",
             ["preprocessor"] = PreprocessorConfig.FileName,
+            ["preprocessing"] = PreprocessorConfig.ToJson(PreprocessorConfig.Load(modelDir, model.Config.Vision.ImageSize)),
             ["tokenizer"] = new JsonArray(files.Select(f => (JsonNode?)f).ToArray()),
             ["prompts"] = new JsonArray(prompts.Select(p => (JsonNode?)p).ToArray()),
         };

@@ -64,8 +64,8 @@ internal static class PeftLoraConfig
                 alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
             }
 
-            bool bySuffix = config["target_modules"] is JsonValue
-                || (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
+            // A list of last names without layers_to_transform adapts every layer; a regex (a string) may pick any layers, so they come from the keys.
+            bool bySuffix = (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
             return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
