@@ -2,7 +2,6 @@ using System.IO.Compression;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
-using OnnxOll.Learning.Checkpoints;
 
 namespace OnnxOll.Serving;
 
@@ -17,7 +16,7 @@ internal static class AdapterDownload
         var pet = snapshot.Pet;
         return format switch
         {
-            "onnx" => (OrtAdapterFile.Serialize(Tensors(pet, graph), (int)Math.Min(snapshot.Batches, int.MaxValue)), "application/octet-stream",
+            "onnx" => (OrtAdapterFile.Serialize(pet, GraphTensors(pet, graph), (int)Math.Min(snapshot.Batches, int.MaxValue)), "application/octet-stream",
                 $"{graph}-{snapshot.Batches}{OrtAdapterFile.Extension}"),
             "peft" when graph == "all" => (PeftZip(pet, snapshot, options), "application/zip", $"peft-{snapshot.Batches}.zip"),
             "peft" => throw new RequestError(400, $"graph '{graph}': a PEFT adapter holds every tower; leave out graph."),
@@ -25,20 +24,16 @@ internal static class AdapterDownload
         };
     }
 
-    /// <summary>The tensors an adapter for <paramref name="graph"/> holds: <c>all</c>, or the <c>vision</c> or <c>text</c> tower's (ONNX Runtime refuses
-    /// parameters a graph has no input for).</summary>
-    private static NamedTensor[] Tensors(PetParameters pet, string graph)
+    private static string[] GraphTensors(PetParameters pet, string graph)
     {
-        string? prefix = graph switch
+        try
         {
-            "all" => null,
-            "vision" => "vision_model.",
-            "text" => "text_model.",
-            _ => throw new RequestError(400, $"graph '{graph}': expected all, vision or text."),
-        };
-        var tensors = pet.Layout.Tensors.Where(t => prefix is null || t.Name.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
-        return tensors.Length > 0 ? tensors : throw new RequestError(400, $"graph '{graph}': PET spec '{pet.Layout.Spec}' has no tensors there.");
+            return OrtAdapterFile.GraphTensors(pet.Layout, graph);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RequestError(400, e.Message);
+        }
     }
 
     private static byte[] PeftZip(PetParameters pet, PetSnapshot snapshot, ServeOptions options)

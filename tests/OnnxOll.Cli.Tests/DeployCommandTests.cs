@@ -4,6 +4,7 @@ using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
+using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
@@ -80,6 +81,14 @@ public sealed class DeployCommandTests(CliFixture fixture)
         string ort = fixture.PathFor("adapter.onnx_adapter");
         Assert.Equal(0, CliFixture.Invoke("adapter", "--model", fixture.ModelDirectory, "--run", run, "--out", peft));
         Assert.Equal(0, CliFixture.Invoke("adapter", "--model", fixture.ModelDirectory, "--run", run, "--out", ort, "--format", "onnx"));
+        foreach (string graph in new[] { "vision", "text" })
+        {
+            string graphAdapter = fixture.PathFor($"adapter-{graph}.onnx_adapter");
+            Assert.Equal(0, CliFixture.Invoke("adapter", "--model", fixture.ModelDirectory, "--run", run, "--out", graphAdapter, "--format", "onnx", "--graph", graph));
+            var names = OrtAdapterFile.Read(graphAdapter).Tensors.Keys.Order(StringComparer.Ordinal);
+            Assert.Equal(layout.Tensors.Select(t => t.Name).Where(n => n.StartsWith(graph == "vision" ? "vision_model." : "text_model.", StringComparison.Ordinal)).Order(StringComparer.Ordinal), names);
+        }
+
         var fromPeft = PeftAdapterFolder.Read(peft);
         Assert.Equal(source.Spec.ToString(), fromPeft.Spec.ToString());
         Assert.Equal(source.Classes, fromPeft.Classes);

@@ -188,6 +188,20 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void WritingIntoAFolderOfAnotherSpecLeavesNothingOfTheOldOne()
+    {
+        string dir = fixture.Folder("peft-overwrite");
+        foreach (string spec in new[] { "lora:r=2,alpha=4,towers=image,targets=q;adapter:dim=4,scale=0.5,towers=text", "lora:r=4,alpha=4,towers=both,targets=v", "adapter:dim=8,scale=1,towers=image" })
+        {
+            var pet = fixture.RandomPet(spec, seed: spec.Length, scale: 0.3);
+            PeftAdapterFolder.Write(pet, dir, null);
+            var read = PeftAdapterFolder.Read(dir);
+            Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
+            DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+        }
+    }
+
+    [Fact]
     public void RsLoraAlphaBecomesOnnxOllsAlphaWithTheSameScale()
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,targets=q", seed: 12, scale: 0.3);

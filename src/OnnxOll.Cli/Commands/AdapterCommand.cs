@@ -17,7 +17,8 @@ public static class AdapterCommand
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --run when the file does not carry one (.onnx_adapter)." };
         var output = new Option<string>("--out") { Description = "PEFT: the adapter folder; onnx: the .onnx_adapter file.", Required = true };
         var format = new Option<string>("--format") { Description = "peft (adapter_config.json + adapter_model.safetensors) or onnx (ONNX Runtime LoRA adapter).", DefaultValueFactory = _ => "peft" };
-        var command = new Command("adapter", "Write a run's learned PET as a PEFT adapter folder or an ONNX Runtime adapter file.") { model, run, petSpec, output, format };
+        var graph = new Option<string>("--graph") { Description = "onnx: the graph the adapter feeds: all (train.onnx), vision (vision.onnx) or text (text.onnx).", DefaultValueFactory = _ => "all" };
+        var command = new Command("adapter", "Write a run's learned PET as a PEFT adapter folder or an ONNX Runtime adapter file.") { model, run, petSpec, output, format, graph };
         command.SetAction(parse =>
         {
             string modelDir = parse.GetValue(model)!;
@@ -30,7 +31,7 @@ public static class AdapterCommand
                     PeftAdapterFolder.Write(pet, outPath, Path.GetFullPath(modelDir), source.Prompts, source.Classes);
                     break;
                 case "onnx":
-                    OrtAdapterFile.Write(pet, outPath);
+                    OrtAdapterFile.Write(pet, outPath, OrtAdapterFile.GraphTensors(pet.Layout, parse.GetValue(graph)!));
                     break;
                 case var other:
                     throw new ArgumentException($"--format '{other}': expected peft or onnx.");

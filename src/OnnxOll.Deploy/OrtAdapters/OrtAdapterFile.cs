@@ -30,8 +30,27 @@ public static class OrtAdapterFile
     /// <summary>Writes the tensors of <paramref name="pet"/> (those named in <paramref name="graphInputs"/>, or all) as adapter parameters named as their graph inputs.</summary>
     /// <remarks>ONNX Runtime refuses an adapter holding a parameter the session has no input for, so write one adapter per graph.</remarks>
     public static void Write(PetParameters pet, string path, IReadOnlyCollection<string>? graphInputs = null, int adapterVersion = 1, int modelVersion = 1) =>
-        Write(pet.Layout.Tensors.Where(t => graphInputs is null || graphInputs.Contains(t.Name)).Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray(),
-            path, adapterVersion, modelVersion);
+        Write(Selected(pet, graphInputs), path, adapterVersion, modelVersion);
+
+    /// <summary>The adapter file's bytes for the tensors of <paramref name="pet"/> named in <paramref name="graphInputs"/> (or all).</summary>
+    public static byte[] Serialize(PetParameters pet, IReadOnlyCollection<string>? graphInputs = null, int adapterVersion = 1, int modelVersion = 1) =>
+        Serialize(Selected(pet, graphInputs), adapterVersion, modelVersion);
+
+    /// <summary>The PET tensors an adapter for <paramref name="graph"/> holds: <c>all</c> (for train.onnx), or those of the <c>vision</c> or
+    /// <c>text</c> tower (for vision.onnx, text.onnx; ONNX Runtime refuses a parameter the graph has no input for).</summary>
+    /// <exception cref="ArgumentException">Another graph name, or a tower without PET tensors.</exception>
+    public static string[] GraphTensors(PetLayout layout, string graph)
+    {
+        string? prefix = graph switch
+        {
+            "all" => null,
+            "vision" => "vision_model.",
+            "text" => "text_model.",
+            _ => throw new ArgumentException($"graph '{graph}': expected all, vision or text."),
+        };
+        var names = layout.Tensors.Select(t => t.Name).Where(n => prefix is null || n.StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+        return names.Length > 0 ? names : throw new ArgumentException($"graph '{graph}': PET spec '{layout.Spec}' has no tensors there.");
+    }
 
     /// <summary>Writes <paramref name="tensors"/> (float32) as an adapter file, atomically.</summary>
     public static void Write(IReadOnlyList<NamedTensor> tensors, string path, int adapterVersion = 1, int modelVersion = 1)
@@ -149,6 +168,9 @@ public static class OrtAdapterFile
 
         return new PetTensorSet(tensors, path);
     }
+
+    private static NamedTensor[] Selected(PetParameters pet, IReadOnlyCollection<string>? graphInputs) =>
+        pet.Layout.Tensors.Where(t => graphInputs is null || graphInputs.Contains(t.Name)).Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
 
     private static short Slot(int field) => (short)(4 + (2 * field));
 

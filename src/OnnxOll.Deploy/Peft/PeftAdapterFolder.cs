@@ -62,10 +62,18 @@ public static class PeftAdapterFolder
             var modules = WriteLora(pet, Path.Combine(directory, WeightsFileName), metadata);
             AdapterFiles.WriteJson(Path.Combine(directory, ConfigFileName), PeftLoraConfig.Create(lora, modules, baseModel));
         }
+        else
+        {
+            DeleteStale(directory, ConfigFileName, WeightsFileName);
+        }
 
         if (spec.Adapters.Any())
         {
             BottleneckAdapterFiles.Write(pet, directory, baseModel, metadata);
+        }
+        else
+        {
+            DeleteStale(directory, BottleneckConfigFileName, BottleneckWeightsFileName);
         }
     }
 
@@ -114,6 +122,13 @@ public static class PeftAdapterFolder
 
         tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));
         return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, AdapterFiles.JsonList(metadata, PromptsKey), AdapterFiles.JsonList(metadata, ClassesKey));
+    }
+
+    /// <summary>Removes what an earlier adapter of another spec left in the folder (the config first, so the folder never reads half of it).</summary>
+    private static void DeleteStale(string directory, string config, string weights)
+    {
+        File.Delete(Path.Combine(directory, config));
+        File.Delete(Path.Combine(directory, weights));
     }
 
     private static List<string> WriteLora(PetParameters pet, string path, Dictionary<string, string> metadata)
