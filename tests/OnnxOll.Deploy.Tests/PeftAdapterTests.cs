@@ -254,6 +254,52 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     }
 
     [Theory]
+    [InlineData("r", "3", true, "field 'r' is 3")]
+    [InlineData("r", "3", false, "field 'r' is 3")]
+    [InlineData("lora_alpha", "5", true, "'lora_alpha' 5")]
+    [InlineData("target_modules", "[\"fc1\"]", true, "does not name module 'text_model.encoder.layers.0.self_attn.q_proj'")]
+    [InlineData("target_modules", "[\"fc1\"]", false, "does not name module 'text_model.encoder.layers.0.self_attn.q_proj'")]
+    [InlineData("target_modules", "\".*k_proj\"", false, "does not name module")]
+    [InlineData("target_modules", "\"([\"", false, "not a valid regular expression")]
+    public void AConfigThatDisagreesWithTheWeightsIsRefused(string field, string value, bool withSpec, string text)
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=both,targets=q+v", seed: 13, scale: 0.3);
+        string dir = fixture.Folder($"peft-disagree-{field}-{Math.Abs(value.GetHashCode(StringComparison.Ordinal))}-{withSpec}");
+        PeftAdapterFolder.Write(pet, dir, null);
+        if (!withSpec)
+        {
+            StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        }
+
+        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config[field] = JsonNode.Parse(value);
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var e = Assert.Throws<InvalidDataException>(() => PeftAdapterFolder.Read(dir));
+
+        Assert.Contains(configPath, e.Message, StringComparison.Ordinal);
+        Assert.Contains(text, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATargetModulesRegexCoveringEveryModuleIsAccepted()
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=both,targets=q+v", seed: 14, scale: 0.3);
+        string dir = fixture.Folder("peft-regex");
+        PeftAdapterFolder.Write(pet, dir, null);
+        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["target_modules"] = @".*encoder\.layers\.\d+\.self_attn\.(q|v)_proj";
+        File.WriteAllText(configPath, config.ToJsonString());
+
+        var read = PeftAdapterFolder.Read(dir);
+
+        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+    }
+
+    [Theory]
     [InlineData("\"use_dora\": true", "use_dora")]
     [InlineData("\"bias\": \"all\"", "bias")]
     [InlineData("\"peft_type\": \"IA3\"", "peft_type")]

@@ -52,12 +52,12 @@ public static class OrtAdapterFile
         return names.Length > 0 ? names : throw new ArgumentException($"graph '{graph}': PET spec '{layout.Spec}' has no tensors there.");
     }
 
-    /// <summary>Writes <paramref name="tensors"/> (float32) as an adapter file, atomically.</summary>
+    /// <summary>Writes <paramref name="tensors"/> (float32) as an adapter file, atomically, creating its folder when needed.</summary>
     public static void Write(IReadOnlyList<NamedTensor> tensors, string path, int adapterVersion = 1, int modelVersion = 1)
     {
-        string temp = path + ".tmp";
-        File.WriteAllBytes(temp, Serialize(tensors, adapterVersion, modelVersion));
-        File.Move(temp, path, overwrite: true);
+        byte[] bytes = Serialize(tensors, adapterVersion, modelVersion);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.Write(path, s => s.Write(bytes));
     }
 
     /// <summary>The adapter file's bytes for <paramref name="tensors"/> (float32), e.g. to send over the network.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Peft;
@@ -19,21 +20,12 @@ internal static class AdapterFiles
         return writer;
     }
 
-    /// <summary>Writes to a temporary file, then moves it over <paramref name="path"/>.</summary>
-    public static void Save(SafeTensorsWriter writer, string path)
-    {
-        string temp = path + ".tmp";
-        writer.Write(temp);
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes <paramref name="path"/> atomically (temp file, flush, rename).</summary>
+    public static void Save(SafeTensorsWriter writer, string path) => AtomicFile.Write(path, writer.Write);
 
     /// <summary>Writes indented JSON atomically.</summary>
-    public static void WriteJson(string path, JsonObject json)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void WriteJson(string path, JsonObject json) => AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(
+        json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))));
 
     /// <summary>A JSON object file; errors name the file.</summary>
     public static JsonObject ReadJson(string path)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
@@ -89,10 +90,11 @@ public static class PeftAdapterFolder
         string? baseModel = null;
         var loraModules = new List<(ClipTower Tower, int Layer, LoraTarget Target, NamedTensor A, NamedTensor B)>();
         (int Rank, double Alpha, bool AllLayers)? loraConfig = null;
+        JsonObject? config = null;
 
         if (File.Exists(configPath))
         {
-            var config = AdapterFiles.ReadJson(configPath);
+            config = AdapterFiles.ReadJson(configPath);
             baseModel = config["base_model_name_or_path"]?.GetValue<string>();
             loraConfig = PeftLoraConfig.Read(config, configPath);
             AdapterFiles.MergeMetadata(metadata, weightsPath);
@@ -118,6 +120,12 @@ public static class PeftAdapterFolder
                 ? PeftSpecInference.Lora(loraModules.Select(m => (m.Tower, m.Layer, m.Target)), c.Rank, c.Alpha, c.AllLayers)
                 : "";
             spec = PetSpec.Parse(string.Join(";", new[] { lora }.Concat(methods).Where(s => s.Length > 0)));
+        }
+
+        if (config is not null && loraConfig is { } read)
+        {
+            PeftLoraConfig.CheckAgainst(config, configPath, (read.Rank, read.Alpha),
+                loraModules.Select(m => (m.A.Name[PeftModuleNames.Prefix.Length..^".lora_A.weight".Length], m.A.Shape[0])), stored is null ? null : spec, weightsPath);
         }
 
         tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));

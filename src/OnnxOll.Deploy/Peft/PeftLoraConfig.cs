@@ -6,6 +6,9 @@ namespace OnnxOll.Deploy.Peft;
 /// <summary>PEFT's <c>adapter_config.json</c> for a LoRA: written from OnnxOll's LoRA methods, read back as rank, alpha and layer coverage.</summary>
 internal static class PeftLoraConfig
 {
+    // LoraConfig's default lora_alpha, used when a config leaves the field out.
+    private const double PeftDefaultAlpha = 8;
+
     /// <summary>The config of <paramref name="lora"/> (one r and alpha) adapting <paramref name="modules"/>.</summary>
     public static JsonObject Create(IReadOnlyList<LoraSpec> lora, IReadOnlyList<string> modules, string? baseModel)
     {
@@ -58,10 +61,15 @@ internal static class PeftLoraConfig
             Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
             Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
             int rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");
-            double alpha = config["lora_alpha"]?.GetValue<double>() ?? rank;
+            double alpha = config["lora_alpha"]?.GetValue<double>() ?? PeftDefaultAlpha;
             if (config["use_rslora"]?.GetValue<bool>() == true)
             {
                 alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
+            }
+
+            if (config["target_modules"] is { } targets && !IsNames(targets))
+            {
+                throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}; expected a module name or a list of names.");
             }
 
             // A list of last names without layers_to_transform adapts every layer; a regex (a string) may pick any layers, so they come from the keys.
@@ -73,6 +81,55 @@ internal static class PeftLoraConfig
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
     }
+
+    /// <summary>Refuses a config that disagrees with the weights file: a module outside <c>target_modules</c> (PEFT's matching: a
+    /// list names a module or its last parts, a string is a full-match regex), a lora_A whose rows are not <c>r</c>, or an
+    /// OnnxOll spec (from the weights' metadata) of another r or alpha.</summary>
+    public static void CheckAgainst(JsonObject config, string path, (int Rank, double Alpha) read, IEnumerable<(string Module, long Rows)> modules, PetSpec? stored, string weightsPath)
+    {
+        var targets = config["target_modules"];
+        foreach (var (module, rows) in modules)
+        {
+            if (rows != read.Rank)
+            {
+                throw new InvalidDataException($"{path}: field 'r' is {read.Rank}, but {weightsPath} holds a lora_A of {rows} rows for '{module}'.");
+            }
+
+            if (targets is not null && !Names(targets, module, path))
+            {
+                throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}, which does not name module '{module}' of {weightsPath}.");
+            }
+        }
+
+        foreach (var lora in stored?.Lora ?? [])
+        {
+            if (lora.Rank != read.Rank || Math.Abs(lora.Alpha - read.Alpha) > 1e-9 * Math.Max(1, Math.Abs(lora.Alpha)))
+            {
+                throw new InvalidDataException($"{path}: fields 'r' {read.Rank} and 'lora_alpha' {read.Alpha:R} disagree with the spec '{stored}' of {weightsPath}.");
+            }
+        }
+    }
+
+    private static bool Names(JsonNode targets, string module, string path)
+    {
+        if (targets is JsonArray list)
+        {
+            return list.Any(t => t!.GetValue<string>() is { } name && (module == name || module.EndsWith("." + name, StringComparison.Ordinal)));
+        }
+
+        try
+        {
+            return System.Text.RegularExpressions.Regex.IsMatch(module, $"^(?:{targets.GetValue<string>()})$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: field 'target_modules' is not a valid regular expression ({e.Message}).", e);
+        }
+    }
+
+    private static bool IsNames(JsonNode node) =>
+        node is JsonValue v ? v.GetValueKind() == System.Text.Json.JsonValueKind.String
+            : node is JsonArray a && a.All(t => t?.GetValueKind() == System.Text.Json.JsonValueKind.String);
 
     private static void Refuse(JsonObject config, string path, string field, Func<JsonNode, bool> bad, string why)
     {
