@@ -52,6 +52,21 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>Adds a check that the option's value lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<T> Between<T>(Option<T> option, T min, T max)
+        where T : INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<T>();
+            if (!(value >= min && value <= max))
+            {
+                result.AddError($"{option.Name} {Format(value)}: expected {Format(min)} to {Format(max)}");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Adds a check that the option's value is finite and greater than zero.</summary>
     public static Option<float> Positive(Option<float> option)
     {

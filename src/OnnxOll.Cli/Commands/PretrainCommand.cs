@@ -18,7 +18,7 @@ public static class PretrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of weights, batch order, augmentation and captions.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest good checkpoint in the output folder." };
         var epochs = new Option<int?>("--epochs") { Description = "Override the recipe's epoch count." };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0: epoch ends only).", DefaultValueFactory = _ => 0 };
+        var checkpointEvery = CommonOptions.AtLeast(new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0: epoch ends only).", DefaultValueFactory = _ => 0 }, 0);
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("pretrain", "Pretrain a CLIP (every weight) with CLIP's symmetric contrastive loss; writes a Hugging Face model folder.")

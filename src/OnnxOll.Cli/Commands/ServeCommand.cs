@@ -19,7 +19,7 @@ public static class ServeCommand
         var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it.", Required = true };
         var data = new Option<string?>("--data") { Description = "Learn from a Redis stream instead of the run's ingest log: redis://HOST:PORT/STREAM?group=G; POST /v1/observations adds to it." };
         var pet = new Option<string>("--pet") { Description = "PET spec.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
-        var port = CommonOptions.AtLeast(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0);
+        var port = CommonOptions.Between(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0, 65535);
         var address = new Option<string>("--address") { Description = "Address to bind (default loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = $"Bearer token required by POST /v1/observations (default: ${TokenVariable}; none when unset)." };
         var batch = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Micro-batch size.", DefaultValueFactory = _ => 16 }, 1);
