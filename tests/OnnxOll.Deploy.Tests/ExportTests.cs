@@ -145,6 +145,35 @@ public sealed class ExportTests(DeployFixture fixture)
         Assert.Equal(expected.Rows, stored.Rows);
     }
 
+    [Theory]
+    [InlineData("manifest-field")]
+    [InlineData("vocab.json")]
+    [InlineData("pet.safetensors")]
+    [InlineData("class_embeddings.safetensors")]
+    public void ADamagedExportIsRefusedNamingTheFile(string damage)
+    {
+        var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=both,targets=q", seed: 17, scale: 0.1);
+        string run = fixture.WriteRun($"export-damaged-run-{damage}", pet, ["{}"], Classes);
+        string dir = Path.Combine(fixture.Root, $"export-damaged-{damage}");
+        ModelExporter.Export(fixture.ModelDirectory, dir, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory) });
+        string damaged = Path.Combine(dir, damage == "manifest-field" ? ModelExporter.ManifestFileName : damage);
+        if (damage == "manifest-field")
+        {
+            var manifest = JsonNode.Parse(File.ReadAllText(damaged))!.AsObject();
+            manifest.Remove("pet_spec");
+            File.WriteAllText(damaged, manifest.ToJsonString());
+        }
+        else
+        {
+            File.WriteAllBytes(damaged, File.ReadAllBytes(damaged)[..10]);
+        }
+
+        var e = Assert.ThrowsAny<Exception>(() => ExportedModel.Open(dir).Dispose());
+
+        Assert.True(e is InvalidDataException or FileNotFoundException, e.GetType().Name + ": " + e.Message);
+        Assert.Contains(damaged, e.Message);
+    }
+
     private static float[] Run<T>(string path, PetLayout layout, PetParameters pet, string input, T[] data, string output, int rows) where T : unmanaged
     {
         using var session = SessionFactory.Open(path);

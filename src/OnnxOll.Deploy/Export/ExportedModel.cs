@@ -25,12 +25,12 @@ public sealed class ExportedModel : IClipInference, IDisposable
         this.settings = settings;
         Manifest = manifest;
         Config = ClipConfig.Load(directory);
-        Layout = new PetLayout(PetSpec.Parse(Field(manifest, "pet_spec").GetValue<string>()), Config);
+        Layout = new PetLayout(PetSpec.Parse(Field(manifest, "pet_spec", directory).GetValue<string>()), Config);
         Pet = CheckpointPet.Read(Path.Combine(directory, ModelExporter.PetFileName)).Fill(Layout);
         Tokenizer = ClipTokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"),
             new ClipTokenizerOptions { ContextLength = Config.Text.MaxPositionEmbeddings });
         Preprocessing = PreprocessorConfig.Load(directory, Config.Vision.ImageSize);
-        LogitScale = Field(manifest, "logit_scale").GetValue<float>(); // written from the frozen float, so read back bit for bit
+        LogitScale = Field(manifest, "logit_scale", directory).GetValue<float>(); // written from the frozen float, so read back bit for bit
         Prompts = (manifest["prompts"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() is { Length: > 0 } prompts ? prompts : [PromptTemplates.DefaultTemplate];
         string classesPath = Path.Combine(directory, ModelExporter.ClassEmbeddingsFileName);
         Classes = File.Exists(classesPath) ? ClassEmbeddings.Load(classesPath) : null;
@@ -107,6 +107,6 @@ public sealed class ExportedModel : IClipInference, IDisposable
         text?.Dispose();
     }
 
-    private static JsonNode Field(JsonObject manifest, string name) =>
-        manifest[name] ?? throw new InvalidDataException($"{ModelExporter.ManifestFileName}: field '{name}' is missing.");
+    private static JsonNode Field(JsonObject manifest, string name, string directory) =>
+        manifest[name] ?? throw new InvalidDataException($"{Path.Combine(directory, ModelExporter.ManifestFileName)}: field '{name}' is missing.");
 }
