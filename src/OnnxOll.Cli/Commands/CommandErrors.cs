@@ -20,7 +20,7 @@ public static partial class CommandErrors
     public static int Report(Exception e, bool verbose, TextWriter error)
     {
         bool input = IsInputError(e);
-        string message = input ? OneLine(e.Message) : OneLine($"internal error ({e.GetType().Name}): {e.Message}")
+        string message = input ? OneLine(UserMessage(e)) : OneLine($"internal error ({e.GetType().Name}): {e.Message}")
             + (verbose ? string.Empty : " (rerun with --verbose for the stack trace)");
         error.WriteLine($"error: {message}");
         if (verbose)
@@ -47,6 +47,10 @@ public static partial class CommandErrors
         e is IOException or InvalidDataException or ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException
             or UnauthorizedAccessException or JsonException or OnnxRuntimeException
         && e is not ObjectDisposedException;
+
+    // An ArgumentException appends " (Parameter 'name')", a code name the user never typed.
+    private static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
 
     /// <summary>Collapses line breaks and cuts a very long message (e.g. one quoting a huge input line) to one readable line.</summary>
     public static string OneLine(string message)

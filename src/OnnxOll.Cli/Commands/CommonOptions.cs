@@ -67,6 +67,22 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>Adds a check that every prompt template holds the class-name slot <c>{}</c> exactly once.</summary>
+    public static Option<string[]> Templates(Option<string[]> option)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (var template in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (template.Split("{}").Length != 2)
+                {
+                    result.AddError($"{option.Name} '{template}': expected the slot '{{}}' exactly once");
+                }
+            }
+        });
+        return option;
+    }
+
     /// <summary>Adds a check that the option's value is finite and greater than zero.</summary>
     public static Option<float> Positive(Option<float> option)
     {

@@ -18,7 +18,7 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "Folder to write (manifest.json lists every file).", Required = true };
         var merge = new Option<string?>("--merge") { Description = "Run (or other PET source) whose tensors are exported and whose LoRA is also folded into merged/vision.onnx and merged/text.onnx." };
         var classes = new Option<string?>("--classes") { Description = "Class vocabulary whose text features are exported, comma-separated (default: the run's classes)." };
-        var prompts = new Option<string[]>("--prompt") { Description = "Prompt templates of the exported class features (default: the run's)." };
+        var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt templates of the exported class features (default: the run's)." });
         var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors (without --run).", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
         var frozen = CommonOptions.Frozen();

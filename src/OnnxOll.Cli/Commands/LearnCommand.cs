@@ -43,7 +43,7 @@ public static class LearnCommand
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
         var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, run, checkpoint, safetensors); the PET spec, and the prompts unless --prompt is given, are theirs." };
-        var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
+        var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
@@ -71,6 +71,7 @@ public static class LearnCommand
                 Seed = parse.GetValue(seed),
                 HoldoutClasses = parse.GetValue(holdout),
                 HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : [],
+                HoldoutClassSource = parse.GetValue(holdoutClasses),
                 Dropout = parse.GetValue(dropout),
                 ZeroShot = parse.GetValue(zeroShot),
                 Strict = parse.GetValue(strict),
@@ -113,49 +114,57 @@ public static class LearnCommand
         using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
         using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
         using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
-        foreach (var note in folder.Notes)
+        try
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
-        }
-
-        if (folder.FinishedUtc is { } finished)
-        {
-            AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
-            return 0;
-        }
-
-        foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
-        {
-            CommandErrors.Warn(warning);
-        }
-
-        using var learner = new OnlineLearner(model, scenario, options, runDir);
-        if (init is not null)
-        {
-            var values = init.Load(model.Layout);
-            foreach (var t in model.Layout.Tensors)
+            foreach (var note in folder.Notes)
             {
-                values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
+                AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
             }
 
-            AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
-        }
+            if (folder.FinishedUtc is { } finished)
+            {
+                AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
+                return 0;
+            }
 
-        if (resume)
+            foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
+            {
+                CommandErrors.Warn(warning);
+            }
+
+            using var learner = new OnlineLearner(model, scenario, options, runDir);
+            if (init is not null)
+            {
+                var values = init.Load(model.Layout);
+                foreach (var t in model.Layout.Tensors)
+                {
+                    values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
+                }
+
+                AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
+            }
+
+            if (resume)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(CommandErrors.Warn)}[/]");
+            }
+
+            var result = LearnProgressView.Run(
+                (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
+                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
+            if (result.Completed && data is not null)
+            {
+                folder.MarkFinished(result.Summary.SamplesSeen);
+            }
+
+            ResultsTable.Print(result, runDir);
+            return result.Completed ? 0 : 130;
+        }
+        catch
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(CommandErrors.Warn)}[/]");
+            folder.DiscardIfUnused();
+            throw;
         }
-
-        var result = LearnProgressView.Run(
-            (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
-            $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
-        if (result.Completed && data is not null)
-        {
-            folder.MarkFinished(result.Summary.SamplesSeen);
-        }
-
-        ResultsTable.Print(result, runDir);
-        return result.Completed ? 0 : 130;
     }
 
     /// <summary>Learns a Redis stream from the learner's cursor; it ends when the stream has been idle for its <c>end_idle_ms</c>, or on cancel.</summary>

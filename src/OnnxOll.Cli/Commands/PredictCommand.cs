@@ -26,7 +26,7 @@ public static class PredictCommand
         var image = new Option<string>("--image") { Description = "Image file (PNG, JPEG, BMP or GIF).", Required = true };
         var labels = new Option<string?>("--labels") { Description = "Candidate labels, comma-separated: \"cat,dog,bird\" (default: the classes of the run, adapter or export)." };
         var top = CommonOptions.AtLeast(new Option<int>("--top") { Description = "How many labels to show.", DefaultValueFactory = _ => 5 }, 1);
-        var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the label; repeat to average (default: the run's, else \"a bad photo of a {}.\")." };
+        var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the label; repeat to average (default: the run's, else \"a bad photo of a {}.\")." });
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();

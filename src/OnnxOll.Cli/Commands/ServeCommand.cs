@@ -31,7 +31,7 @@ public static class ServeCommand
         var replay = CommonOptions.AtLeast(new Option<int>("--replay-window") { Description = "Seconds to keep log segments a checkpoint covers (0: delete at once).", DefaultValueFactory = _ => 0 }, 0);
         var maxBody = CommonOptions.AtLeast(new Option<int>("--max-request-mb") { Description = "Largest request body in MiB.", DefaultValueFactory = _ => 16 }, 1);
         var keep = CommonOptions.AtLeast(new Option<int>("--keep") { Description = "Checkpoints kept.", DefaultValueFactory = _ => 3 }, 1);
-        var prompts = new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average.", DefaultValueFactory = _ => ["a bad photo of a {}."] };
+        var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("serve", "Live online learning over HTTP: POST /v1/observations and /v1/predict, GET /v1/status, /metrics and a dashboard at /.")

@@ -16,13 +16,16 @@ public static class HoldoutList
     }
 
     /// <summary>The names as a set; every name must be a class of the data and at least one class must remain for the stream.</summary>
-    public static IReadOnlySet<string> Check(IReadOnlyList<string> names, IReadOnlyList<string> labels)
+    /// <param name="names">The held-out class names.</param>
+    /// <param name="labels">The data's labels.</param>
+    /// <param name="source">Where the names came from (a file), to name in the error.</param>
+    public static IReadOnlySet<string> Check(IReadOnlyList<string> names, IReadOnlyList<string> labels, string? source = null)
     {
         var classes = labels.ToHashSet(StringComparer.Ordinal);
         var unknown = names.Where(n => !classes.Contains(n)).ToArray();
         if (unknown.Length > 0)
         {
-            throw new ArgumentException($"Held-out classes not in the data: {string.Join(", ", unknown.Take(5))}{(unknown.Length > 5 ? ", ..." : "")}.");
+            throw new ArgumentException($"{(source is null ? string.Empty : source + ": ")}Held-out classes not in the data: {string.Join(", ", unknown.Take(5))}{(unknown.Length > 5 ? ", ..." : "")}.");
         }
 
         var set = names.ToHashSet(StringComparer.Ordinal);

@@ -51,6 +51,9 @@ public sealed record LearnerOptions
     /// <summary>Named classes held out of the stream (e.g. a pretrained model's base classes); overrides <see cref="HoldoutClasses"/>.</summary>
     public IReadOnlyList<string> HoldoutClassNames { get; init; } = [];
 
+    /// <summary>Where <see cref="HoldoutClassNames"/> came from (e.g. the file), named when one is not a class of the data.</summary>
+    public string? HoldoutClassSource { get; init; }
+
     /// <summary>No gradient steps: the stream only brings its classes into the vocabulary, so evaluations measure the untrained model.</summary>
     public bool ZeroShot { get; init; }
 

@@ -350,7 +350,7 @@ public sealed class OnlineLearner : IDisposable
     {
         if (options.HoldoutClassNames.Count > 0)
         {
-            return HoldoutList.Check(options.HoldoutClassNames, labels);
+            return HoldoutList.Check(options.HoldoutClassNames, labels, options.HoldoutClassSource);
         }
 
         if (options.HoldoutClasses <= 0)

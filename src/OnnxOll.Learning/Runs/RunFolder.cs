@@ -25,12 +25,17 @@ public sealed class RunFolder : IDisposable
     private readonly FileStream lockStream;
     private readonly JsonObject document;
 
-    private RunFolder(string directory, FileStream lockStream, JsonObject document, IReadOnlyList<string> notes)
+    private readonly bool startedHere;
+    private readonly bool createdDirectory;
+
+    private RunFolder(string directory, FileStream lockStream, JsonObject document, IReadOnlyList<string> notes, bool startedHere, bool createdDirectory)
     {
         Directory = directory;
         this.lockStream = lockStream;
         this.document = document;
         Notes = notes;
+        this.startedHere = startedHere;
+        this.createdDirectory = createdDirectory;
     }
 
     /// <summary>The folder's full path.</summary>
@@ -54,12 +59,13 @@ public sealed class RunFolder : IDisposable
             throw new RunFolderException($"Run folder '{directory}' is a file; --out needs a folder.");
         }
 
+        bool created = !System.IO.Directory.Exists(full);
         System.IO.Directory.CreateDirectory(full);
         var lockStream = Lock(directory, full);
         try
         {
-            var (document, notes) = Prepare(directory, full, settings, resume);
-            return new RunFolder(full, lockStream, document, notes);
+            var (document, notes, startedHere) = Prepare(directory, full, settings, resume);
+            return new RunFolder(full, lockStream, document, notes, startedHere, created);
         }
         catch
         {
@@ -74,6 +80,24 @@ public sealed class RunFolder : IDisposable
         document["finished_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         document["finished_samples"] = samplesSeen;
         Write(Directory, document);
+    }
+
+    /// <summary>Undoes opening a run this process started when nothing but <c>run.json</c> has been written since (a run that failed
+    /// before its first checkpoint), so the same command can simply be run again; releases the lock.</summary>
+    public void DiscardIfUnused()
+    {
+        if (!startedHere || System.IO.Directory.EnumerateFileSystemEntries(Directory).Select(Path.GetFileName).Any(n => n is not LockFileName and not SettingsFileName))
+        {
+            return;
+        }
+
+        File.Delete(Path.Combine(Directory, SettingsFileName));
+        File.Delete(Path.Combine(Directory, LockFileName));
+        lockStream.Dispose();
+        if (createdDirectory && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
+        {
+            System.IO.Directory.Delete(Directory);
+        }
     }
 
     /// <inheritdoc/>
@@ -100,7 +124,7 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    private static (JsonObject Document, IReadOnlyList<string> Notes) Prepare(string directory, string full, RunSettings settings, bool resume)
+    private static (JsonObject Document, IReadOnlyList<string> Notes, bool StartedHere) Prepare(string directory, string full, RunSettings settings, bool resume)
     {
         string settingsPath = Path.Combine(full, SettingsFileName);
         var others = System.IO.Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Where(n => n != LockFileName).Order(StringComparer.Ordinal).ToList();
@@ -113,7 +137,7 @@ public sealed class RunFolder : IDisposable
                 throw new RunFolderException($"Run folder '{directory}' is not empty ({listed}); pass --resume to continue the run it holds, or choose another --out.");
             }
 
-            return (NewDocument(full, settings), notes);
+            return (NewDocument(full, settings), notes, true);
         }
 
         if (!File.Exists(settingsPath))
@@ -123,7 +147,7 @@ public sealed class RunFolder : IDisposable
                 notes.Add($"{settingsPath} was absent (a run made before run settings were recorded); recorded this resume's settings");
             }
 
-            return (NewDocument(full, settings), notes);
+            return (NewDocument(full, settings), notes, others.Count == 0);
         }
 
         var document = Read(settingsPath);
@@ -136,7 +160,7 @@ public sealed class RunFolder : IDisposable
 
         if (document["finished_utc"] is not null)
         {
-            return (document, notes);
+            return (document, notes, false);
         }
 
         var storedChangeable = document["changeable"] as JsonObject ?? new JsonObject();
@@ -151,7 +175,7 @@ public sealed class RunFolder : IDisposable
             notes.Add("changed for this resume (recorded in run.json): " + string.Join(", ", changes.Select(c => $"{c.Key} {c.Value!["from"]} → {c.Value!["to"]}")));
         }
 
-        return (document, notes);
+        return (document, notes, false);
     }
 
     private static JsonObject NewDocument(string full, RunSettings settings)

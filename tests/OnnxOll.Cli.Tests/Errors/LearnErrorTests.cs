@@ -19,6 +19,9 @@ public sealed class LearnErrorTests(CliFixture fixture)
         { "--loss", "foo", "--loss 'foo'", "expected one of sit, all" },
         { "--provider", "gpu", "--provider 'gpu'", "expected one of cpu, cuda" },
         { "--keep", "0", "--keep 0", "expected at least 1" },
+        { "--prompt", "nobraces", "--prompt 'nobraces'", "expected the slot '{}' exactly once" },
+        { "--pet", "none", "PET spec 'none' has no tensors to train", "" },
+        { "--holdout", "1000", "Cannot hold out 1000 of 6 classes", "" },
     };
 
     [Theory]
@@ -36,6 +39,17 @@ public sealed class LearnErrorTests(CliFixture fixture)
     {
         string missing = fixture.PathFor("no-model-here");
         ErrorLine.AssertInputError(CliFixture.Run(Args(missing, fixture.PathFor("learn-errors/nomodel"))), missing);
+    }
+
+    [Fact]
+    public void UnknownHeldOutClassNamesTheFileAndLeavesNoRunFolder()
+    {
+        string list = fixture.PathFor("learn-errors/holdout.txt");
+        File.WriteAllText(list, "no such class\n");
+        string run = fixture.PathFor("learn-errors/holdout-run");
+        ErrorLine.AssertInputError(CliFixture.Run(Args(fixture.ModelDirectory, run, "--holdout-classes", list)), list, "not in the data: no such class");
+        Assert.False(Directory.Exists(run), $"{run} was left behind");
+        ErrorLine.AssertInputError(CliFixture.Run(Args(fixture.ModelDirectory, run, "--holdout-classes", list)), list, "not in the data");
     }
 
     [Fact]
@@ -67,7 +81,7 @@ public sealed class LearnErrorTests(CliFixture fixture)
         string run = fixture.PathFor("learn-errors/strict");
 
         ErrorLine.AssertInputError(CliFixture.Run(Args(fixture.ModelDirectory, run, "--data", $"folder:{data}", "--scenario", "iid", "--batch", "4", "--strict", "true")), broken, "truncated");
-        Assert.Empty(Directory.GetFiles(run, "ckpt-*"));
+        Assert.False(Directory.Exists(run), "a run that failed before its first checkpoint left its folder behind");
     }
 
     [Fact]
