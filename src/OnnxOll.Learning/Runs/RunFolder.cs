@@ -83,7 +83,7 @@ public sealed class RunFolder : IDisposable
     }
 
     /// <summary>Undoes opening a run this process started when nothing but <c>run.json</c> has been written since (a run that failed
-    /// before its first checkpoint), so the same command can simply be run again; releases the lock.</summary>
+    /// before its first checkpoint), so the same command can simply be run again; releases the lock. Best effort: never throws.</summary>
     public void DiscardIfUnused()
     {
         if (!startedHere || System.IO.Directory.EnumerateFileSystemEntries(Directory).Select(Path.GetFileName).Any(n => n is not LockFileName and not SettingsFileName))
@@ -91,12 +91,19 @@ public sealed class RunFolder : IDisposable
             return;
         }
 
-        File.Delete(Path.Combine(Directory, SettingsFileName));
-        File.Delete(Path.Combine(Directory, LockFileName));
-        lockStream.Dispose();
-        if (createdDirectory && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
+        try
         {
-            System.IO.Directory.Delete(Directory);
+            File.Delete(Path.Combine(Directory, SettingsFileName));
+            File.Delete(Path.Combine(Directory, LockFileName));
+            lockStream.Dispose();
+            if (createdDirectory && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any())
+            {
+                System.IO.Directory.Delete(Directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: it runs while another error is reported, which must not be replaced by this one.
         }
     }
 
