@@ -148,7 +148,8 @@ public sealed class LiveServer : IAsyncDisposable
             string? given = http.Request.Query["labels"].FirstOrDefault();
             var candidates = given is null
                 ? snapshot.Vocabulary
-                : given.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+                : given.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(label => ObservationReader.CheckLabel(label, "labels")).Distinct(StringComparer.Ordinal).ToArray();
             if (candidates.Count == 0)
             {
                 throw new RequestError(400, given is null ? "no class learned yet: pass candidate labels as ?labels=a,b,c." : $"labels '{given}': expected at least one comma-separated label.");

@@ -90,7 +90,8 @@ public static class ObservationReader
     private static bool IsMultipart(HttpRequest request) =>
         request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
-    private static string CheckLabel(string? label, string where)
+    /// <summary>The trimmed label, refused (400) when empty, longer than <see cref="MaxLabelLength"/> or holding a control character.</summary>
+    internal static string CheckLabel(string? label, string where)
     {
         string trimmed = label?.Trim() ?? string.Empty;
         if (trimmed.Length == 0)

@@ -91,6 +91,9 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
             ("oversized", () => ServiceClient.Observe(large, "red", new byte[100 * 1024]), HttpStatusCode.RequestEntityTooLarge, "exceeds the limit of 65536 bytes"),
             ("missing token", () => ServiceClient.Observe(noToken, "red", jpeg), HttpStatusCode.Unauthorized, "bearer token"),
             ("unpaired multipart", () => http.PostAsync("/v1/observations", mismatched), HttpStatusCode.BadRequest, "1 'label' fields and 0 'image' files"),
+            ("huge predict label", () => http.PostAsync($"/v1/predict?labels={new string('a', 300)},b", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label of 300 characters exceeds 200"),
+            ("control predict label", () => http.PostAsync("/v1/predict?labels=a%00b,c", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label contains a control character"),
+            ("bad top", () => http.PostAsync("/v1/predict?labels=a,b&top=x", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "top 'x': expected a positive integer"),
         };
         foreach (var (name, send, status, message) in cases)
         {
@@ -102,7 +105,9 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
         }
 
         Assert.Equal(before, File.ReadAllBytes(segment));
-        Assert.Equal(1, (await ServiceClient.Status(http)).GetProperty("log_end").GetInt64());
+        var after = await ServiceClient.Status(http);
+        Assert.Equal(1, after.GetProperty("log_end").GetInt64());
+        Assert.Equal(0, after.GetProperty("recent_predictions").GetArrayLength());
     }
 
     [Fact]

@@ -23,9 +23,16 @@ public static class AdapterCommand
         {
             string modelDir = parse.GetValue(model)!;
             string outPath = parse.GetValue(output)!;
+            string formatName = parse.GetValue(format)!;
+            if (formatName != "onnx" && parse.GetResult(graph) is { Implicit: false })
+            {
+                throw new ArgumentException($"--graph applies to --format onnx (one tower's tensors); a {formatName} adapter holds every PET tensor.");
+            }
+
+            CommonOptions.CheckOutput(outPath, modelDir, parse.GetValue(run));
             var source = PetSource.Open(parse.GetValue(run)!, parse.GetValue(petSpec), modelDir);
             var pet = source.Load(FrozenModel.Open(modelDir, source.Spec).Layout);
-            switch (parse.GetValue(format))
+            switch (formatName)
             {
                 case "peft":
                     PeftAdapterFolder.Write(pet, outPath, Path.GetFullPath(modelDir), source.Prompts, source.Classes);

@@ -67,6 +67,37 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>Adds a check that the option names a file to write, not an existing folder.</summary>
+    public static Option<T> OutputFile<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is string path && Directory.Exists(path))
+            {
+                result.AddError($"{option.Name} {path}: is a folder; expected the path of a file to write");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses an output file inside the model folder (the model hash covers its files, so every run of the model would stop
+    /// matching) or equal to one of the command's input files.</summary>
+    /// <exception cref="ArgumentException">The message names the option, the file and the folder.</exception>
+    public static void CheckOutput(string outPath, string modelDir, params string?[] inputs)
+    {
+        string full = Path.GetFullPath(outPath);
+        string model = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDir)) + Path.DirectorySeparatorChar;
+        if (full.StartsWith(model, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--out {outPath}: is inside the model folder {modelDir}; write it elsewhere (the model's hash covers that folder).");
+        }
+
+        if (inputs.FirstOrDefault(i => i is not null && Path.GetFullPath(i) == full) is { } input)
+        {
+            throw new ArgumentException($"--out {outPath}: is also an input of this command ({input}); write it elsewhere.");
+        }
+    }
+
     /// <summary>Adds a check that every prompt template holds the class-name slot <c>{}</c> exactly once.</summary>
     public static Option<string[]> Templates(Option<string[]> option)
     {

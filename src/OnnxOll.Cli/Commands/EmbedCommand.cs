@@ -15,7 +15,7 @@ public static class EmbedCommand
     {
         var model = CommonOptions.Model();
         var batch = new Option<string>("--batch") { Description = "safetensors with pixel_values [B,3,H,W] f32 and input_ids [C,L] i64 (labels optional).", Required = true };
-        var output = new Option<string>("--out") { Description = "safetensors to write: image_embeds [B,P], text_embeds [C,P] (F32).", Required = true };
+        var output = CommonOptions.OutputFile(new Option<string>("--out") { Description = "safetensors to write: image_embeds [B,P], text_embeds [C,P] (F32).", Required = true });
         var pet = new Option<string?>("--pet") { Description = "PET tensors to apply: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter (with --pet-spec); none: the base model." };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
         var threads = CommonOptions.Threads();
@@ -36,6 +36,7 @@ public static class EmbedCommand
     public static (int Images, int Texts) Embed(string modelDir, string batchPath, string outPath, string? petPath, string? petSpec, SessionSettings settings,
         FrozenPrecision frozen = FrozenPrecision.Float32)
     {
+        CommonOptions.CheckOutput(outPath, modelDir, batchPath, petPath);
         var source = PetSource.Resolve(null, petPath, petSpec, modelDir);
         var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: false);

@@ -23,7 +23,7 @@ public static class GradCommand
         var pet = new Option<string>("--pet") { Description = "PET tensors: safetensors (or checkpoint), run folder, PEFT adapter folder or .onnx_adapter (with --pet-spec).", Required = true };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's pet_spec metadata)." };
         var loss = CommonOptions.Choice<LossKind>("--loss", "sit (the batch's labels) or all (every class).");
-        var output = new Option<string>("--out") { Description = "safetensors to write: loss [1], <pet>.grad, logits [B,S], subset [S] i64.", Required = true };
+        var output = CommonOptions.OutputFile(new Option<string>("--out") { Description = "safetensors to write: loss [1], <pet>.grad, logits [B,S], subset [S] i64.", Required = true });
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
@@ -47,6 +47,7 @@ public static class GradCommand
     public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings,
         FrozenPrecision frozen = FrozenPrecision.Float32)
     {
+        CommonOptions.CheckOutput(outPath, modelDir, batchPath, petPath);
         var source = PetSource.Open(petPath, petSpec, modelDir);
         var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: true);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Tiny;
 
 namespace OnnxOll.Cli.Commands;
@@ -6,6 +7,9 @@ namespace OnnxOll.Cli.Commands;
 /// <summary><c>onnxoll init-tiny</c>: writes a Hugging Face-format CLIP folder with random weights.</summary>
 public static class InitTinyCommand
 {
+    // What TinyClip.Write puts into a folder: a folder holding only these may be written again.
+    private static readonly HashSet<string> ModelFiles = new([ClipConfig.FileName, ClipWeights.FileName, "vocab.json", "merges.txt"], StringComparer.Ordinal);
+
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
@@ -16,6 +20,7 @@ public static class InitTinyCommand
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(outOption)!;
+            OutputFolder.Check(dir, "model written by init-tiny", d => Directory.EnumerateFileSystemEntries(d).All(e => ModelFiles.Contains(Path.GetFileName(e))));
             var config = TinyClip.Write(dir, parse.GetValue(seedOption), parse.GetValue(shapeOption));
             Console.WriteLine($"wrote {dir}: vision {config.Vision.HiddenSize}x{config.Vision.NumHiddenLayers}, text {config.Text.HiddenSize}x{config.Text.NumHiddenLayers}, projection {config.ProjectionDim}");
             return 0;

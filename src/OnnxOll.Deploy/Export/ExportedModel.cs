@@ -6,6 +6,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Inference;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Onnx.Json;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Deploy.Export;
@@ -24,15 +25,22 @@ public sealed class ExportedModel : IClipInference, IDisposable
         this.directory = directory;
         this.settings = settings;
         Manifest = manifest;
+        string manifestPath = Path.Combine(directory, ModelExporter.ManifestFileName);
         Config = ClipConfig.Load(directory);
-        Layout = new PetLayout(PetSpec.Parse(Field(manifest, "pet_spec", directory).GetValue<string>()), Config);
+        Layout = new PetLayout(PetSpec.Parse(JsonFields.Required<string>(manifest, "pet_spec", manifestPath)), Config);
         Pet = CheckpointPet.Read(Path.Combine(directory, ModelExporter.PetFileName)).Fill(Layout);
         Tokenizer = ClipTokenizer.Create(Path.Combine(directory, "vocab.json"), Path.Combine(directory, "merges.txt"),
             new ClipTokenizerOptions { ContextLength = Config.Text.MaxPositionEmbeddings });
         Preprocessing = PreprocessorConfig.Load(directory, Config.Vision.ImageSize);
-        LogitScale = Field(manifest, "logit_scale", directory).GetValue<float>(); // written from the frozen float, so read back bit for bit
-        Prompts = (manifest["prompts"] as JsonArray)?.Select(p => p!.GetValue<string>()).ToArray() is { Length: > 0 } prompts ? prompts : [PromptTemplates.DefaultTemplate];
-        string classesPath = Path.Combine(directory, ModelExporter.ClassEmbeddingsFileName);
+        LogitScale = JsonFields.Required<float>(manifest, "logit_scale", manifestPath); // written from the frozen float, so read back bit for bit
+        Prompts = JsonFields.Strings(manifest, "prompts", manifestPath) is { Length: > 0 } prompts ? prompts : [PromptTemplates.DefaultTemplate];
+        string? classesFile = JsonFields.Optional<string?>(manifest, "class_embeddings", manifestPath, null);
+        string classesPath = Path.Combine(directory, classesFile ?? ModelExporter.ClassEmbeddingsFileName);
+        if (classesFile is not null && !File.Exists(classesPath))
+        {
+            throw new FileNotFoundException($"{classesPath}: file does not exist (listed as 'class_embeddings' in {manifestPath}).", classesPath);
+        }
+
         Classes = File.Exists(classesPath) ? ClassEmbeddings.Load(classesPath) : null;
     }
 
@@ -40,7 +48,7 @@ public sealed class ExportedModel : IClipInference, IDisposable
     public JsonObject Manifest { get; }
 
     /// <inheritdoc/>
-    public string ModelHash => Manifest["model_hash"]?.GetValue<string>() ?? "";
+    public string ModelHash => JsonFields.Optional(Manifest, "model_hash", Path.Combine(directory, ModelExporter.ManifestFileName), string.Empty);
 
     /// <inheritdoc/>
     public ClipConfig Config { get; }
@@ -82,17 +90,8 @@ public sealed class ExportedModel : IClipInference, IDisposable
             throw new FileNotFoundException($"{path}: export manifest does not exist; is {directory} an export folder?", path);
         }
 
-        JsonObject manifest;
-        try
-        {
-            manifest = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
-        }
-
-        if (manifest["format"]?.GetValue<string>() != ModelExporter.Format || manifest["version"]?.GetValue<int>() != ModelExporter.Version)
+        var manifest = JsonFields.ReadObject(path);
+        if (JsonFields.Optional<string?>(manifest, "format", path, null) != ModelExporter.Format || JsonFields.Optional(manifest, "version", path, -1) != ModelExporter.Version)
         {
             throw new InvalidDataException($"{path}: fields 'format'/'version' are not '{ModelExporter.Format}' version {ModelExporter.Version}.");
         }
@@ -106,7 +105,4 @@ public sealed class ExportedModel : IClipInference, IDisposable
         vision?.Dispose();
         text?.Dispose();
     }
-
-    private static JsonNode Field(JsonObject manifest, string name, string directory) =>
-        manifest[name] ?? throw new InvalidDataException($"{Path.Combine(directory, ModelExporter.ManifestFileName)}: field '{name}' is missing.");
 }

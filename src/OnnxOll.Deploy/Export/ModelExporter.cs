@@ -10,6 +10,7 @@ using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
 
@@ -46,9 +47,31 @@ public static class ModelExporter
 
     private static readonly string[] TokenizerFiles = ["vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"];
 
-    /// <summary>Exports <paramref name="modelDir"/> into <paramref name="outDir"/>; returns the manifest written.</summary>
+    /// <summary>Exports <paramref name="modelDir"/> into <paramref name="outDir"/> (new, empty or an earlier export, replaced as a whole only
+    /// when the export succeeded); returns the manifest written.</summary>
     /// <exception cref="ArgumentException">No spec and no tensors, tensors of another spec than <see cref="ExportOptions.Spec"/>, or merge without tensors.</exception>
+    /// <exception cref="IOException"><paramref name="outDir"/> is a file or a non-empty folder that holds no export.</exception>
     public static JsonObject Export(string modelDir, string outDir, ExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OutputFolder.Write(outDir, "export", IsExport, staging => Write(modelDir, staging, options));
+    }
+
+    /// <summary>True when <paramref name="directory"/> holds an export's manifest (a folder <see cref="Export"/> may replace).</summary>
+    public static bool IsExport(string directory)
+    {
+        try
+        {
+            return JsonFields.ReadObject(Path.Combine(directory, ManifestFileName))["format"] is JsonValue format
+                && format.TryGetValue(out string? name) && name == Format;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static JsonObject Write(string modelDir, string outDir, ExportOptions options)
     {
         var source = options.Pet;
         if (source is not null && options.Spec is not null && source.Spec.ToString() != options.Spec.ToString())

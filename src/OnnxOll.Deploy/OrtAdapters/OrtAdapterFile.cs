@@ -55,6 +55,11 @@ public static class OrtAdapterFile
     /// <summary>Writes <paramref name="tensors"/> (float32) as an adapter file, atomically, creating its folder when needed.</summary>
     public static void Write(IReadOnlyList<NamedTensor> tensors, string path, int adapterVersion = 1, int modelVersion = 1)
     {
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"{path}: is a folder; expected the path of an {Extension} file to write.");
+        }
+
         byte[] bytes = Serialize(tensors, adapterVersion, modelVersion);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.Write(path, s => s.Write(bytes));

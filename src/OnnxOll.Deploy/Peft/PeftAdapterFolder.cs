@@ -37,8 +37,10 @@ public static class PeftAdapterFolder
 
     /// <summary>Writes <paramref name="pet"/> into <paramref name="directory"/> (created when missing).</summary>
     /// <exception cref="ArgumentException">The spec has LoRA methods of different r or alpha (PEFT's config holds one of each).</exception>
+    /// <exception cref="IOException"><paramref name="directory"/> is a file, or a non-empty folder that holds no adapter (e.g. a model folder).</exception>
     public static void Write(PetParameters pet, string directory, string? baseModel, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null)
     {
+        OutputFolder.Check(directory, "adapter", IsAdapterFolder);
         var spec = pet.Layout.Spec;
         var lora = spec.Lora.ToArray();
         if (lora.Select(l => (l.Rank, l.Alpha)).Distinct().Count() > 1)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Learning.Reporting;
 
@@ -72,19 +73,22 @@ public static class ProtocolReport
             return;
         }
 
-        var p = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        int classes = p["classes"]!.GetValue<int>();
-        double seconds = p["seconds"]!.GetValue<double>();
+        var p = JsonFields.ReadObject(path);
+        int classes = JsonFields.Required<int>(p, "classes", path);
+        double seconds = JsonFields.Required<double>(p, "seconds", path);
+        string evalTemplate = p["settings"] is JsonObject settings ? JsonFields.Optional(settings, "eval_template", path, "-") : "-";
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"Recipe `{p["recipe"]}` (seed {p["seed"]}), {p["parameters"]!.GetValue<long>():N0} weights, pretrained from random weights on {classes} CIFAR-100 classes " +
+            $"Recipe `{p["recipe"]}` (seed {p["seed"]}), {JsonFields.Required<long>(p, "parameters", path):N0} weights, pretrained from random weights on {classes} CIFAR-100 classes " +
             $"({p["steps"]} steps) in {seconds / 60:F1} minutes of wall-clock time. Zero-shot accuracy on those classes' test images after each epoch " +
-            $"(prompt \"{p["settings"]!["eval_template"]}\", chance {100.0 / classes:F1} %):").AppendLine();
+            $"(prompt \"{evalTemplate}\", chance {100.0 / classes:F1} %):").AppendLine();
         md.AppendLine("| epoch | mean loss | zero-shot accuracy (%) | exp(logit_scale) | minutes |").AppendLine("| --- | --- | --- | --- | --- |");
-        foreach (var e in p["epochs"]!.AsArray())
+        var epochs = p["epochs"] as JsonArray ?? throw new InvalidDataException($"{path}: field 'epochs' is {JsonFields.Describe(p["epochs"])}, expected an array.");
+        for (int i = 0; i < epochs.Count; i++)
         {
-            double? accuracy = e!["zero_shot_accuracy"]?.GetValue<double>();
+            var e = epochs[i] as JsonObject ?? throw new InvalidDataException($"{path}: field 'epochs[{i}]' is {JsonFields.Describe(epochs[i])}, expected an object.");
+            double? accuracy = JsonFields.Optional<double?>(e, "zero_shot_accuracy", path, null);
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {e["epoch"]!.GetValue<int>() + 1} | {e["mean_loss"]!.GetValue<double>():F3} | {(accuracy is { } a ? (a * 100).ToString("F1", CultureInfo.InvariantCulture) : "-")} | {Math.Exp(e["logit_scale"]!.GetValue<double>()):F1} | {e["seconds"]!.GetValue<double>() / 60:F1} |");
+                $"| {JsonFields.Required<int>(e, "epoch", path) + 1} | {JsonFields.Required<double>(e, "mean_loss", path):F3} | {(accuracy is { } a ? (a * 100).ToString("F1", CultureInfo.InvariantCulture) : "-")} | {Math.Exp(JsonFields.Required<double>(e, "logit_scale", path)):F1} | {JsonFields.Required<double>(e, "seconds", path) / 60:F1} |");
         }
 
         md.AppendLine();

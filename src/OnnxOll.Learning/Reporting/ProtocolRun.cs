@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 using OnnxOll.Learning.Metrics;
 
 namespace OnnxOll.Learning.Reporting;
@@ -15,8 +16,15 @@ public sealed record ProtocolRun(string Scenario, string Method, int Seed, IRead
     public double? SamplesPerSecond => Seconds is > 0 && Get("samples_seen") is { } n ? n / Seconds : null;
 
     /// <summary>Every finished run under <paramref name="root"/> (folders with a summary.json), in scenario, method, seed order.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> is not a folder.</exception>
+    /// <exception cref="InvalidDataException">No finished run, or a summary.json that is not a JSON object.</exception>
     public static IReadOnlyList<ProtocolRun> Discover(string root)
     {
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"{root}: runs folder does not exist{(File.Exists(root) ? " (it is a file)" : string.Empty)}.");
+        }
+
         var runs = new List<ProtocolRun>();
         foreach (var scenario in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
         {
@@ -33,12 +41,12 @@ public sealed record ProtocolRun(string Scenario, string Method, int Seed, IRead
             }
         }
 
-        return runs;
+        return runs.Count > 0 ? runs : throw new InvalidDataException($"{root}: holds no finished run (expected <scenario>/<method>/s<seed>/summary.json).");
     }
 
     private static ProtocolRun Read(string scenario, string method, int seed, string run)
     {
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!.AsObject();
+        var json = JsonFields.ReadObject(Path.Combine(run, "summary.json"));
         var summary = json.Where(kv => kv.Value is JsonValue).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValueKind() == System.Text.Json.JsonValueKind.Number ? kv.Value.GetValue<double>() : (double?)null);
         string metrics = Path.Combine(run, "metrics.jsonl");
         var records = File.Exists(metrics) ? MetricsLog.ReadRecords(metrics) : [];

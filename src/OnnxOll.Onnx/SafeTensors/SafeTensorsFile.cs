@@ -161,7 +161,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         RequireLength(info, destination.Length);
         if (!SafeTensorConversions.TryToFloat32(info.DType, GetBytes(name), destination))
         {
-            throw WrongDType(info, nameof(ReadFloat32), "F32, F64, F16 or BF16");
+            throw WrongDType(info, "F32, F64, F16 or BF16 (floating-point values)");
         }
     }
 
@@ -172,7 +172,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         var result = new double[info.ElementCount];
         if (!SafeTensorConversions.TryToFloat64(info.DType, GetBytes(name), result))
         {
-            throw WrongDType(info, nameof(ReadFloat64), "F64, F32, F16 or BF16");
+            throw WrongDType(info, "F64, F32, F16 or BF16 (floating-point values)");
         }
 
         return result;
@@ -185,7 +185,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         var result = new long[info.ElementCount];
         if (!SafeTensorConversions.TryToInt64(info.DType, GetBytes(name), result))
         {
-            throw WrongDType(info, nameof(ReadInt64), "I64, I32, I16, I8, U8 or BOOL");
+            throw WrongDType(info, "I64, I32, I16, I8, U8 or BOOL (integer values)");
         }
 
         return result;
@@ -224,6 +224,6 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         }
     }
 
-    private SafeTensorsFormatException WrongDType(SafeTensorInfo info, string method, string accepted) =>
-        new(Path, $"tensor '{info.Name}': field 'dtype' is {SafeTensorDTypes.ToName(info.DType)}, {method} reads {accepted}");
+    private SafeTensorsFormatException WrongDType(SafeTensorInfo info, string accepted) =>
+        new(Path, $"tensor '{info.Name}': field 'dtype' is {SafeTensorDTypes.ToName(info.DType)}, expected {accepted}");
 }

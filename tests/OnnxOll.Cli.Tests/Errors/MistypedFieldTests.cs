@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+
+namespace OnnxOll.Cli.Tests.Errors;
+
+/// <summary>A JSON file edited by hand (an export's manifest, a run's summary) or a batch tensor of the wrong dtype is refused with one line
+/// naming the file and the field, expected vs actual, never a .NET type or method name.</summary>
+[Collection(CliCollection.Name)]
+public sealed class MistypedFieldTests(CliFixture fixture)
+{
+    [Theory]
+    [InlineData("format", "5", "a number (5), expected a string")]
+    [InlineData("version", "\"2\"", "a string (\"2\"), expected an integer")]
+    [InlineData("pet_spec", "3", "a number (3), expected a string")]
+    [InlineData("logit_scale", "\"high\"", "a string (\"high\"), expected a number")]
+    [InlineData("logit_scale", "1e300", "expected a finite number")]
+    [InlineData("prompts", "[1]", "field 'prompts[0]' is a number (1), expected a string")]
+    [InlineData("prompts", "\"a {}\"", "field 'prompts' is a string")]
+    public void ExportManifestFieldOfTheWrongTypeIsNamed(string field, string json, string expected)
+    {
+        string export = Export($"typed-{field}-{json.Length}");
+        string manifest = Path.Combine(export, "manifest.json");
+        var node = JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
+        node[field] = JsonNode.Parse(json);
+        File.WriteAllText(manifest, node.ToJsonString());
+
+        string line = ErrorLine.AssertInputError(Predict(export), manifest, expected);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClassEmbeddingsListedByTheManifestButMissingAreNamed()
+    {
+        string export = Export("typed-no-classes");
+        string classes = Path.Combine(export, "class_embeddings.safetensors");
+        File.Delete(classes);
+        ErrorLine.AssertInputError(Predict(export), classes, "does not exist", "class_embeddings");
+    }
+
+    [Fact]
+    public void ResultsRefuseAFolderWithoutRunsAndNameABadSummary()
+    {
+        string empty = fixture.PathFor(Path.Combine("results-empty", "iid", "sit", "x"));
+        File.WriteAllText(empty, "not a run");
+        string root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(empty)!)!)!;
+        string markdown = fixture.PathFor(Path.Combine("results-out", "results.md"));
+        ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", root, "--model", fixture.ModelDirectory, "--out", markdown), root, "no finished run");
+        ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", fixture.PathFor("results-missing"), "--model", fixture.ModelDirectory, "--out", markdown),
+            "results-missing", "does not exist");
+
+        string summary = fixture.PathFor(Path.Combine("results-bad", "iid", "sit", "s1", "summary.json"));
+        File.WriteAllText(summary, "[1, 2]");
+        string bad = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(summary)!)!)!)!;
+        ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", bad, "--model", fixture.ModelDirectory, "--out", markdown), summary, "expected a JSON object, got an array");
+        File.WriteAllText(summary, "{\"a_auc\": ");
+        ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", bad, "--model", fixture.ModelDirectory, "--out", markdown), summary, "not valid JSON");
+        Assert.False(File.Exists(markdown));
+    }
+
+    [Fact]
+    public void BatchTensorOfTheWrongDtypeNamesTheDtypesExpected()
+    {
+        string batch = fixture.PathFor(Path.Combine("typed-batch", "batch.safetensors"));
+        var writer = new OnnxOll.Onnx.SafeTensors.SafeTensorsWriter();
+        var v = fixture.Config.Vision;
+        int length = fixture.Config.Text.MaxPositionEmbeddings;
+        writer.Add("pixel_values", new float[2 * 3 * v.ImageSize * v.ImageSize], 2, 3, v.ImageSize, v.ImageSize);
+        writer.Add("input_ids", new long[2 * length], 2, length);
+        writer.Add("labels", new float[] { 0, 1 }, 2);
+        writer.Write(batch);
+        string line = ErrorLine.AssertInputError(CliFixture.Run("embed", "--model", fixture.ModelDirectory, "--batch", batch, "--out", fixture.PathFor("typed-embeds.safetensors")),
+            batch, "'labels'", "field 'dtype' is F32, expected I64");
+        Assert.DoesNotContain("Read", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>A copy of one export (made once per fixture) that a test may damage.</summary>
+    private string Export(string name)
+    {
+        string original = fixture.PathFor("typed-original-export");
+        if (!File.Exists(Path.Combine(original, "manifest.json")))
+        {
+            string pet = fixture.WritePet("typed-original.safetensors", "lora:r=2,alpha=4,towers=image,targets=q", seed: 1, scale: 0.1);
+            Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--run", pet, "--classes", "red,green", "--out", original));
+        }
+
+        string copy = fixture.PathFor(name + "-export");
+        foreach (string file in Directory.GetFiles(original, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy, Path.GetRelativePath(original, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+
+        return copy;
+    }
+
+    private (int Exit, string Error) Predict(string export)
+    {
+        string image = fixture.PathFor("typed.bmp");
+        Bitmap.WriteRandom(image, 8, 8, seed: 2);
+        return CliFixture.Run("predict", "--export", export, "--image", image, "--threads", "1");
+    }
+}
