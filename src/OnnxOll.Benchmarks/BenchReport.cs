@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Benchmarks;
 
@@ -50,14 +51,28 @@ public sealed record BenchReport(JsonObject Machine, IReadOnlyList<CaseMeasureme
     }
 
     /// <summary>Reads a report written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Not valid JSON, or a field of the wrong shape; the message names the file and the field.</exception>
     public static BenchReport Load(string path)
     {
-        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        return new BenchReport(node["machine"]!.AsObject(),
-            node["measurements"].Deserialize<List<CaseMeasurement>>(Json) ?? [],
-            node["rows"].Deserialize<List<BenchRow>>(Json) ?? [])
+        var node = JsonFields.ReadObject(path);
+        T Field<T>(string field)
         {
-            Fidelity = node["fidelity"].Deserialize<List<FidelityResult>>(Json) ?? [],
+            try
+            {
+                return node[field].Deserialize<T>(Json)!;
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                // The serializer's message names .NET types: give the JSON path of the bad value instead.
+                string at = e is JsonException { Path: { Length: > 1 } where } ? field + where[1..] : field;
+                throw new InvalidDataException($"{path}: field '{at}' is not what 'onnxoll bench' writes (field '{field}' is {JsonFields.Describe(node[field])}).", e);
+            }
+        }
+
+        var machine = node["machine"] as JsonObject ?? throw new InvalidDataException($"{path}: field 'machine' is {JsonFields.Describe(node["machine"])}, expected an object.");
+        return new BenchReport(machine, Field<List<CaseMeasurement>?>("measurements") ?? [], Field<List<BenchRow>?>("rows") ?? [])
+        {
+            Fidelity = Field<List<FidelityResult>?>("fidelity") ?? [],
         };
     }
 

@@ -140,7 +140,11 @@ public static class ObservationReader
         }
         catch (IOException ex)
         {
-            throw new RequestError(400, $"multipart body: {ex.Message}");
+            // ASP.NET Core's "Unexpected end of Stream, the content may have already been read by another component" means the body
+            // ended before its closing boundary: say that, not a guess about server internals.
+            throw new RequestError(400, ex.Message.StartsWith("Unexpected end of Stream", StringComparison.Ordinal)
+                ? "multipart body: truncated or malformed (it ends before the closing boundary)."
+                : $"multipart body: {ex.Message}");
         }
     }
 

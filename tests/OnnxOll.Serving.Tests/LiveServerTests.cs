@@ -93,6 +93,7 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
             ("unpaired multipart", () => http.PostAsync("/v1/observations", mismatched), HttpStatusCode.BadRequest, "1 'label' fields and 0 'image' files"),
             ("huge predict label", () => http.PostAsync($"/v1/predict?labels={new string('a', 300)},b", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label of 300 characters exceeds 200"),
             ("control predict label", () => http.PostAsync("/v1/predict?labels=a%00b,c", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label contains a control character"),
+            ("truncated multipart", () => http.PostAsync("/v1/observations", Truncated()), HttpStatusCode.BadRequest, "multipart body: truncated or malformed"),
             ("bad top", () => http.PostAsync("/v1/predict?labels=a,b&top=x", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "top 'x': expected a positive integer"),
         };
         foreach (var (name, send, status, message) in cases)
@@ -202,5 +203,13 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
         {
             Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs from the uninterrupted replay");
         }
+    }
+
+    /// <summary>A multipart body cut off inside its image part (no closing boundary).</summary>
+    private static ByteArrayContent Truncated()
+    {
+        var content = new ByteArrayContent("--XX\r\nContent-Disposition: form-data; name=\"label\"\r\n\r\nred\r\n--XX\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.bmp\"\r\n\r\nBM"u8.ToArray());
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XX");
+        return content;
     }
 }

@@ -38,6 +38,11 @@ public static class DemoCommand
 
     private static int Run(string output, Runtime.SessionSettings settings, FrozenPrecision frozen)
     {
+        if (File.Exists(output))
+        {
+            throw new IOException($"--out {output}: is a file; expected the folder of the demo's model and runs.");
+        }
+
         string modelDir = Path.Combine(output, "model");
         if (!File.Exists(Path.Combine(modelDir, "model.safetensors")))
         {

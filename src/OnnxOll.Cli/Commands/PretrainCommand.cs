@@ -57,7 +57,7 @@ public static class PretrainCommand
         var c = job.Recipe.Config;
         Console.WriteLine($"pretraining {job.Recipe.Name}: vision {c.Vision.HiddenSize}x{c.Vision.NumHiddenLayers} patch {c.Vision.PatchSize} on {c.Vision.ImageSize}px, " +
             $"text {c.Text.HiddenSize}x{c.Text.NumHiddenLayers}, projection {c.ProjectionDim}; seed {job.Seed} -> {job.OutputDirectory}");
-        var result = ClipPretrainer.Run(job, Report, interrupt.Token);
+        var result = ClipPretrainer.Run(job, Report, interrupt.Token, CommandErrors.Warn);
         string last = result.Epochs.Count > 0 ? Percent(result.Epochs[^1].ZeroShotAccuracy) : "-";
         Console.WriteLine(result.Completed
             ? $"wrote {result.ModelDirectory}: {result.Classes.Count} classes, {result.Epochs.Count} epochs in {result.Seconds / 60:F1} min, zero-shot accuracy {last} (chance {Percent(1.0 / result.Classes.Count)})"

@@ -26,8 +26,10 @@ public static class ClipPretrainer
     /// <summary>The run summary written beside the weights.</summary>
     public const string SummaryFileName = "pretrain.json";
 
-    /// <summary>Runs (or resumes) the job; returns early with <see cref="PretrainResult.Completed"/> false after checkpointing when cancelled.</summary>
-    public static PretrainResult Run(PretrainJob job, Action<PretrainProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>Runs (or resumes) the job; returns early with <see cref="PretrainResult.Completed"/> false after checkpointing when cancelled.
+    /// <paramref name="warning"/> hears of damaged checkpoints a resume fell back past (set aside as <c>*.rejected</c>).</summary>
+    /// <exception cref="InvalidDataException">A resume finds checkpoints but none it can load; nothing is changed.</exception>
+    public static PretrainResult Run(PretrainJob job, Action<PretrainProgress>? progress = null, CancellationToken cancel = default, Action<string>? warning = null)
     {
         var s = job.Recipe.Settings;
         var config = job.Recipe.Config;
@@ -70,8 +72,21 @@ public static class ClipPretrainer
         if (job.Resume)
         {
             var loaded = store.LoadLatest(identity, FullParameters);
+            if (loaded.Checkpoint is null && loaded.Skipped.Count > 0)
+            {
+                // Starting again from scratch would silently redo the work and prune the damaged files away.
+                throw new InvalidDataException($"{job.RunDirectory}: no checkpoint can be resumed and nothing was changed: {string.Join("; ", loaded.Skipped)}");
+            }
+
             if (loaded.Checkpoint is { } checkpoint)
             {
+                if (loaded.Skipped.Count > 0)
+                {
+                    var aside = store.SetAsideNewerThan(checkpoint.Step);
+                    warning?.Invoke($"FELL BACK to {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}): {string.Join("; ", loaded.Skipped)}; "
+                        + $"set aside as *{CheckpointStore.RejectedSuffix}: {string.Join(", ", aside)}");
+                }
+
                 parameters.Load(checkpoint.Tensors, loaded.ManifestPath!);
                 adam.ImportState(checkpoint.Optimizer ?? throw new InvalidDataException($"{loaded.ManifestPath}: field 'optimizer_step' is missing."));
                 state = PretrainState.Restore(checkpoint, loaded.ManifestPath!);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Learning.Pretraining;
 
@@ -25,7 +26,7 @@ public sealed record PretrainRecipe(string Name, ClipConfig Config, PretrainSett
             throw new InvalidDataException($"Recipe '{path}': not valid JSON: {ex.Message}", ex);
         }
 
-        string name = o["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(path);
+        string name = JsonFields.Optional(o, "name", $"Recipe '{path}'", Path.GetFileNameWithoutExtension(path));
         if (o["config"] is not JsonObject config)
         {
             throw new InvalidDataException($"Recipe '{path}': field 'config' (a Hugging Face CLIP config object) is missing.");

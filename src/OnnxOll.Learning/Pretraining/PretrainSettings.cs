@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Learning.Pretraining;
 
@@ -87,14 +88,14 @@ public sealed record PretrainSettings
             Beta1 = (float)Number(o, "beta1", d.Beta1, where),
             Beta2 = (float)Number(o, "beta2", d.Beta2, where),
             Epsilon = (float)Number(o, "epsilon", d.Epsilon, where),
-            Templates = o["templates"] is JsonArray t ? [.. t.Select(x => Text(x, "templates", where))] : d.Templates,
+            Templates = o["templates"] is { } t ? [.. Array(t, "templates", where).Select(x => Text(x, "templates", where))] : d.Templates,
             SuperclassPhrase = o["superclass_phrase"] is { } p ? Text(p, "superclass_phrase", where) : d.SuperclassPhrase,
             SuperclassProbability = Number(o, "superclass_probability", d.SuperclassProbability, where),
             BaseClasses = Int(o, "base_classes", d.BaseClasses, where, 0),
             ClassSeed = Int(o, "class_seed", d.ClassSeed, where, int.MinValue),
             MaxPerClass = Int(o, "max_per_class", d.MaxPerClass, where, 0),
             Pad = Int(o, "pad", d.Pad, where, 0),
-            Flip = o["flip"] is { } f ? f.GetValue<bool>() : d.Flip,
+            Flip = o["flip"] is { } f ? JsonFields.Value<bool>(f, "pretrain.flip", where) : d.Flip,
             EvalPerClass = Int(o, "eval_per_class", d.EvalPerClass, where, 0),
             EvalTemplate = o["eval_template"] is { } e ? Text(e, "eval_template", where) : d.EvalTemplate,
         };
@@ -163,25 +164,16 @@ public sealed record PretrainSettings
             return fallback;
         }
 
-        int value = Read(() => node.GetValue<int>(), field, where);
+        int value = JsonFields.Value<int>(node, "pretrain." + field, where);
         return value >= min ? value : throw new InvalidDataException($"{where}: field 'pretrain.{field}' must be >= {min}, got {value}.");
     }
 
     private static double Number(JsonObject o, string field, double fallback, string where) =>
-        o[field] is { } node ? Read(() => node.GetValue<double>(), field, where) : fallback;
+        o[field] is { } node ? JsonFields.Value<double>(node, "pretrain." + field, where) : fallback;
 
     private static string Text(JsonNode? node, string field, string where) =>
-        Read(() => node?.GetValue<string>() ?? throw new InvalidOperationException("null"), field, where);
+        JsonFields.Value<string>(node ?? throw new InvalidDataException($"{where}: field 'pretrain.{field}' is null, expected a string."), "pretrain." + field, where);
 
-    private static T Read<T>(Func<T> read, string field, string where)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{where}: field 'pretrain.{field}' has the wrong type ({ex.Message}).", ex);
-        }
-    }
+    private static JsonArray Array(JsonNode node, string field, string where) =>
+        node as JsonArray ?? throw new InvalidDataException($"{where}: field 'pretrain.{field}' is {JsonFields.Describe(node)}, expected an array of strings.");
 }

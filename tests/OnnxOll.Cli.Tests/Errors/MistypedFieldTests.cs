@@ -57,6 +57,16 @@ public sealed class MistypedFieldTests(CliFixture fixture)
     }
 
     [Fact]
+    public void BenchReportThatIsNotOneNamesTheFileAndField()
+    {
+        string report = fixture.PathFor(Path.Combine("typed-bench", "bench.json"));
+        File.WriteAllText(report, "hello");
+        ErrorLine.AssertInputError(CliFixture.Run("bench", "--report", report), report, "not valid JSON");
+        File.WriteAllText(report, "{\"machine\": {}, \"rows\": 3}");
+        ErrorLine.AssertInputError(CliFixture.Run("bench", "--report", report), report, "field 'rows' is a number (3)");
+    }
+
+    [Fact]
     public void BatchTensorOfTheWrongDtypeNamesTheDtypesExpected()
     {
         string batch = fixture.PathFor(Path.Combine("typed-batch", "batch.safetensors"));

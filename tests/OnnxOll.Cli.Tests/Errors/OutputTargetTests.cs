@@ -86,6 +86,9 @@ public sealed class OutputTargetTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run("init-tiny", "--out", file, "--seed", "1"), file, "is a file");
         Assert.Equal(["run.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(run)!).Select(Path.GetFileName));
 
+        ErrorLine.AssertInputError(CliFixture.Run("demo", "--out", file), file, "is a file");
+        Assert.Equal("x", File.ReadAllText(file));
+
         string model = fixture.PathFor("out-init-model");
         Assert.Equal(0, CliFixture.Invoke("init-tiny", "--out", model, "--seed", "1"));
         Assert.Equal(0, CliFixture.Invoke("init-tiny", "--out", model, "--seed", "2"));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OnnxOll.Cli.Tests.Errors;
 using OnnxOll.Clip.Model;
 using OnnxOll.Learning.Pretraining;
 using OnnxOll.Onnx.SafeTensors;
@@ -61,5 +62,37 @@ public sealed class PretrainCommandTests(CliFixture fixture)
         Assert.Equal(2, exit);
         Assert.Contains("pass --resume", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AResumePastADamagedCheckpointWarnsAndSetsItAsideAndOneWithNoneReadableIsRefused()
+    {
+        string root = fixture.PathFor("pretrain-damaged");
+        var (recipe, tokenizer) = MicroRecipe.Write(root, epochs: 2);
+        string model = Path.Combine(root, "model");
+        string[] args = ["pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", model, "--resume"];
+        Assert.Equal(0, CliFixture.Invoke(args));
+        string run = Path.Combine(model, "pretrain-run");
+        var manifests = Directory.GetFiles(run, "ckpt-*.json").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, manifests.Length);
+
+        // The newest checkpoint's tensors cut short: the resume falls back to the older one, says so, and keeps the damaged one aside.
+        string newest = Path.ChangeExtension(manifests[1], ".safetensors");
+        File.WriteAllBytes(newest, File.ReadAllBytes(newest)[..1000]);
+        var (exit, error) = CliFixture.Run(args);
+        Assert.True(exit == 0, error);
+        Assert.Contains("warning: FELL BACK to " + Path.GetFileName(manifests[0]), error, StringComparison.Ordinal);
+        Assert.True(File.Exists(newest + ".rejected"), "the damaged checkpoint was not set aside");
+
+        // No readable checkpoint at all: refused, nothing changed (before, it silently started again and pruned the damaged files).
+        foreach (var manifest in Directory.GetFiles(run, "ckpt-*.json"))
+        {
+            File.WriteAllText(manifest, "{");
+        }
+
+        var before = Directory.GetFiles(run).ToDictionary(f => f, File.ReadAllBytes);
+        ErrorLine.AssertInputError(CliFixture.Run(args), run, "no checkpoint can be resumed", "nothing was changed");
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(run).Order());
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
     }
 }

@@ -95,4 +95,17 @@ public sealed class PretrainPartsTests
         var settings = PretrainSettings.FromJson(new JsonObject { ["epochs"] = 3, ["batch"] = 64 }, "r");
         Assert.Equal(settings.ToJson().ToJsonString(), PretrainSettings.FromJson(settings.ToJson(), "r").ToJson().ToJsonString());
     }
+
+    // Columns: field, JSON value of the wrong type, what the message says (expected vs actual in words, no .NET type name).
+    [Theory]
+    [InlineData("epochs", "\"x\"", "field 'pretrain.epochs' is a string (\"x\"), expected an integer")]
+    [InlineData("lr", "\"fast\"", "field 'pretrain.lr' is a string (\"fast\"), expected a number")]
+    [InlineData("flip", "\"yes\"", "field 'pretrain.flip' is a string (\"yes\"), expected true or false")]
+    [InlineData("templates", "\"a {}\"", "field 'pretrain.templates' is a string (\"a {}\"), expected an array of strings")]
+    [InlineData("templates", "[3]", "field 'pretrain.templates' is a number (3), expected a string")]
+    public void RecipeFieldOfTheWrongTypeSaysWhatWasExpected(string field, string json, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => PretrainSettings.FromJson(new JsonObject { [field] = JsonNode.Parse(json) }, "Recipe 'r.json'"));
+        Assert.Equal($"Recipe 'r.json': {expected}.", error.Message);
+    }
 }
