@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Clip.Imaging;
 
@@ -34,23 +35,23 @@ public static class PreprocessorConfig
                 throw new InvalidDataException($"{path}: field 'crop_size' is {crop}, the model's vision_config.image_size is {imageSize}.");
             }
 
-            if (o["do_center_crop"]?.GetValue<bool>() == false)
+            if (!JsonFields.Optional(o, "do_center_crop", path, true))
             {
                 throw new InvalidDataException($"{path}: field 'do_center_crop' is false; OnnxOll always centre-crops.");
             }
 
-            if (o["resample"] is { } resample && resample.GetValue<int>() != Bicubic)
+            if (o["resample"] is { } resample && JsonFields.Value<int>(resample, "resample", path) != Bicubic)
             {
                 throw new InvalidDataException($"{path}: field 'resample' is {resample.ToJsonString()}; OnnxOll resizes bicubic ({Bicubic}).");
             }
 
-            if (o["do_rescale"]?.GetValue<bool>() == false || (o["rescale_factor"] is { } factor && Math.Abs(factor.GetValue<double>() - (1 / 255.0)) > 1e-9))
+            if (!JsonFields.Optional(o, "do_rescale", path, true) || Math.Abs(JsonFields.Optional(o, "rescale_factor", path, 1 / 255.0) - (1 / 255.0)) > 1e-9)
             {
                 throw new InvalidDataException($"{path}: fields 'do_rescale'/'rescale_factor' must scale by 1/255.");
             }
 
-            bool normalize = o["do_normalize"]?.GetValue<bool>() ?? true;
-            int? resize = o["do_resize"]?.GetValue<bool>() == false ? crop : Side(o["size"], "size", path);
+            bool normalize = JsonFields.Optional(o, "do_normalize", path, true);
+            int? resize = !JsonFields.Optional(o, "do_resize", path, true) ? crop : Side(o["size"], "size", path);
             return new ClipImagePreprocessorOptions
             {
                 ImageSize = crop,
@@ -89,9 +90,9 @@ public static class PreprocessorConfig
     private static int? Side(JsonNode? node, string field, string path) => node switch
     {
         null => null,
-        JsonValue v => v.GetValue<int>(),
-        JsonObject { } o when o["shortest_edge"] is { } edge => edge.GetValue<int>(),
-        JsonObject { } o when o["height"] is { } h && o["width"] is { } w => h.GetValue<int>() == w.GetValue<int>()
+        JsonValue v => JsonFields.Value<int>(v, field, path),
+        JsonObject { } o when o["shortest_edge"] is { } edge => JsonFields.Value<int>(edge, field + ".shortest_edge", path),
+        JsonObject { } o when o["height"] is { } h && o["width"] is { } w => JsonFields.Value<int>(h, field + ".height", path) == JsonFields.Value<int>(w, field + ".width", path)
             ? h.GetValue<int>()
             : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: field '{field}' is {h}x{w}; OnnxOll needs a square.")),
         _ => throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}, expected a number, {{\"shortest_edge\": n}} or {{\"height\": n, \"width\": n}}."),
@@ -104,7 +105,14 @@ public static class PreprocessorConfig
             return null;
         }
 
-        var values = (node as JsonArray)?.Select(v => v!.GetValue<float>()).ToArray();
-        return values is { Length: 3 } ? values : throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}, expected 3 numbers.");
+        var values = (node as JsonArray)?.Select((v, i) => v is null ? float.NaN : JsonFields.Value<float>(v, $"{field}[{i}]", path)).ToArray();
+        if (values is not { Length: 3 } || values.Any(float.IsNaN))
+        {
+            throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}, expected 3 numbers.");
+        }
+
+        return field == "image_std" && values.Any(v => v <= 0)
+            ? throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}, expected 3 numbers greater than 0.")
+            : values;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Deploy.Peft;
 
@@ -47,29 +48,25 @@ internal static class BottleneckAdapterFiles
         string configPath = Path.Combine(directory, PeftAdapterFolder.BottleneckConfigFileName);
         string weightsPath = Path.Combine(directory, PeftAdapterFolder.BottleneckWeightsFileName);
         var config = AdapterFiles.ReadJson(configPath);
-        if (config["format"]?.GetValue<string>() != Format)
+        if (JsonFields.Optional<string?>(config, "format", configPath, null) != Format)
         {
             throw new InvalidDataException($"{configPath}: field 'format' is not '{Format}'.");
         }
 
-        var methods = (config["adapters"] as JsonArray ?? throw new InvalidDataException($"{configPath}: field 'adapters' is missing."))
-            .Select(a => Method(a!, configPath)).ToList();
+        var methods = (config["adapters"] as JsonArray ?? throw new InvalidDataException($"{configPath}: field 'adapters' is {JsonFields.Describe(config["adapters"])}, expected an array."))
+            .Select((a, i) => Method(a as JsonObject ?? throw new InvalidDataException($"{configPath}: field 'adapters[{i}]' is {JsonFields.Describe(a)}, expected an object."), i, configPath)).ToList();
         AdapterFiles.MergeMetadata(metadata, weightsPath);
         var tensors = PetTensorSet.ReadSafeTensors(weightsPath).Tensors.Values.Select(t => Unprefixed(t, weightsPath)).ToList();
-        return (methods, tensors, config["base_model_name_or_path"]?.GetValue<string>());
+        return (methods, tensors, JsonFields.Optional<string?>(config, "base_model_name_or_path", configPath, null));
     }
 
-    private static string Method(JsonNode a, string path)
+    private static string Method(JsonObject a, int index, string path)
     {
-        try
-        {
-            return FormattableString.Invariant(
-                $"adapter:dim={a["bottleneck_dim"]!.GetValue<int>()},scale={a["scaling"]!.GetValue<double>():R},dropout={a["dropout"]!.GetValue<double>():R},towers={a["towers"]!.GetValue<string>()},layers={a["layers"]!.GetValue<string>()}");
-        }
-        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{path}: an entry of 'adapters' lacks bottleneck_dim, scaling, dropout, towers or layers.", e);
-        }
+        T Field<T>(string name) => a[name] is { } node
+            ? JsonFields.Value<T>(node, $"adapters[{index}].{name}", path)
+            : throw new InvalidDataException($"{path}: field 'adapters[{index}].{name}' is missing.");
+        return FormattableString.Invariant(
+            $"adapter:dim={Field<int>("bottleneck_dim")},scale={Field<double>("scaling"):R},dropout={Field<double>("dropout"):R},towers={Field<string>("towers")},layers={Field<string>("layers")}");
     }
 
     private static NamedTensor Unprefixed(NamedTensor t, string path) =>

@@ -3,6 +3,7 @@ using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Deploy.Peft;
 
@@ -97,7 +98,7 @@ public static class PeftAdapterFolder
         if (File.Exists(configPath))
         {
             config = AdapterFiles.ReadJson(configPath);
-            baseModel = config["base_model_name_or_path"]?.GetValue<string>();
+            baseModel = JsonFields.Optional<string?>(config, "base_model_name_or_path", configPath, null);
             loraConfig = PeftLoraConfig.Read(config, configPath);
             AdapterFiles.MergeMetadata(metadata, weightsPath);
             loraModules = ReadLora(weightsPath);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Deploy.Peft;
 
@@ -46,40 +47,33 @@ internal static class PeftLoraConfig
     /// <exception cref="InvalidDataException">Another PEFT type or an option OnnxOll cannot honour; the message names the file and field.</exception>
     public static (int Rank, double Alpha, bool AllLayers) Read(JsonObject config, string path)
     {
-        try
+        string type = JsonFields.Required<string>(config, "peft_type", path);
+        if (type != "LORA")
         {
-            string type = config["peft_type"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'peft_type' is missing.");
-            if (type != "LORA")
-            {
-                throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
-            }
-
-            Refuse(config, path, "use_dora", n => n.GetValue<bool>(), "DoRA is not supported");
-            Refuse(config, path, "fan_in_fan_out", n => n.GetValue<bool>(), "only [out, in] linear weights are supported");
-            Refuse(config, path, "bias", n => n.GetValue<string>() != "none", "trained biases are not supported");
-            Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
-            Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
-            Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
-            int rank = config["r"]?.GetValue<int>() ?? throw new InvalidDataException($"{path}: field 'r' is missing.");
-            double alpha = config["lora_alpha"]?.GetValue<double>() ?? PeftDefaultAlpha;
-            if (config["use_rslora"]?.GetValue<bool>() == true)
-            {
-                alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
-            }
-
-            if (config["target_modules"] is { } targets && !IsNames(targets))
-            {
-                throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}; expected a module name or a list of names.");
-            }
-
-            // A list of last names without layers_to_transform adapts every layer; a regex (a string) may pick any layers, so they come from the keys.
-            bool bySuffix = (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
-            return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
+            throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
+
+        Refuse(config, path, "use_dora", n => JsonFields.Value<bool>(n, "use_dora", path), "DoRA is not supported");
+        Refuse(config, path, "fan_in_fan_out", n => JsonFields.Value<bool>(n, "fan_in_fan_out", path), "only [out, in] linear weights are supported");
+        Refuse(config, path, "bias", n => JsonFields.Value<string>(n, "bias", path) != "none", "trained biases are not supported");
+        Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
+        Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
+        Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
+        int rank = JsonFields.Required<int>(config, "r", path);
+        double alpha = JsonFields.Optional(config, "lora_alpha", path, PeftDefaultAlpha);
+        if (JsonFields.Optional(config, "use_rslora", path, false))
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
         }
+
+        if (config["target_modules"] is { } targets && !IsNames(targets))
+        {
+            throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}; expected a module name or a list of names.");
+        }
+
+        // A list of last names without layers_to_transform adapts every layer; a regex (a string) may pick any layers, so they come from the keys.
+        bool bySuffix = (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
+        return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
     }
 
     /// <summary>Refuses a config that disagrees with the weights file: a module outside <c>target_modules</c> (PEFT's matching: a

@@ -27,6 +27,41 @@ public sealed class MistypedFieldTests(CliFixture fixture)
         Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("do_center_crop", "\"no\"", "field 'do_center_crop' is a string (\"no\"), expected true or false")]
+    [InlineData("image_mean", "[1, \"a\", 3]", "field 'image_mean[1]' is a string (\"a\"), expected a number")]
+    [InlineData("image_mean", "[1e40, 0, 0]", "field 'image_mean[0]' is a number (1e40), expected a finite number")]
+    [InlineData("image_std", "[0, 0, 0]", "field 'image_std' is [0,0,0], expected 3 numbers greater than 0")]
+    [InlineData("crop_size", "{\"height\": \"a\", \"width\": 3}", "field 'crop_size.height' is a string (\"a\"), expected an integer")]
+    public void PreprocessorConfigFieldOfTheWrongTypeIsNamed(string field, string json, string expected)
+    {
+        string model = fixture.CopyModel($"typed-preprocessor-{field}-{json.Length}");
+        string config = Path.Combine(model, "preprocessor_config.json");
+        File.WriteAllText(config, new JsonObject { [field] = JsonNode.Parse(json) }.ToJsonString());
+        string image = fixture.PathFor("typed.bmp");
+        Bitmap.WriteRandom(image, 8, 8, seed: 2);
+        ErrorLine.AssertInputError(CliFixture.Run("predict", "--model", model, "--image", image, "--labels", "a,b", "--threads", "1"), config, expected);
+    }
+
+    [Theory]
+    [InlineData("r", "\"4\"", "field 'r' is a string (\"4\"), expected an integer")]
+    [InlineData("lora_alpha", "\"x\"", "field 'lora_alpha' is a string (\"x\"), expected a number")]
+    [InlineData("use_dora", "\"no\"", "field 'use_dora' is a string (\"no\"), expected true or false")]
+    [InlineData("base_model_name_or_path", "5", "field 'base_model_name_or_path' is a number (5), expected a string")]
+    public void PeftAdapterConfigFieldOfTheWrongTypeIsNamed(string field, string json, string expected)
+    {
+        string pet = fixture.WritePet($"typed-peft-{field}.safetensors", "lora:r=4,alpha=8,towers=both,targets=q+v", seed: 1, scale: 0.1);
+        string adapter = fixture.PathFor($"typed-peft-{field}");
+        Assert.Equal(0, CliFixture.Invoke("adapter", "--model", fixture.ModelDirectory, "--run", pet, "--out", adapter));
+        string config = Path.Combine(adapter, "adapter_config.json");
+        var node = JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        node[field] = JsonNode.Parse(json);
+        File.WriteAllText(config, node.ToJsonString());
+        string line = ErrorLine.AssertInputError(CliFixture.Run("adapter", "--model", fixture.ModelDirectory, "--run", adapter, "--format", "onnx",
+            "--out", fixture.PathFor($"typed-peft-{field}.onnx_adapter")), config, expected);
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ClassEmbeddingsListedByTheManifestButMissingAreNamed()
     {
