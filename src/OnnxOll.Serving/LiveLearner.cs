@@ -63,6 +63,8 @@ public sealed class LiveLearner : IDisposable
         }
         catch
         {
+            // A run this process started that failed before learning anything (Redis unreachable, ...) leaves no folder behind.
+            folder?.DiscardIfUnused();
             Dispose();
             throw;
         }

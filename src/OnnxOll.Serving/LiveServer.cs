@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -44,6 +46,7 @@ public sealed class LiveServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         note ??= _ => { };
+        CheckAddressFree(options.Address, options.Port);
         var metrics = new ServiceMetrics();
         var learner = LiveLearner.Start(options, metrics, note);
         try
@@ -69,6 +72,34 @@ public sealed class LiveServer : IAsyncDisposable
         {
             learner.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Refuses an address and port the service could not listen on before the learner opens (and starts) the run folder.</summary>
+    /// <remarks>Kestrel binds only after the learner has started; a port held by another server would otherwise fail after a checkpoint
+    /// and an ingest log had been written.</remarks>
+    private static void CheckAddressFree(IPAddress address, int port)
+    {
+        if (port == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var probe = new TcpListener(address, port);
+            probe.Start();
+            probe.Stop();
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
+        {
+            string why = e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "is already in use (another server?)",
+                SocketError.AddressNotAvailable => "is not an address of this machine",
+                _ => "needs privileges this process lacks",
+            };
+            throw new IOException($"{address}:{port} {why}; choose another --port or --address. Nothing was started.", e);
         }
     }
 

@@ -112,6 +112,25 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task APortInUseIsRefusedBeforeTheRunFolderIsTouched()
+    {
+        var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            var options = fixture.Options("port-in-use") with { Port = port };
+            var error = await Assert.ThrowsAsync<IOException>(() => LiveServer.StartAsync(options));
+            Assert.Contains($"127.0.0.1:{port} is already in use", error.Message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(options.RunDirectory), "the run folder was created (and checkpointed) before the bind failed");
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
     public async Task IngestAnswers429WithRetryAfterWhenTheLearnerFallsBehind()
     {
         // Batches of 4 that never seal: the learner cannot take the first three, so the lag reaches the bound.

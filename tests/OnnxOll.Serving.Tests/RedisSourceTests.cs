@@ -9,6 +9,25 @@ public sealed class RedisSourceTests(ServerFixture fixture) : IClassFixture<Serv
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     [RedisFact]
+    public async Task AStreamKeyThatIsNotAStreamIsRefusedAndLeavesNoRunFolder()
+    {
+        string key = "onnxoll-not-a-stream-" + Guid.NewGuid().ToString("N")[..8];
+        using var redis = await ConnectionMultiplexer.ConnectAsync(LoopbackRedis.Address);
+        var db = redis.GetDatabase();
+        await db.StringSetAsync(key, "a plain string");
+        var options = fixture.Options("redis-not-a-stream") with { Data = $"redis://{LoopbackRedis.Address}/{key}?group=device-1" };
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => LiveServer.StartAsync(options));
+            Assert.False(Directory.Exists(options.RunDirectory), "a run that failed before learning anything left its folder behind");
+        }
+        finally
+        {
+            await db.KeyDeleteAsync(key);
+        }
+    }
+
+    [RedisFact]
     public async Task AServerFedByARedisStreamLearnsHttpAndOtherProducersEntriesOnceAndAcknowledgesThemAfterItsCheckpoint()
     {
         string stream = "onnxoll-serve-" + Guid.NewGuid().ToString("N")[..8];

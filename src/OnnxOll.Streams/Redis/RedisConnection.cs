@@ -16,7 +16,9 @@ public static class RedisConnection
         }
         catch (RedisConnectionException e)
         {
-            throw new IOException($"{RedisStreamSpec.Scheme}{spec.Host}:{spec.Port}: cannot connect to Redis ({e.Message.Split('\n')[0]}).", e);
+            // The client's message goes on to advise code changes (abortConnect=false ...), which are no use to a user: keep its first sentence.
+            string reason = e.Message.Split('\n')[0].Split(". ")[0].TrimEnd('.');
+            throw new IOException($"{RedisStreamSpec.Scheme}{spec.Host}:{spec.Port}: cannot connect to Redis ({reason}); is the server running there?", e);
         }
     }
 }

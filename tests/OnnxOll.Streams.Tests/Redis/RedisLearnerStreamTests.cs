@@ -89,5 +89,6 @@ public sealed class RedisLearnerStreamTests
         var error = Assert.Throws<IOException>(() => RedisLearnerStream.Open(RedisStreamSpec.Parse("redis://127.0.0.1:1/s?group=g"), 4, 0, Prepare));
 
         Assert.StartsWith("redis://127.0.0.1:1: cannot connect to Redis", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abortConnect", error.Message, StringComparison.Ordinal); // the client's advice to programmers
     }
 }
