@@ -31,7 +31,7 @@ public static class EvalCommand
         var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): evaluate it alone." };
         var data = new Option<string>("--data") { Description = "Data spec with a test split: folder:DIR, tar:FILE, idx:..., cifar10:DIR, cifar100:DIR, synthetic[:...].", Required = true };
         var perClass = CommonOptions.AtLeast(new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 }, 0);
-        var output = new Option<string?>("--out") { Description = "Report file to write (default: eval.json beside the run, checkpoint or export), e.g. when that folder is read-only." };
+        var output = CommonOptions.OutputFile(new Option<string?>("--out") { Description = "Report file to write (default: eval.json beside the run, checkpoint or export), e.g. when that folder is read-only." });
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();

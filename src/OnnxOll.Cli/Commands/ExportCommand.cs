@@ -47,7 +47,7 @@ public static class ExportCommand
                 DoubleSoftmax = parse.GetValue(doubleSoftmax),
                 Frozen = parse.GetValue(frozen),
                 Prompts = given is { Length: > 0 } ? given : null,
-                Classes = parse.GetValue(classes) is { } list ? PredictCommand.SplitLabels(list) : null,
+                Classes = parse.GetValue(classes) is { } list ? PredictCommand.SplitLabels(list, "--classes") : null,
             });
             Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists every file)");
             return 0;

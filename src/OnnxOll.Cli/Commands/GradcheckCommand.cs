@@ -23,8 +23,15 @@ public static class GradcheckCommand
         var table = new Table().AddColumns("case", "op", "shapes", "entries", "max rel err", "tolerance", "result");
         using var evaluator = new DoubleEvaluator();
         int failures = 0;
-        foreach (var c in GradientCheckCases.All.Where(c => filter is null
-            || c.OpType.Contains(filter, StringComparison.OrdinalIgnoreCase) || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
+        var cases = GradientCheckCases.All.Where(c => filter is null
+            || c.OpType.Contains(filter, StringComparison.OrdinalIgnoreCase) || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (cases.Count == 0)
+        {
+            // An empty table and exit 0 would read as "every rule passed".
+            throw new ArgumentException($"--op '{filter}': no gradient check case matches (ops: {string.Join(", ", GradientCheckCases.All.Select(c => c.OpType).Distinct().Order(StringComparer.Ordinal))}).");
+        }
+
+        foreach (var c in cases)
         {
             var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, evaluator.Evaluate, c.Domains, c.Options(seed), c.BuildReference());
             failures += result.Passed ? 0 : 1;

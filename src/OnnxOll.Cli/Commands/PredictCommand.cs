@@ -79,10 +79,10 @@ public static class PredictCommand
 
     /// <summary>Splits <c>"a, b,c"</c> into distinct trimmed labels.</summary>
     /// <exception cref="ArgumentException">No label given.</exception>
-    public static IReadOnlyList<string> SplitLabels(string text)
+    public static IReadOnlyList<string> SplitLabels(string text, string option = "--labels")
     {
         var labels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
-        return labels.Length > 0 ? labels : throw new ArgumentException($"--labels '{text}': expected at least one comma-separated label.");
+        return labels.Length > 0 ? labels : throw new ArgumentException($"{option} '{text}': expected at least one comma-separated label.");
     }
 
     /// <summary>Every label with its probability, most likely first.</summary>
@@ -112,5 +112,6 @@ public static class PredictCommand
     }
 
     private static RgbImage Decode(string imagePath) =>
-        File.Exists(imagePath) ? ImageDecoder.Decode(imagePath) : throw new FileNotFoundException($"{imagePath}: image file does not exist.", imagePath);
+        File.Exists(imagePath) ? ImageDecoder.Decode(imagePath)
+            : throw new FileNotFoundException($"{imagePath}: {(Directory.Exists(imagePath) ? "is a folder; expected an image file" : "image file does not exist")}.", imagePath);
 }

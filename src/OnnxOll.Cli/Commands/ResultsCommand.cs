@@ -18,6 +18,11 @@ public static class ResultsCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(output)!;
+            if (File.Exists(parse.GetValue(plots)))
+            {
+                throw new IOException($"--plots {parse.GetValue(plots)}: is a file; expected the folder of the accuracy plots.");
+            }
+
             ProtocolReport.Write(parse.GetValue(runs)!, parse.GetValue(model)!, path, parse.GetValue(plots)!, parse.GetValue(header)!);
             Console.WriteLine($"wrote {path}");
             return 0;
