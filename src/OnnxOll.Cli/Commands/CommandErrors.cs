@@ -48,9 +48,25 @@ public static partial class CommandErrors
             or UnauthorizedAccessException or JsonException or OnnxRuntimeException
         && e is not ObjectDisposedException;
 
-    // An ArgumentException appends " (Parameter 'name')", a code name the user never typed.
-    private static string UserMessage(Exception e) =>
-        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+    // An ArgumentException appends " (Parameter 'name')", a code name the user never typed; System.Text.Json names .NET types
+    // ("An element of type 'String' cannot be converted to a 'System.Int32'") where a JSON reader did not name the field itself.
+    private static string UserMessage(Exception e)
+    {
+        string message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+        return JsonConversion().Replace(message, m => $"a JSON {m.Groups[1].Value.ToLowerInvariant()} where {Expected(m.Groups[2].Value)} was expected");
+    }
+
+    private static string Expected(string type) => type switch
+    {
+        "System.String" => "a string",
+        "System.Boolean" => "true or false",
+        "System.Int16" or "System.Int32" or "System.Int64" or "System.UInt32" or "System.UInt64" => "an integer",
+        "System.Single" or "System.Double" or "System.Decimal" => "a number",
+        _ => "another kind of value",
+    };
+
+    [GeneratedRegex(@"An element of type '(\w+)' cannot be converted to a '([\w.]+)'\.?")]
+    private static partial Regex JsonConversion();
 
     /// <summary>Collapses line breaks and cuts a very long message (e.g. one quoting a huge input line) to one readable line.</summary>
     public static string OneLine(string message)

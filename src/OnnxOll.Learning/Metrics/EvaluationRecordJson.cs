@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Learning.Metrics;
 
@@ -33,22 +34,18 @@ public static class EvaluationRecordJson
             throw new InvalidDataException($"{where}: expected a JSON object.");
         }
 
-        try
-        {
-            string kind = o["kind"]?.GetValue<string>() ?? throw new InvalidDataException($"{where}: field 'kind' is missing.");
-            var perClass = (o["per_class"] as JsonObject ?? throw new InvalidDataException($"{where}: field 'per_class' is missing."))
-                .ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>(), StringComparer.Ordinal);
-            return new EvaluationRecord(
-                Required(o, "samples_seen", where).GetValue<long>(),
-                Required(o, "task", where).GetValue<int>(),
-                ParseKind(kind, where),
-                Required(o, "accuracy", where).GetValue<double>(),
-                perClass);
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or NullReferenceException)
-        {
-            throw new InvalidDataException($"{where}: {ex.Message}", ex);
-        }
+        string kind = JsonFields.Required<string>(o, "kind", where);
+        var perClass = (o["per_class"] as JsonObject ?? throw new InvalidDataException($"{where}: field 'per_class' is {JsonFields.Describe(o["per_class"])}, expected an object."))
+            .ToDictionary(
+                kv => kv.Key,
+                kv => JsonFields.Value<double>(kv.Value ?? throw new InvalidDataException($"{where}: field 'per_class.{kv.Key}' is null, expected a number."), $"per_class.{kv.Key}", where),
+                StringComparer.Ordinal);
+        return new EvaluationRecord(
+            JsonFields.Required<long>(o, "samples_seen", where),
+            JsonFields.Required<int>(o, "task", where),
+            ParseKind(kind, where),
+            JsonFields.Required<double>(o, "accuracy", where),
+            perClass);
     }
 
     /// <summary>The JSON spelling of a kind: anytime, task_end or final.</summary>
@@ -66,7 +63,4 @@ public static class EvaluationRecordJson
         "final" => EvaluationKind.Final,
         _ => throw new InvalidDataException($"{where}: field 'kind' is '{kind}', expected anytime, task_end or final."),
     };
-
-    private static JsonNode Required(JsonObject o, string field, string where) =>
-        o[field] ?? throw new InvalidDataException($"{where}: field '{field}' is missing.");
 }

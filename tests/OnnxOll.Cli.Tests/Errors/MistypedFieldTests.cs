@@ -88,7 +88,23 @@ public sealed class MistypedFieldTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", bad, "--model", fixture.ModelDirectory, "--out", markdown), summary, "expected a JSON object, got an array");
         File.WriteAllText(summary, "{\"a_auc\": ");
         ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", bad, "--model", fixture.ModelDirectory, "--out", markdown), summary, "not valid JSON");
+        File.WriteAllText(summary, "{\"a_auc\": 0.5}");
+        string metrics = Path.Combine(Path.GetDirectoryName(summary)!, "metrics.jsonl");
+        File.WriteAllText(metrics, "{\"samples_seen\": \"x\", \"task\": 0, \"kind\": \"final\", \"accuracy\": 0.5, \"per_class\": {}}\n");
+        ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", bad, "--model", fixture.ModelDirectory, "--out", markdown),
+            metrics, "line 1: field 'samples_seen' is a string (\"x\"), expected an integer");
         Assert.False(File.Exists(markdown));
+    }
+
+    [Fact]
+    public void AJsonConversionErrorThatReachesTheErrorPathNamesNoDotNetType()
+    {
+        // A reader that does not name the field itself still must not show .NET type names.
+        var error = new StringWriter();
+        int exit = OnnxOll.Cli.Commands.CommandErrors.Report(
+            new InvalidOperationException("x.json: An element of type 'String' cannot be converted to a 'System.Int32'."), verbose: false, error);
+        string line = ErrorLine.AssertInputError((exit, error.ToString()), "x.json: a JSON string where an integer was expected");
+        Assert.DoesNotContain("System.", line, StringComparison.Ordinal);
     }
 
     [Fact]
