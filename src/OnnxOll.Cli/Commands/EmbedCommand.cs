@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
@@ -48,7 +49,7 @@ public static class EmbedCommand
         var writer = new SafeTensorsWriter();
         writer.Add(ClipGraphNames.ImageEmbeds, images, batch.Images, dim);
         writer.Add(ClipGraphNames.TextEmbeds, texts, batch.Classes, dim);
-        writer.Write(outPath);
+        AtomicFile.Write(outPath, writer.Write); // all or nothing: a full disk leaves no half file
         return (batch.Images, batch.Classes);
     }
 }

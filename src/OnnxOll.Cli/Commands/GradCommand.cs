@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
@@ -96,7 +97,7 @@ public static class GradCommand
 
         writer.Add(ClipGraphNames.Logits, logits.AsSpan<float>(), b, s);
         writer.Add(SubsetName, subset, s);
-        writer.Write(outPath);
+        AtomicFile.Write(outPath, writer.Write); // all or nothing: a full disk leaves no half file
         return value;
     }
 

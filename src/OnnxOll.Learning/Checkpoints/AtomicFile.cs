@@ -23,6 +23,17 @@ public static class AtomicFile
             File.Move(temp, path, overwrite: true);
             DirectorySync.Flush(directory);
         }
+        catch (IOException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
+        {
+            // A full or read-only disk: name the file the caller asked for, not the hidden temp file (the errno stays in HResult).
+            File.Delete(temp);
+            throw new IOException(e.Message.Replace(temp, path, StringComparison.Ordinal), e.HResult);
+        }
+        catch (UnauthorizedAccessException e) when (e.Message.Contains(temp, StringComparison.Ordinal))
+        {
+            File.Delete(temp);
+            throw new UnauthorizedAccessException(e.Message.Replace(temp, path, StringComparison.Ordinal), e);
+        }
         catch
         {
             File.Delete(temp);

@@ -58,6 +58,39 @@ public sealed class OutputTargetTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run(args), "Read-only file system", export);
     }
 
+    [MountFact]
+    public void FileOutputsOntoAFullOrReadOnlyDiskNameTheFileAndLeaveNoPartOfIt()
+    {
+        using var disk = SmallFileSystem.Mount(64);
+        using (var filler = File.Create(Path.Combine(disk.Path, "filler")))
+        {
+            var chunk = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    filler.Write(chunk);
+                    filler.Flush();
+                }
+            }
+            catch (IOException)
+            {
+                // The disk is full.
+            }
+        }
+
+        string embeds = Path.Combine(disk.Path, "embeds.safetensors");
+        string line = ErrorLine.AssertInputError(CliFixture.Run("embed", "--model", fixture.ModelDirectory, "--batch", Batch(), "--out", embeds), embeds, "No space left on device");
+        Assert.DoesNotContain(".tmp-", line, StringComparison.Ordinal);
+        Assert.Equal(["filler"], Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName));
+
+        disk.MakeReadOnly();
+        string adapter = Path.Combine(disk.Path, "pet.onnx_adapter");
+        string pet = fixture.WritePet("out-ro-pet.safetensors", Spec, seed: 8, scale: 0.1);
+        line = ErrorLine.AssertInputError(CliFixture.Run("adapter", "--model", fixture.ModelDirectory, "--run", pet, "--format", "onnx", "--out", adapter), adapter, "Read-only file system");
+        Assert.DoesNotContain(".tmp-", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AdapterRefusesMeaninglessCombinationsAndAFolderForAFile()
     {
