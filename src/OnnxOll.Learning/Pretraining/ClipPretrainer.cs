@@ -31,6 +31,10 @@ public static class ClipPretrainer
     /// <exception cref="InvalidDataException">A resume finds checkpoints but none it can load; nothing is changed.</exception>
     public static PretrainResult Run(PretrainJob job, Action<PretrainProgress>? progress = null, CancellationToken cancel = default, Action<string>? warning = null)
     {
+        ArgumentNullException.ThrowIfNull(job);
+
+        // The weights are written into --out at the end: a model or run folder given by mistake would be overwritten or mixed with them.
+        OutputFolder.Check(job.OutputDirectory, "pretrained model", d => Directory.Exists(Path.Combine(d, Path.GetFileName(job.RunDirectory))) || File.Exists(Path.Combine(d, SummaryFileName)));
         var s = job.Recipe.Settings;
         var config = job.Recipe.Config;
         string vocab = Path.Combine(job.TokenizerDirectory, "vocab.json"), merges = Path.Combine(job.TokenizerDirectory, "merges.txt");

@@ -65,6 +65,24 @@ public sealed class PretrainCommandTests(CliFixture fixture)
     }
 
     [Fact]
+    public void AModelFolderOrAFileGivenAsOutIsRefusedAndLeftAlone()
+    {
+        string root = fixture.PathFor("pretrain-out");
+        var (recipe, tokenizer) = MicroRecipe.Write(root, epochs: 1);
+        string model = fixture.CopyModel("pretrain-out-model");
+        var before = Directory.GetFiles(model).ToDictionary(f => f, File.ReadAllBytes);
+        string file = Path.Combine(root, "a-file");
+        File.WriteAllText(file, "x");
+
+        ErrorLine.AssertInputError(CliFixture.Run("pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", model),
+            model, "holds no pretrained model", "model.safetensors");
+        ErrorLine.AssertInputError(CliFixture.Run("pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", file), file, "is a file");
+
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(model).Order());
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
+    }
+
+    [Fact]
     public void AResumePastADamagedCheckpointWarnsAndSetsItAsideAndOneWithNoneReadableIsRefused()
     {
         string root = fixture.PathFor("pretrain-damaged");
