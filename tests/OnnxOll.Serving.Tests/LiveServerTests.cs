@@ -131,6 +131,22 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task AModelFolderGivenAsTheRunFolderIsRefusedAndLeftAlone()
+    {
+        var options = fixture.Options("model-as-run") with { RunDirectory = Path.Combine(fixture.Root, "model-copy") };
+        Directory.CreateDirectory(options.RunDirectory);
+        foreach (var file in Directory.GetFiles(fixture.ModelDirectory))
+        {
+            File.Copy(file, Path.Combine(options.RunDirectory, Path.GetFileName(file)));
+        }
+
+        var before = Directory.GetFiles(options.RunDirectory).Select(Path.GetFileName).Order().ToArray();
+        var error = await Assert.ThrowsAsync<OnnxOll.Learning.Runs.RunFolderException>(() => LiveServer.StartAsync(options));
+        Assert.Contains("holds no run", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFileSystemEntries(options.RunDirectory).Select(Path.GetFileName).Order().ToArray());
+    }
+
+    [Fact]
     public async Task IngestAnswers429WithRetryAfterWhenTheLearnerFallsBehind()
     {
         // Batches of 4 that never seal: the learner cannot take the first three, so the lag reaches the bound.

@@ -61,6 +61,7 @@ public sealed class RunFolder : IDisposable
 
         bool created = !System.IO.Directory.Exists(full);
         System.IO.Directory.CreateDirectory(full);
+        bool lockExisted = File.Exists(Path.Combine(full, LockFileName));
         var lockStream = Lock(directory, full);
         try
         {
@@ -69,7 +70,13 @@ public sealed class RunFolder : IDisposable
         }
         catch
         {
+            // A refused folder (not empty, not a run, other settings) is left as it was found: no run.lock of ours in it.
             lockStream.Dispose();
+            if (!lockExisted)
+            {
+                File.Delete(Path.Combine(full, LockFileName));
+            }
+
             throw;
         }
     }
@@ -149,6 +156,12 @@ public sealed class RunFolder : IDisposable
 
         if (!File.Exists(settingsPath))
         {
+            // Without run.json a folder is a run only by its checkpoints, log or metrics: a model or export folder given as --out is not.
+            if (others.Count > 0 && !others.Any(IsRunEntry))
+            {
+                throw new RunFolderException($"Run folder '{directory}' is not empty and holds no run ({string.Join(", ", others.Take(4))}{(others.Count > 4 ? ", …" : string.Empty)}); choose another --out.");
+            }
+
             if (others.Any(n => n!.StartsWith("ckpt-", StringComparison.Ordinal)))
             {
                 notes.Add($"{settingsPath} was absent (a run made before run settings were recorded); recorded this resume's settings");
@@ -184,6 +197,10 @@ public sealed class RunFolder : IDisposable
 
         return (document, notes, false);
     }
+
+    private static bool IsRunEntry(string? name) =>
+        name is not null && (name.StartsWith("ckpt-", StringComparison.Ordinal) || name.StartsWith(".ckpt-", StringComparison.Ordinal)
+            || name is "ingest" or "metrics.jsonl" or "summary.json" or "eval.json");
 
     private static JsonObject NewDocument(string full, RunSettings settings)
     {

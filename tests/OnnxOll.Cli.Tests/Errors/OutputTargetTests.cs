@@ -128,6 +128,16 @@ public sealed class OutputTargetTests(CliFixture fixture)
     }
 
     [Fact]
+    public void LearnResumeOntoAModelFolderIsRefusedAndLeavesNoLockBehind()
+    {
+        string model = fixture.CopyModel("out-learn-model");
+        var before = Snapshot(model);
+        ErrorLine.AssertInputError(CliFixture.Run("learn", "--model", fixture.ModelDirectory, "--data", "synthetic:colours=2,shapes=1,textures=1,train=4,test=2",
+            "--out", model, "--resume", "--threads", "1"), model, "holds no run");
+        Assert.Equal(before, Snapshot(model));
+    }
+
+    [Fact]
     public void EmbedAndGradRefuseAFolderOrAnInputAsTheirOutputFile()
     {
         string batch = Batch();
