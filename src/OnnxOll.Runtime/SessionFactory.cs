@@ -5,7 +5,7 @@ using OnnxOll.Onnx.Proto;
 namespace OnnxOll.Runtime;
 
 /// <summary>Creates <see cref="OnnxSession"/>s from a model file or an in-memory <see cref="ModelProto"/>.</summary>
-public static class SessionFactory
+public static partial class SessionFactory
 {
     private const string ExternalDataFolderKey = "session.model_external_initializers_file_folder_path";
 
@@ -63,7 +63,7 @@ public static class SessionFactory
             }
             catch (OnnxRuntimeException e)
             {
-                throw new InvalidDataException($"{source}: ONNX Runtime could not create a session ({e.Message}).", e);
+                throw new InvalidDataException($"{source}: ONNX Runtime could not create a session ({Reason(e.Message)}).", e);
             }
 
             return new OnnxSession(session, options, runOptions, source);
@@ -75,4 +75,19 @@ public static class SessionFactory
             throw;
         }
     }
+
+    /// <summary>The part of an ONNX Runtime error a user can act on: after its last "[ONNXRuntimeError] : N : CODE :" and without the
+    /// C++ source location and function signature (which otherwise fill the one error line before the reason appears).</summary>
+    internal static string Reason(string message)
+    {
+        const string Marker = "[ONNXRuntimeError] : ";
+        int at = message.LastIndexOf(Marker, StringComparison.Ordinal);
+        string reason = at < 0 ? message : message[(at + Marker.Length)..];
+        reason = OrtPrefix().Replace(reason, string.Empty);
+        return reason.Trim().TrimEnd('.');
+    }
+
+    // "1 : FAIL : tensorprotoutils.cc:1876 GetExtDataFromTensorProto " or "/onnxruntime_src/.../x.cc:74 onnxruntime::F(...) ".
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:\d+ : \w+ : )?(?:\S+\.(?:cc|h|cpp):\d+ (?:\S+\([^)]*\)(?:\s*const)?|\S+) )?")]
+    private static partial System.Text.RegularExpressions.Regex OrtPrefix();
 }

@@ -43,8 +43,9 @@ public sealed record SessionSettings
     /// 3-D activations and plans activation memory once; inputs must then have exactly these sizes.</remarks>
     public IReadOnlyDictionary<string, long>? FreeDimensions { get; init; }
 
-    /// <summary>Minimum severity ONNX Runtime logs for the session and its runs (default warning).</summary>
-    public OrtLoggingLevel LogSeverity { get; init; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+    /// <summary>Minimum severity ONNX Runtime logs for the session and its runs (default fatal: its errors reach the caller as exceptions,
+    /// and a command reports them as one line; ONNX Runtime's own coloured log lines on stderr would come on top of it).</summary>
+    public OrtLoggingLevel LogSeverity { get; init; } = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
 
     /// <summary>Settings for <paramref name="provider"/> with the given overrides and defaults elsewhere.</summary>
     public static SessionSettings Create(

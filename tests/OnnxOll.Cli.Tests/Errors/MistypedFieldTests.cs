@@ -63,6 +63,19 @@ public sealed class MistypedFieldTests(CliFixture fixture)
     }
 
     [Fact]
+    public void TruncatedExportWeightsGiveTheReasonNotTheNativeSourceLocation()
+    {
+        string export = Export("typed-truncated-weights");
+        string weights = Path.Combine(export, "weights.bin");
+        var bytes = File.ReadAllBytes(weights);
+        File.Delete(weights); // a hard link to the cache's weights: replace it, never write through it
+        File.WriteAllBytes(weights, bytes[..100]);
+        string line = ErrorLine.AssertInputError(Predict(export), Path.Combine(export, "vision.onnx"), "file_length: 100", "out of bounds");
+        Assert.DoesNotContain("onnxruntime_src", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("std::", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ClassEmbeddingsListedByTheManifestButMissingAreNamed()
     {
         string export = Export("typed-no-classes");
