@@ -167,7 +167,10 @@ public sealed class PetSource
         var store = new CheckpointStore(runDirectory);
         if (store.ListSteps().Count == 0)
         {
-            throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); was the run made with checkpoints?");
+            string hint = Export.ModelExporter.IsExport(runDirectory)
+                ? $"it is an export folder: give its {Path.Combine(runDirectory, Export.ModelExporter.PetFileName)}, or use --export {runDirectory}"
+                : "was the run made with checkpoints?";
+            throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); {hint}");
         }
 
         var loaded = store.LoadLatest(ModelHash.Compute(modelDirectory), null);

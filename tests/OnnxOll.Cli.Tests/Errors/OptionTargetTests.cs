@@ -21,6 +21,16 @@ public sealed class OptionTargetTests(CliFixture fixture)
     }
 
     [Fact]
+    public void AnExportGivenAsARunSaysWhatToGiveInstead()
+    {
+        string pet = fixture.WritePet("option-export-pet.safetensors", "lora:r=2,alpha=4,towers=image,targets=q", seed: 2, scale: 0.1);
+        string export = fixture.PathFor("option-export");
+        Assert.Equal(0, CliFixture.Invoke("export", "--model", fixture.ModelDirectory, "--run", pet, "--out", export));
+        ErrorLine.AssertInputError(CliFixture.Run("adapter", "--model", fixture.ModelDirectory, "--run", export, "--out", fixture.PathFor("option-export-adapter")),
+            "it is an export folder", Path.Combine(export, "pet.safetensors"), "--export");
+    }
+
+    [Fact]
     public void FoldersAndFilesGivenForEachOtherAreNamed()
     {
         string folder = Path.GetDirectoryName(fixture.PathFor(Path.Combine("option-folder", "x")))!;
