@@ -23,8 +23,8 @@ public static class BenchCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "JSON results file.", DefaultValueFactory = _ => "runs/bench.json" };
-        var models = new Option<string>("--models") { Description = "Folder for the generated benchmark models (b32 is 605 MB).", DefaultValueFactory = _ => "runs/bench-models" };
+        var output = CommonOptions.OutputFile(new Option<string>("--out") { Description = "JSON results file.", DefaultValueFactory = _ => "runs/bench.json" });
+        var models = CommonOptions.OutputFolder(new Option<string>("--models") { Description = "Folder for the generated benchmark models (b32 is 605 MB).", DefaultValueFactory = _ => "runs/bench-models" });
         var rounds = CommonOptions.AtLeast(new Option<int>("--rounds") { Description = "Alternating rounds per case (one process per side per round).", DefaultValueFactory = _ => 2 }, 1);
         var peer = new Option<string?>("--peer") { Description = "The libtorch peer's clipref executable (built outside the repository; scripts/build-peer.sh). Default: $ONNXOLL_CLIPREF." };
         var tiny = new Option<bool>("--tiny") { Description = "The tiny-model cases only (a quick check of the machinery)." };

@@ -80,6 +80,19 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>Adds a check that the option names a folder to write into, not an existing file.</summary>
+    public static Option<T> OutputFolder<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is string path && File.Exists(path))
+            {
+                result.AddError($"{option.Name} {path}: is a file; expected a folder");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Refuses an output file inside the model folder (the model hash covers its files, so every run of the model would stop
     /// matching) or equal to one of the command's input files.</summary>
     /// <exception cref="ArgumentException">The message names the option, the file and the folder.</exception>

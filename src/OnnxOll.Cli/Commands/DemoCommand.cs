@@ -24,7 +24,7 @@ public static class DemoCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "Folder for the model and the runs.", DefaultValueFactory = _ => "runs/demo" };
+        var output = CommonOptions.OutputFolder(new Option<string>("--out") { Description = "Folder for the model and the runs.", DefaultValueFactory = _ => "runs/demo" });
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
@@ -38,11 +38,6 @@ public static class DemoCommand
 
     private static int Run(string output, Runtime.SessionSettings settings, FrozenPrecision frozen)
     {
-        if (File.Exists(output))
-        {
-            throw new IOException($"--out {output}: is a file; expected the folder of the demo's model and runs.");
-        }
-
         string modelDir = Path.Combine(output, "model");
         if (!File.Exists(Path.Combine(modelDir, "model.safetensors")))
         {

@@ -43,6 +43,8 @@ public sealed class OptionTargetTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run("predict", "--model", fixture.ModelDirectory, "--image", folder, "--labels", "a,b"), folder, "is a folder");
         ErrorLine.AssertInputError(CliFixture.Run("results", "--runs", folder, "--model", fixture.ModelDirectory, "--out", fixture.PathFor("option-results.md"),
             "--plots", file), "--plots", file, "is a file");
+        ErrorLine.AssertInputError(CliFixture.Run("bench", "--tiny", "--models", file), "--models", file, "is a file");
+        ErrorLine.AssertInputError(CliFixture.Run("bench", "--tiny", "--out", folder), "--out", folder, "is a folder");
         Assert.Equal("x", File.ReadAllText(file));
     }
 }
