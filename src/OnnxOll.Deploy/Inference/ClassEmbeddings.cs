@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Inference;
@@ -58,8 +59,8 @@ public sealed class ClassEmbeddings(IReadOnlyList<string> names, float[] rows, i
         try
         {
             using var file = SafeTensorsFile.Open(path);
-            var names = file.Metadata.TryGetValue(ClassesKey, out var text) && JsonNode.Parse(text) is JsonArray list
-                ? list.Select(n => n!.GetValue<string>()).ToArray()
+            var names = file.Metadata.TryGetValue(ClassesKey, out var text)
+                ? JsonFields.StringList(text, $"metadata '{ClassesKey}'", path)
                 : throw new InvalidDataException($"{path}: metadata '{ClassesKey}' is missing.");
             if (!file.Contains(TensorName) || file.Get(TensorName).Shape is not [var c, var p] || c != names.Length)
             {

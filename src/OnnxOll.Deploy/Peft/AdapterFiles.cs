@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Peft;
@@ -62,23 +63,9 @@ internal static class AdapterFiles
         }
     }
 
-    /// <summary>A metadata value holding a JSON list of strings, or null when absent.</summary>
-    public static string[]? JsonList(IReadOnlyDictionary<string, string> metadata, string key)
-    {
-        if (!metadata.TryGetValue(key, out var text))
-        {
-            return null;
-        }
-
-        try
-        {
-            return (JsonNode.Parse(text) as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"adapter metadata '{key}' is not a JSON list of strings ({e.Message}).", e);
-        }
-    }
+    /// <summary>A metadata value holding a JSON list of strings, or null when absent; <paramref name="source"/> names the adapter in errors.</summary>
+    public static string[]? JsonList(IReadOnlyDictionary<string, string> metadata, string key, string source) =>
+        metadata.TryGetValue(key, out var text) ? JsonFields.StringList(text, $"adapter metadata '{key}'", source) : null;
 
     /// <summary><paramref name="values"/> as a JSON list, for metadata.</summary>
     public static string ToJsonList(IEnumerable<string> values) => new JsonArray(values.Select(v => (JsonNode?)v).ToArray()).ToJsonString();

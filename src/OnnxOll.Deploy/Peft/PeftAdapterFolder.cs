@@ -132,7 +132,7 @@ public static class PeftAdapterFolder
         }
 
         tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));
-        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, AdapterFiles.JsonList(metadata, PromptsKey), AdapterFiles.JsonList(metadata, ClassesKey));
+        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, AdapterFiles.JsonList(metadata, PromptsKey, directory), AdapterFiles.JsonList(metadata, ClassesKey, directory));
     }
 
     /// <summary>Removes what an earlier adapter of another spec left in the folder (the config first, so the folder never reads half of it).</summary>

@@ -79,6 +79,32 @@ public static class JsonFields
         return [.. array.Select((item, i) => Value<string>(item ?? throw new InvalidDataException($"{file}: field '{field}[{i}]' is null, expected a string."), $"{field}[{i}]", file))];
     }
 
+    /// <summary>The strings of <paramref name="text"/>, a JSON list of strings kept as text (e.g. safetensors metadata), which is
+    /// <paramref name="what"/> (e.g. "metadata 'classes'") of <paramref name="file"/>.</summary>
+    /// <exception cref="InvalidDataException">Not JSON, not a list, or an item that is not a string.</exception>
+    public static string[] StringList(string text, string what, string file)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file}: {what} is not JSON ('{(text.Length <= 40 ? text : text[..40] + "…")}'), expected a JSON list of strings.", e);
+        }
+
+        if (node is not JsonArray array)
+        {
+            throw new InvalidDataException($"{file}: {what} is {Describe(node)}, expected a JSON list of strings.");
+        }
+
+        return [.. array.Select((item, i) => item is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : throw new InvalidDataException($"{file}: {what}[{i}] is {Describe(item)}, expected a string."))];
+    }
+
     /// <summary>A short description of a JSON value for a message: its kind and, when short, its text.</summary>
     public static string Describe(JsonNode? node)
     {

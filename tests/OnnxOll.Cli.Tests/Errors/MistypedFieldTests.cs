@@ -75,6 +75,29 @@ public sealed class MistypedFieldTests(CliFixture fixture)
         Assert.DoesNotContain("std::", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not json", "metadata 'classes' is not JSON ('not json')")]
+    [InlineData("{\"a\": 1}", "metadata 'classes' is an object, expected a JSON list of strings")]
+    [InlineData("[1]", "metadata 'classes'[0] is a number (1), expected a string")]
+    public void ClassListMetadataThatIsNotAListOfStringsIsNamed(string classes, string expected)
+    {
+        string export = Export($"typed-class-list-{classes.Length}");
+        string path = Path.Combine(export, "class_embeddings.safetensors");
+        Rewrite(path, "classes", classes);
+        ErrorLine.AssertInputError(Predict(export), path, expected);
+    }
+
+    [Fact]
+    public void AdapterPromptsMetadataThatIsNotAListOfStringsNamesTheAdapter()
+    {
+        string pet = fixture.WritePet("typed-prompts.safetensors", "lora:r=4,alpha=8,towers=both,targets=q+v", seed: 1, scale: 0.1);
+        string adapter = fixture.PathFor("typed-prompts-adapter");
+        Assert.Equal(0, CliFixture.Invoke("adapter", "--model", fixture.ModelDirectory, "--run", pet, "--out", adapter));
+        Rewrite(Path.Combine(adapter, "adapter_model.safetensors"), "prompts", "[1]");
+        ErrorLine.AssertInputError(CliFixture.Run("adapter", "--model", fixture.ModelDirectory, "--run", adapter, "--format", "onnx",
+            "--out", fixture.PathFor("typed-prompts.onnx_adapter")), adapter, "adapter metadata 'prompts'[0] is a number (1), expected a string");
+    }
+
     [Fact]
     public void ClassEmbeddingsListedByTheManifestButMissingAreNamed()
     {
@@ -144,6 +167,29 @@ public sealed class MistypedFieldTests(CliFixture fixture)
         string line = ErrorLine.AssertInputError(CliFixture.Run("embed", "--model", fixture.ModelDirectory, "--batch", batch, "--out", fixture.PathFor("typed-embeds.safetensors")),
             batch, "'labels'", "field 'dtype' is F32, expected I64");
         Assert.DoesNotContain("Read", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Rewrites a safetensors file with one metadata value replaced (the tensors unchanged).</summary>
+    private static void Rewrite(string path, string key, string value)
+    {
+        using (var file = OnnxOll.Onnx.SafeTensors.SafeTensorsFile.Open(path))
+        {
+            var writer = new OnnxOll.Onnx.SafeTensors.SafeTensorsWriter();
+            foreach (var (k, v) in file.Metadata)
+            {
+                writer.Metadata[k] = v;
+            }
+
+            writer.Metadata[key] = value;
+            foreach (var info in file.Tensors)
+            {
+                writer.Add(info.Name, info.DType, info.Shape, file.GetBytes(info.Name));
+            }
+
+            writer.Write(path + ".new");
+        }
+
+        File.Move(path + ".new", path, overwrite: true);
     }
 
     /// <summary>A copy of one export (made once per fixture) that a test may damage.</summary>
