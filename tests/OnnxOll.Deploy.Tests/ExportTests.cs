@@ -102,6 +102,18 @@ public sealed class ExportTests(DeployFixture fixture)
     }
 
     [Fact]
+    public void MergeOfAnAdapterOnlyRunSaysNothingWasFolded()
+    {
+        var pet = fixture.RandomPet("adapter:dim=4,scale=0.5,towers=image", seed: 23, scale: 0.3);
+        string run = fixture.WriteRun("export-run-adapter-only", pet, ["a photo of a {}."], Classes);
+        var manifest = ModelExporter.Export(fixture.ModelDirectory, Path.Combine(fixture.Root, "export-adapter-only"),
+            new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory), Merge = true });
+
+        Assert.Null(manifest["merged"]!["folded"]);
+        Assert.Equal("adapter tensors as initializers", manifest["merged"]!["constants"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void MergeRefusesARunOfAnotherPetSpec()
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=image,targets=q", seed: 1, scale: 0.1);

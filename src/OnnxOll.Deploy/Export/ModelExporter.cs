@@ -238,7 +238,7 @@ public static class ModelExporter
             return new JsonObject
             {
                 ["run"] = Path.GetFullPath(description),
-                ["folded"] = "lora (W + alpha/r * B A)",
+                ["folded"] = model.Layout.Spec.Lora.Any() ? "lora (W + alpha/r * B A)" : null, // an adapter-only spec folds nothing
                 ["constants"] = adapterLayout.Tensors.Count > 0 ? "adapter tensors as initializers" : null,
                 ["weights"] = MergedFolder + "/" + FrozenWeights.FileName,
                 ["vision"] = Save(vision, mergedDir, "vision.onnx", MergedFolder + "/"),
