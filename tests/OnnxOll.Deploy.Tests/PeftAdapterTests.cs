@@ -171,15 +171,11 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     public void ARegexTargetTakesItsLayersFromTheKeys()
     {
         // PEFT also accepts target_modules as one regular expression; it may pick some layers only, so the keys decide.
-        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=image,layers=1,targets=q", seed: 14, scale: 0.3);
-        string dir = fixture.Folder("peft-regex");
-        PeftAdapterFolder.Write(pet, dir, null);
-        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
-        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config["target_modules"] = @".*vision_model\.encoder\.layers\.1\.self_attn\.q_proj";
-        config["layers_to_transform"] = null;
-        File.WriteAllText(configPath, config.ToJsonString());
+        var (pet, dir, _) = WriteWithEditedConfig("lora:r=2,alpha=4,towers=image,layers=1,targets=q", 14, "peft-regex", keepSpec: false, config =>
+        {
+            config["target_modules"] = @".*vision_model\.encoder\.layers\.1\.self_attn\.q_proj";
+            config["layers_to_transform"] = null;
+        });
 
         var read = PeftAdapterFolder.Read(dir);
 
@@ -204,15 +200,11 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     [Fact]
     public void RsLoraAlphaBecomesOnnxOllsAlphaWithTheSameScale()
     {
-        var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,targets=q", seed: 12, scale: 0.3);
-        string dir = fixture.Folder("peft-rslora");
-        PeftAdapterFolder.Write(pet, dir, null);
-        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
-        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config["use_rslora"] = true;
-        config["lora_alpha"] = 3.0; // rsLoRA's scale 3/sqrt(4) = 1.5 is OnnxOll's alpha/r with alpha = 6.
-        File.WriteAllText(configPath, config.ToJsonString());
+        var (_, dir, _) = WriteWithEditedConfig("lora:r=4,alpha=8,towers=both,targets=q", 12, "peft-rslora", keepSpec: false, config =>
+        {
+            config["use_rslora"] = true;
+            config["lora_alpha"] = 3.0; // rsLoRA's scale 3/sqrt(4) = 1.5 is OnnxOll's alpha/r with alpha = 6.
+        });
 
         var read = PeftAdapterFolder.Read(dir);
 
@@ -234,6 +226,25 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
 
         Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
         DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
+    }
+
+    /// <summary>Writes a random PET of <paramref name="spec"/> as a PEFT folder, without OnnxOll's metadata unless <paramref name="keepSpec"/>
+    /// (so the spec is inferred as for a folder PEFT wrote), and applies <paramref name="edit"/> to its adapter_config.json.</summary>
+    private (PetParameters Pet, string Dir, string ConfigPath) WriteWithEditedConfig(string spec, int seed, string name, bool keepSpec, Action<JsonObject> edit)
+    {
+        var pet = fixture.RandomPet(spec, seed, scale: 0.3);
+        string dir = fixture.Folder(name);
+        PeftAdapterFolder.Write(pet, dir, null);
+        if (!keepSpec)
+        {
+            StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
+        }
+
+        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
+        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        edit(config);
+        File.WriteAllText(configPath, config.ToJsonString());
+        return (pet, dir, configPath);
     }
 
     /// <summary>Drops OnnxOll's metadata so the spec must be inferred from the config and the keys, as for a folder PEFT wrote.</summary>
@@ -263,40 +274,13 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     [InlineData("target_modules", "\"([\"", false, "not a valid regular expression")]
     public void AConfigThatDisagreesWithTheWeightsIsRefused(string field, string value, bool withSpec, string text)
     {
-        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=both,targets=q+v", seed: 13, scale: 0.3);
-        string dir = fixture.Folder($"peft-disagree-{field}-{Math.Abs(value.GetHashCode(StringComparison.Ordinal))}-{withSpec}");
-        PeftAdapterFolder.Write(pet, dir, null);
-        if (!withSpec)
-        {
-            StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
-        }
-
-        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config[field] = JsonNode.Parse(value);
-        File.WriteAllText(configPath, config.ToJsonString());
+        var (_, dir, configPath) = WriteWithEditedConfig("lora:r=2,alpha=4,towers=both,targets=q+v", 13,
+            $"peft-disagree-{field}-{Math.Abs(value.GetHashCode(StringComparison.Ordinal))}-{withSpec}", withSpec, config => config[field] = JsonNode.Parse(value));
 
         var e = Assert.Throws<InvalidDataException>(() => PeftAdapterFolder.Read(dir));
 
         Assert.Contains(configPath, e.Message, StringComparison.Ordinal);
         Assert.Contains(text, e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ATargetModulesRegexCoveringEveryModuleIsAccepted()
-    {
-        var pet = fixture.RandomPet("lora:r=2,alpha=4,towers=both,targets=q+v", seed: 14, scale: 0.3);
-        string dir = fixture.Folder("peft-regex");
-        PeftAdapterFolder.Write(pet, dir, null);
-        StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
-        string configPath = Path.Combine(dir, PeftAdapterFolder.ConfigFileName);
-        var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
-        config["target_modules"] = @".*encoder\.layers\.\d+\.self_attn\.(q|v)_proj";
-        File.WriteAllText(configPath, config.ToJsonString());
-
-        var read = PeftAdapterFolder.Read(dir);
-
-        DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
     }
 
     [Theory]
