@@ -36,8 +36,8 @@ public sealed class CorruptionPropertyTests(CliFixture fixture)
                     string dir = Copy(target.Source, fixture.PathFor($"corrupt/{count:D3}-{target.Name}/x"));
                     string file = Path.Combine(dir, target.File);
                     corrupt(file);
-                    var before = Tree(dir);
-                    var modelBefore = Tree(fixture.ModelDirectory);
+                    var before = FolderTree.Hashes(dir);
+                    var modelBefore = FolderTree.Hashes(fixture.ModelDirectory);
                     string? problem = Check(target, dir, file, before, modelBefore);
                     if (problem is not null)
                     {
@@ -82,13 +82,13 @@ public sealed class CorruptionPropertyTests(CliFixture fixture)
                 return $"the error does not name {Path.GetFileName(file)}: {lines[0]}";
             }
 
-            var after = Tree(dir);
+            var after = FolderTree.Hashes(dir);
             if (!after.OrderBy(kv => kv.Key).SequenceEqual(before.OrderBy(kv => kv.Key)))
             {
                 return $"files changed: {string.Join(", ", after.Keys.Union(before.Keys).Where(k => after.GetValueOrDefault(k) != before.GetValueOrDefault(k)))}";
             }
 
-            return Tree(fixture.ModelDirectory).OrderBy(kv => kv.Key).SequenceEqual(modelBefore.OrderBy(kv => kv.Key)) ? null : "the model folder changed";
+            return FolderTree.Hashes(fixture.ModelDirectory).OrderBy(kv => kv.Key).SequenceEqual(modelBefore.OrderBy(kv => kv.Key)) ? null : "the model folder changed";
         }
         finally
         {
@@ -394,11 +394,6 @@ public sealed class CorruptionPropertyTests(CliFixture fixture)
 
         return target;
     }
-
-    private static Dictionary<string, string> Tree(string dir) =>
-        Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories)
-            .Where(p => Path.GetFileName(p) != Learning.Runs.RunFolder.LockFileName)
-            .ToDictionary(p => Path.GetRelativePath(dir, p), p => File.Exists(p) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))) : "dir");
 
     private sealed record Target(string Name, string Source, string File, Func<string, string, string[]> Args, bool ColdCache,
         Func<Random, IEnumerable<(string What, Action<string> Corrupt)>> Corruptions);

@@ -15,7 +15,7 @@ public sealed class OutputTargetTests(CliFixture fixture)
     {
         string model = fixture.CopyModel("out-model");
         string pet = fixture.WritePet("out-model-pet.safetensors", Spec, seed: 1, scale: 0.1);
-        var before = Snapshot(model);
+        var before = FolderTree.Hashes(model);
         string hash = ModelHash.Compute(model);
 
         ErrorLine.AssertInputError(CliFixture.Run("export", "--model", model, "--run", pet, "--out", model), model, "holds no export", "config.json");
@@ -23,7 +23,7 @@ public sealed class OutputTargetTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run("embed", "--model", model, "--batch", Batch(), "--out", Path.Combine(model, "embeds.safetensors")),
             "--out", "inside the model folder");
 
-        Assert.Equal(before, Snapshot(model));
+        Assert.Equal(before, FolderTree.Hashes(model));
         Assert.Equal(hash, ModelHash.Compute(model));
     }
 
@@ -131,10 +131,10 @@ public sealed class OutputTargetTests(CliFixture fixture)
     public void LearnResumeOntoAModelFolderIsRefusedAndLeavesNoLockBehind()
     {
         string model = fixture.CopyModel("out-learn-model");
-        var before = Snapshot(model);
+        var before = FolderTree.Hashes(model);
         ErrorLine.AssertInputError(CliFixture.Run("learn", "--model", fixture.ModelDirectory, "--data", "synthetic:colours=2,shapes=1,textures=1,train=4,test=2",
             "--out", model, "--resume", "--threads", "1"), model, "holds no run");
-        Assert.Equal(before, Snapshot(model));
+        Assert.Equal(before, FolderTree.Hashes(model));
     }
 
     [Fact]
@@ -152,8 +152,4 @@ public sealed class OutputTargetTests(CliFixture fixture)
     }
 
     private string Batch() => fixture.WriteBatch(Path.Combine("out-batches", "batch.safetensors"), classes: 2, labels: [0, 1], seed: 7);
-
-    private static Dictionary<string, string> Snapshot(string directory) =>
-        Directory.GetFiles(directory, "*", SearchOption.AllDirectories).ToDictionary(
-            f => Path.GetRelativePath(directory, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 }
