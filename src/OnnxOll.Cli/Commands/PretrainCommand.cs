@@ -81,7 +81,7 @@ public static class PretrainCommand
         else if (p.Step == 1 || SinceLine.Elapsed.TotalSeconds >= 15)
         {
             SinceLine.Restart();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:E2}  {p.SamplesPerSecond:F0} images/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:E2}  logit scale {MathF.Exp(p.LogitScale):F1}  {p.SamplesPerSecond:F0} images/s"));
         }
     }
 

@@ -36,11 +36,18 @@ public sealed class PromptTemplates
     /// <summary>The templates in order.</summary>
     public IReadOnlyList<string> Templates { get; }
 
-    /// <summary>One prompt per template for <paramref name="className"/>; underscores in the class name become spaces.</summary>
-    public IReadOnlyList<string> Expand(string className)
+    /// <summary>The words a class name stands for in every caption and prompt (pretraining, learning, evaluation): underscores
+    /// become spaces ("sweet_pepper" → "sweet pepper").</summary>
+    public static string ClassText(string className)
     {
         ArgumentNullException.ThrowIfNull(className);
-        string name = className.Replace('_', ' ').Trim();
+        return className.Replace('_', ' ').Trim();
+    }
+
+    /// <summary>One prompt per template for <paramref name="className"/>, written as <see cref="ClassText"/>.</summary>
+    public IReadOnlyList<string> Expand(string className)
+    {
+        string name = ClassText(className);
         var prompts = new string[Templates.Count];
         for (int i = 0; i < prompts.Length; i++)
         {

@@ -39,7 +39,7 @@ public sealed class ZeroShotProbe : IDisposable
         }
 
         int length = parameters.Layout.Config.Text.MaxPositionEmbeddings, dim = parameters.Layout.Config.ProjectionDim;
-        var prompts = images.Classes.Select(c => template.Replace("{}", c, StringComparison.Ordinal)).ToArray();
+        var prompts = images.Classes.Select(c => new PromptTemplates([template]).Expand(c)[0]).ToArray();
         float[] classEmbeds;
         using (var run = text.Bind())
         {

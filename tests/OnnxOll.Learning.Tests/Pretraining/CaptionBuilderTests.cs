@@ -14,11 +14,11 @@ public sealed class CaptionBuilderTests
 
     // Columns: class, expected class phrase with its superclass (a _<n> suffix that only disambiguates superclasses is dropped).
     [Theory]
-    [InlineData("maple_tree", "maple_tree, a kind of trees")]
+    [InlineData("maple_tree", "maple tree, a kind of trees")]
     [InlineData("bicycle", "bicycle, a kind of vehicles")]
     [InlineData("tractor", "tractor, a kind of vehicles")]
-    [InlineData("dolphin", "dolphin, a kind of aquatic_mammals")]
-    [InlineData("unknown_class", "unknown_class")]
+    [InlineData("dolphin", "dolphin, a kind of aquatic mammals")]
+    [InlineData("unknown_class", "unknown class")]
     public void SuperclassPhraseNamesTheParent(string label, string expected)
     {
         var builder = new CaptionBuilder(["a photo of a {}."], Cifar, "{class}, a kind of {superclass}", 1.0);
@@ -42,7 +42,20 @@ public sealed class CaptionBuilderTests
     public void WithoutHierarchyTheCaptionIsTheTemplate()
     {
         var builder = new CaptionBuilder(["a photo of a {}."], null, "{class}, a kind of {superclass}", 1.0);
-        Assert.Equal("a photo of a maple_tree.", builder.Caption("maple_tree", new Random(3)));
+        Assert.Equal("a photo of a maple tree.", builder.Caption("maple_tree", new Random(3)));
+    }
+
+    // The class-name text a pretrained model saw is the text learning and evaluation prompt it with.
+    [Theory]
+    [InlineData("sweet_pepper")]
+    [InlineData("maple_tree")]
+    [InlineData("aquarium_fish")]
+    [InlineData("bicycle")]
+    public void PretrainingCaptionEqualsTheLearnersPrompt(string label)
+    {
+        const string template = "a bad photo of a {}.";
+        var builder = new CaptionBuilder([template], null, "{class}, a kind of {superclass}", 0);
+        Assert.Equal(new OnnxOll.Clip.Text.PromptTemplates([template]).Expand(label)[0], builder.Caption(label, new Random(5)));
     }
 
     [SharedDataFact("cifar100_jpg/coarse_to_fine.json")]
