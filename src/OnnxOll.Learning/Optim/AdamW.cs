@@ -95,13 +95,7 @@ public sealed class AdamW
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be > 0.");
         }
 
-        double sumSquares = 0;
-        foreach (var p in _parameters)
-        {
-            sumSquares += TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)p.Gradient.Span);
-        }
-
-        float norm = (float)Math.Sqrt(sumSquares);
+        float norm = GradientNorm();
         float coefficient = maxNorm / (norm + 1e-6f);
         if (coefficient < 1f)
         {
@@ -112,6 +106,18 @@ public sealed class AdamW
         }
 
         return norm;
+    }
+
+    /// <summary>The global L2 norm of all gradients (per-tensor sums of squares added in double).</summary>
+    public float GradientNorm()
+    {
+        double sumSquares = 0;
+        foreach (var p in _parameters)
+        {
+            sumSquares += TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)p.Gradient.Span);
+        }
+
+        return (float)Math.Sqrt(sumSquares);
     }
 
     /// <summary>True when no gradient element is NaN or infinite.</summary>

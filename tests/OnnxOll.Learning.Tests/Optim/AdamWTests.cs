@@ -120,6 +120,17 @@ public class AdamWTests
         }
     }
 
+    [Fact]
+    public void GradientNorm_IsTheGlobalL2NormAndChangesNoGradient()
+    {
+        float[] g1 = [3f, 0f], g2 = [4f, -12f];
+        var adam = new AdamW([new NamedParameter("a", new float[2], g1), new NamedParameter("b", new float[2], g2)]);
+
+        Assert.Equal(13f, adam.GradientNorm(), 5);
+        Assert.Equal([3f, 0f, 4f, -12f], g1.Concat(g2));
+        Assert.Equal(adam.GradientNorm(), adam.ClipGradNorm(1f));
+    }
+
     [Theory]
     [InlineData(float.NaN, false)]
     [InlineData(float.PositiveInfinity, false)]
