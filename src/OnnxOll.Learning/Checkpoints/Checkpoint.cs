@@ -14,6 +14,7 @@ namespace OnnxOll.Learning.Checkpoints;
 /// <param name="Metrics">Metrics so far as JSON (e.g. the evaluation records), or null.</param>
 /// <param name="Tensors">The trainable PET tensors.</param>
 /// <param name="Optimizer">The AdamW state, or null when not saved.</param>
+/// <param name="State">Learner state beside the PET tensors (e.g. prototype sums), restored bit for bit; not trained, so no moments.</param>
 public sealed record Checkpoint(
     long Step,
     string ModelHash,
@@ -24,4 +25,5 @@ public sealed record Checkpoint(
     long StreamCursor,
     JsonNode? Metrics,
     IReadOnlyList<NamedTensor> Tensors,
-    AdamWState? Optimizer);
+    AdamWState? Optimizer,
+    IReadOnlyList<NamedTensor>? State = null);

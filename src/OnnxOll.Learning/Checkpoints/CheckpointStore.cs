@@ -17,6 +17,9 @@ public sealed class CheckpointStore
     /// <summary>Suffix of second-moment tensors.</summary>
     public const string SecondMomentSuffix = CheckpointTensors.SecondMomentSuffix;
 
+    /// <summary>Prefix of learner-state tensors (not PET, no moments).</summary>
+    public const string StatePrefix = CheckpointTensors.StatePrefix;
+
     /// <summary>Suffix of checkpoint files set aside by <see cref="SetAsideNewerThan"/>.</summary>
     public const string RejectedSuffix = ".rejected";
 
@@ -180,7 +183,7 @@ public sealed class CheckpointStore
             throw new InvalidDataException($"tensors file '{manifest.TensorsFile}' has SHA-256 {sha}, manifest says {manifest.TensorsSha256} (corrupt).");
         }
 
-        var (tensors, m, v) = CheckpointTensors.Read(tensorsPath, manifest);
+        var (tensors, m, v, state) = CheckpointTensors.Read(tensorsPath, manifest);
         if (manifest.OptimizerStep is null != (m.Count == 0 && v.Count == 0))
         {
             throw new InvalidDataException(manifest.OptimizerStep is null
@@ -191,7 +194,7 @@ public sealed class CheckpointStore
         var optimizer = manifest.OptimizerStep is { } optimizerStep ? new AdamWState(optimizerStep, m, v) : null;
         return new Checkpoint(
             manifest.Step, manifest.ModelHash, manifest.PetSpec, manifest.LearnerConfig, manifest.Counters,
-            manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer);
+            manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer, state);
     }
 
     private void Prune()

@@ -3,11 +3,13 @@ using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Learning.Checkpoints;
 
-/// <summary>Maps a checkpoint's PET tensors and AdamW moments (<c>name.adam_m</c>, <c>name.adam_v</c>) to and from one safetensors file.</summary>
+/// <summary>Maps a checkpoint's PET tensors, AdamW moments (<c>name.adam_m</c>, <c>name.adam_v</c>) and learner state (<c>state:name</c>)
+/// to and from one safetensors file.</summary>
 internal static class CheckpointTensors
 {
     public const string FirstMomentSuffix = ".adam_m";
     public const string SecondMomentSuffix = ".adam_v";
+    public const string StatePrefix = "state:";
 
     /// <summary>A writer holding the PET tensors, then the moments shaped like their parameters; metadata names the model and PET spec.</summary>
     public static SafeTensorsWriter Build(Checkpoint checkpoint)
@@ -24,10 +26,15 @@ internal static class CheckpointTensors
             shapes[t.Name] = t.Shape;
         }
 
-        if (checkpoint.Optimizer is { } state)
+        if (checkpoint.Optimizer is { } optimizer)
         {
-            AddMoments(writer, state.FirstMoments, FirstMomentSuffix, shapes);
-            AddMoments(writer, state.SecondMoments, SecondMomentSuffix, shapes);
+            AddMoments(writer, optimizer.FirstMoments, FirstMomentSuffix, shapes);
+            AddMoments(writer, optimizer.SecondMoments, SecondMomentSuffix, shapes);
+        }
+
+        foreach (var t in checkpoint.State ?? [])
+        {
+            writer.Add(StatePrefix + t.Name, t.Data, t.Shape);
         }
 
         return writer;
@@ -44,9 +51,10 @@ internal static class CheckpointTensors
 
     /// <summary>Reads the PET tensors and the moments keyed by parameter name, checked against the manifest: metadata, finite values,
     /// one moment pair per tensor of its length. Every problem is an <see cref="InvalidDataException"/> naming the file and tensor.</summary>
-    public static (List<NamedTensor> Tensors, Dictionary<string, float[]> M, Dictionary<string, float[]> V) Read(string tensorsPath, CheckpointManifest manifest)
+    public static (List<NamedTensor> Tensors, Dictionary<string, float[]> M, Dictionary<string, float[]> V, List<NamedTensor> State) Read(string tensorsPath, CheckpointManifest manifest)
     {
         var tensors = new List<NamedTensor>();
+        var state = new List<NamedTensor>();
         var m = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var v = new Dictionary<string, float[]>(StringComparer.Ordinal);
         string file = Path.GetFileName(tensorsPath);
@@ -63,7 +71,11 @@ internal static class CheckpointTensors
                     throw new InvalidDataException($"tensors file '{file}': tensor '{info.Name}' holds {data[bad]} at element {bad}; checkpoints hold finite values only.");
                 }
 
-                if (info.Name.EndsWith(FirstMomentSuffix, StringComparison.Ordinal))
+                if (info.Name.StartsWith(StatePrefix, StringComparison.Ordinal))
+                {
+                    state.Add(new NamedTensor(info.Name[StatePrefix.Length..], data, info.Shape));
+                }
+                else if (info.Name.EndsWith(FirstMomentSuffix, StringComparison.Ordinal))
                 {
                     m[info.Name[..^FirstMomentSuffix.Length]] = data;
                 }
@@ -98,7 +110,7 @@ internal static class CheckpointTensors
             }
         }
 
-        return (tensors, m, v);
+        return (tensors, m, v, state);
     }
 
     private static void CheckMetadata(SafeTensorsFile file, CheckpointManifest manifest, string name)

@@ -18,8 +18,7 @@ public sealed class Evaluator : IDisposable
     private readonly SamplePreparer preparer;
     private readonly Dictionary<string, List<int>> samplesByClass = new(StringComparer.Ordinal);
     private readonly Dictionary<int, float[]> cache = [];
-    private readonly BoundRun run;
-    private readonly PetBinding pet;
+    private readonly ImageEmbedder embedder;
     private readonly int dim;
     private long cachedFloats;
 
@@ -44,16 +43,17 @@ public sealed class Evaluator : IDisposable
             }
         }
 
-        run = model.Vision.Bind();
-        pet = new PetBinding(model.Vision, run, model.Layout, gradients: false);
+        embedder = new ImageEmbedder(model);
     }
 
     /// <summary>Class names present in the test data.</summary>
     public IReadOnlyCollection<string> Classes => samplesByClass.Keys;
 
     /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/>, predicting among those classes.</summary>
+    /// <remarks>With <paramref name="prototypes"/> and a weight w &gt; 0 a class scores (1 − w) · cos(image, text) + w · cos(image, prototype),
+    /// its prototype being the normalised mean of its stream images (the text features stand in for a class without images).</remarks>
     public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
-        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters)
+        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters, PrototypeMemory? prototypes = null, float prototypeWeight = 0)
     {
         var perClass = new Dictionary<string, double>(StringComparer.Ordinal);
         var indices = new List<(int Sample, int Position)>();
@@ -70,36 +70,31 @@ public sealed class Evaluator : IDisposable
             return (0, perClass);
         }
 
+        var classFeatures = ClassFeatures(classIds, text, prototypes, prototypeWeight);
         var correctByClass = new int[classIds.Count];
         var totalByClass = new int[classIds.Count];
-        int sampleLength = preparer.SampleLength;
+        int sampleLength = embedder.SampleLength;
+        var pixels = new float[EvalBatch * sampleLength];
+        var embeds = new float[EvalBatch * dim];
+        var scores = new float[classIds.Count];
         for (int start = 0; start < indices.Count; start += EvalBatch)
         {
             int b = Math.Min(EvalBatch, indices.Count - start);
-            var pixels = run.Input(ClipGraphNames.PixelValues, b, model.Config.Vision.NumChannels, model.Config.Vision.ImageSize, model.Config.Vision.ImageSize).AsSpan<float>();
             for (int i = 0; i < b; i++)
             {
-                Pixels(indices[start + i].Sample).CopyTo(pixels.Slice(i * sampleLength, sampleLength));
+                Pixels(indices[start + i].Sample).CopyTo(pixels, i * sampleLength);
             }
 
-            var embeds = run.Output(ClipGraphNames.ImageEmbeds, b, dim);
-            pet.CopyIn(parameters);
-            run.Run();
-            var e = embeds.AsSpan<float>();
+            embedder.Embed(pixels, b, parameters, embeds);
             for (int i = 0; i < b; i++)
             {
-                int best = 0;
-                float bestScore = float.NegativeInfinity;
-                for (int p = 0; p < classIds.Count; p++)
+                var e = embeds.AsSpan(i * dim, dim);
+                for (int p = 0; p < scores.Length; p++)
                 {
-                    float score = TensorPrimitives.Dot(e.Slice(i * dim, dim), text.Row(classIds[p]));
-                    if (score > bestScore)
-                    {
-                        bestScore = score;
-                        best = p;
-                    }
+                    scores[p] = TensorPrimitives.Dot(classFeatures.AsSpan(p * dim, dim), e);
                 }
 
+                int best = TensorPrimitives.IndexOfMax<float>(scores);
                 int truth = indices[start + i].Position;
                 totalByClass[truth]++;
                 correctByClass[truth] += best == truth ? 1 : 0;
@@ -117,8 +112,28 @@ public sealed class Evaluator : IDisposable
         return ((double)correctByClass.Sum() / totalByClass.Sum(), perClass);
     }
 
+    /// <summary>One feature row per class whose dot product with an image embedding is the class's score: the text features, mixed
+    /// linearly with the prototype where the class has one.</summary>
+    private float[] ClassFeatures(IReadOnlyList<int> classIds, TextFeatures text, PrototypeMemory? prototypes, float prototypeWeight)
+    {
+        var features = new float[classIds.Count * dim];
+        var mean = new float[dim];
+        for (int p = 0; p < classIds.Count; p++)
+        {
+            var row = features.AsSpan(p * dim, dim);
+            text.Row(classIds[p]).CopyTo(row);
+            if (prototypeWeight > 0 && prototypes is not null && prototypes.TryNormalizedMean(classIds[p], mean))
+            {
+                TensorPrimitives.Multiply(row, 1 - prototypeWeight, row);
+                TensorPrimitives.MultiplyAdd(mean, prototypeWeight, row, row);
+            }
+        }
+
+        return features;
+    }
+
     /// <inheritdoc/>
-    public void Dispose() => run.Dispose();
+    public void Dispose() => embedder.Dispose();
 
     private float[] Pixels(int sample)
     {

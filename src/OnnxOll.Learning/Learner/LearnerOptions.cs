@@ -63,6 +63,10 @@ public sealed record LearnerOptions
     /// <summary>Fail on an undecodable image instead of skipping it.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Weight w of prototype logits mixed with the text logits at evaluation: a class scores (1 − w) · cos(image, text) +
+    /// w · cos(image, running mean of its stream images). 0: text only; 1 with <see cref="ZeroShot"/>: running class means alone.</summary>
+    public float PrototypeWeight { get; init; }
+
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 
@@ -70,24 +74,34 @@ public sealed record LearnerOptions
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
-    public JsonObject ToJson() => new()
+    /// <remarks><c>prototype_weight</c> is written only when set: absent means 0, so runs started before it existed still resume.</remarks>
+    public JsonObject ToJson()
     {
-        ["batch"] = BatchSize,
-        ["iters"] = Iterations,
-        ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
-        ["loss"] = Loss.ToString().ToLowerInvariant(),
-        ["compat_double_softmax"] = CompatDoubleSoftmax,
-        ["reset_optimizer_at_task_boundary"] = ResetOptimizerAtTaskBoundary,
-        ["clip_grad_norm"] = ClipGradNorm.ToString("R", CultureInfo.InvariantCulture),
-        ["eval_every"] = EvalEvery,
-        ["checkpoint_every"] = CheckpointEvery,
-        ["seed"] = Seed,
-        ["eval_per_class"] = EvalPerClass,
-        ["holdout_classes"] = HoldoutClasses,
-        ["holdout_class_names"] = new JsonArray([.. HoldoutClassNames.Select(n => (JsonNode?)n)]),
-        ["dropout"] = Dropout,
-        ["zero_shot"] = ZeroShot,
-        ["prompts"] = new JsonArray(Prompts.Select(p => (JsonNode?)p).ToArray()),
-    };
+        var json = new JsonObject
+        {
+            ["batch"] = BatchSize,
+            ["iters"] = Iterations,
+            ["lr"] = LearningRate.ToString("R", CultureInfo.InvariantCulture),
+            ["weight_decay"] = WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+            ["loss"] = Loss.ToString().ToLowerInvariant(),
+            ["compat_double_softmax"] = CompatDoubleSoftmax,
+            ["reset_optimizer_at_task_boundary"] = ResetOptimizerAtTaskBoundary,
+            ["clip_grad_norm"] = ClipGradNorm.ToString("R", CultureInfo.InvariantCulture),
+            ["eval_every"] = EvalEvery,
+            ["checkpoint_every"] = CheckpointEvery,
+            ["seed"] = Seed,
+            ["eval_per_class"] = EvalPerClass,
+            ["holdout_classes"] = HoldoutClasses,
+            ["holdout_class_names"] = new JsonArray([.. HoldoutClassNames.Select(n => (JsonNode?)n)]),
+            ["dropout"] = Dropout,
+            ["zero_shot"] = ZeroShot,
+            ["prompts"] = new JsonArray(Prompts.Select(p => (JsonNode?)p).ToArray()),
+        };
+        if (PrototypeWeight > 0)
+        {
+            json["prototype_weight"] = PrototypeWeight.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        return json;
+    }
 }

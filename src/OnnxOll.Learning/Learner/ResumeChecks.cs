@@ -64,6 +64,19 @@ public static class ResumeChecks
             }
         }
 
+        foreach (var (key, value) in c.LearnerConfig)
+        {
+            if (!settings.ContainsKey(key) && !LearnerOptions.ChangeableOnResume.Contains(key))
+            {
+                return $"field 'learner_config.{key}' is {value?.ToJsonString() ?? "null"}, this run does not set it";
+            }
+        }
+
+        if (settings.ContainsKey("prototype_weight") && c.State?.Any(t => t.Name == PrototypeMemory.SumName) != true)
+        {
+            return $"state tensor '{PrototypeMemory.SumName}' is missing; this run mixes prototype logits";
+        }
+
         var tensors = c.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var info in layout.Tensors)
         {
