@@ -20,20 +20,8 @@ public static class AccuracyPlot
         var plot = new Plot();
         AddSeries(plot, records, EvaluationKind.Anytime, "anytime", Colors.SteelBlue, MarkerShape.None);
         AddSeries(plot, records, EvaluationKind.TaskEnd, "task end", Colors.OrangeRed, MarkerShape.FilledCircle);
-        foreach (long boundary in taskBoundaries)
-        {
-            var line = plot.Add.VerticalLine(boundary);
-            line.LinePattern = LinePattern.Dashed;
-            line.Color = Colors.Gray;
-        }
-
-        plot.Title(title);
-        plot.XLabel("stream samples seen");
-        plot.YLabel("accuracy (%)");
         plot.Axes.SetLimitsY(0, 100);
-        plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(pngPath, width, height);
-        plot.SaveSvg(svgPath, width, height);
+        StreamPlot.Save(plot, taskBoundaries, title, "accuracy (%)", Alignment.LowerRight, pngPath, svgPath, width, height);
     }
 
     private static void AddSeries(Plot plot, IReadOnlyList<EvaluationRecord> records, EvaluationKind kind, string label, Color color, MarkerShape marker)

@@ -14,6 +14,13 @@ public class MetricsLogTests
         new(3000, 1, EvaluationKind.Final, 0.6, new Dictionary<string, double>()),
     ];
 
+    private static readonly StepRecord[] Steps =
+    [
+        new(1, 500, 0, 3f, 1f, 0.01f, 2),
+        new(2, 1000, 0, 2f, 0.75f, 0.01f, 3),
+        new(3, 1500, 0, 1.25f, 0.5f, 0.01f, 4),
+    ];
+
     [Fact]
     public void Jsonl_OneObjectPerEvaluation_RoundTrips()
     {
@@ -69,6 +76,16 @@ public class MetricsLogTests
         using var tmp = new TempDirectory();
         string png = tmp.File("acc.png"), svg = tmp.File("acc.svg");
         AccuracyPlot.Write(Records, [1500], png, svg);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, File.ReadAllBytes(png)[..8]);
+        Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
+    }
+
+    [Fact]
+    public void LossPlot_WritesPngAndSvg()
+    {
+        using var tmp = new TempDirectory();
+        string png = tmp.File("loss.png"), svg = tmp.File("loss.svg");
+        LossPlot.Write(Steps, 2, [1000], png, svg);
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, File.ReadAllBytes(png)[..8]);
         Assert.Equal("svg", XDocument.Load(svg).Root!.Name.LocalName);
     }

@@ -1,0 +1,12 @@
+namespace OnnxOll.Learning.Metrics;
+
+/// <summary>One stream batch trained on: its loss and gradient norm (means over the batch's applied gradient steps), learning rate and softmax size.</summary>
+/// <remarks>A batch without an applied step (zero-shot runs, every step skipped as non-finite) has no record; skipped steps are left out of the means.</remarks>
+public sealed record StepRecord(
+    long Batch,
+    long SamplesSeen,
+    int Task,
+    float Loss,
+    float GradNorm,
+    float LearningRate,
+    int Classes);
