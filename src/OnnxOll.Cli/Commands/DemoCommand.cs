@@ -65,7 +65,7 @@ public static class DemoCommand
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("Chance is 1/12 = 8.3 % over all classes. Metrics per evaluation: metrics.jsonl; headline: summary.json.");
+        AnsiConsole.MarkupLine("Chance is 1/12 = 8.3 % over all classes. Metrics per batch and evaluation: metrics.jsonl; headline: summary.json.");
         return 0;
     }
 }

@@ -27,7 +27,7 @@ public static class LearnCommand
         var iters = CommonOptions.AtLeast(new Option<int>("--iters") { Description = "Gradient steps per stream batch.", DefaultValueFactory = _ => 3 }, 1);
         var lr = CommonOptions.Positive(new Option<float>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 5e-4f });
         var wd = CommonOptions.AtLeast(new Option<float>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-5f }, 0f);
-        var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg).", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg, loss.png/svg).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint." };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var evalEvery = CommonOptions.AtLeast(new Option<int>("--eval-every") { Description = "Anytime evaluation interval in samples (0: off).", DefaultValueFactory = _ => 1000 }, 0);

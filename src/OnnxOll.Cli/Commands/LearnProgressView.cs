@@ -43,7 +43,7 @@ public static class LearnProgressView
 
     private static string Describe(LearnerProgress p, double seconds) =>
         $"task {p.Task} | {p.SamplesSeen}/{p.TotalSamples} samples | {(seconds > 0 ? p.SamplesSeen / seconds : 0):F0}/s | classes {p.Classes}"
-        + (double.IsFinite(p.Loss) ? $" | loss {p.Loss:F3}" : string.Empty)
+        + (double.IsFinite(p.LossAverage) ? $" | loss (avg {p.LossBatches}) {p.LossAverage:F3}" : string.Empty)
         + (p.LastAccuracy is { } a ? $" | acc {a:P1}" : string.Empty)
         + (p.SkippedSteps + p.SkippedSamples > 0 ? $" | skipped {p.SkippedSteps} steps, {p.SkippedSamples} images" : string.Empty);
 

@@ -18,6 +18,9 @@ namespace OnnxOll.Learning.Learner;
 /// <see cref="LearnerOptions.CheckpointEvery"/> batches hold everything a resumed run needs to continue bit-exactly.</remarks>
 public sealed class OnlineLearner : IDisposable
 {
+    /// <summary>Batches the loss moving average spans (the progress line and loss.png).</summary>
+    public const int LossWindow = 20;
+
     private readonly ClipModelRuntime model;
     private readonly LearnerOptions options;
     private readonly ScenarioSpec scenarioSpec;
@@ -31,6 +34,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly TextFeatures text;
     private readonly TrainingStep step;
     private readonly LearnerContext context;
+    private readonly MovingAverage lossAverage = new(LossWindow);
     private long cursor;
 
     /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
@@ -102,7 +106,11 @@ public sealed class OnlineLearner : IDisposable
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
         context.LastCheckpoint = loaded.ManifestPath;
-        log.Rewrite(state.Records);
+        foreach (var kept in log.RewriteForResume(state.Batches, state.Records, warning))
+        {
+            lossAverage.Add(kept.Loss);
+        }
+
         return $"resumed from {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}) at sample {cursor}";
     }
 
@@ -140,6 +148,11 @@ public sealed class OnlineLearner : IDisposable
         if (completed && state.Records.Count > 0)
         {
             AccuracyPlot.Write(state.Records, TaskBoundaries(scenario), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
+        }
+
+        if (completed && File.Exists(log.RecordsPath) && MetricsLog.ReadSteps(log.RecordsPath) is { Count: > 0 } steps)
+        {
+            LossPlot.Write(steps, LossWindow, TaskBoundaries(scenario), Path.Combine(runDirectory, "loss.png"), Path.Combine(runDirectory, "loss.svg"));
         }
 
         return Result(summary, completed, startSamples, clock);
@@ -211,10 +224,11 @@ public sealed class OnlineLearner : IDisposable
                 context.Batch = batch;
                 context.BatchLabels = labels.AsMemory(0, n);
                 Fire(p => p.BeforeBatch(context));
+                (float Loss, float GradNorm)? trained = null;
                 if (n > 0 && !options.ZeroShot)
                 {
                     visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
-                    TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
+                    trained = TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
                 }
 
                 long before = state.SamplesSeen;
@@ -223,6 +237,11 @@ public sealed class OnlineLearner : IDisposable
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 cursor = batch.EndPosition;
                 context.Cursor = cursor;
+                if (trained is { } t)
+                {
+                    LogStep(t.Loss, t.GradNorm, visible.Count);
+                }
+
                 Fire(p => p.AfterBatch(context));
                 context.Batch = null;
                 context.BatchLabels = ReadOnlyMemory<int>.Empty;
@@ -236,7 +255,7 @@ public sealed class OnlineLearner : IDisposable
                     SaveCheckpoint(stream);
                 }
 
-                progress?.Report(new LearnerProgress(state.SamplesSeen, stream.Length ?? 0, state.Task, state.Vocabulary.Count, context.Loss,
+                progress?.Report(new LearnerProgress(state.SamplesSeen, stream.Length ?? 0, state.Task, state.Vocabulary.Count, lossAverage.Value, lossAverage.Count,
                     state.Records.Count > 0 ? state.Records[^1].Accuracy : null, state.SkippedSteps, state.SkippedSamples));
             }
 
@@ -277,8 +296,11 @@ public sealed class OnlineLearner : IDisposable
         }
     }
 
-    private void TrainOnBatch(ReadOnlySpan<float> pixels, VisibleSet visible)
+    /// <summary>Takes the batch's gradient steps; returns the mean loss and pre-clipping gradient norm of those applied (null: none was).</summary>
+    private (float Loss, float GradNorm)? TrainOnBatch(ReadOnlySpan<float> pixels, VisibleSet visible)
     {
+        double lossSum = 0, normSum = 0;
+        int applied = 0;
         for (int i = 0; i < options.Iterations; i++)
         {
             context.Iteration = i;
@@ -292,16 +314,23 @@ public sealed class OnlineLearner : IDisposable
             }
             else
             {
-                if (options.ClipGradNorm > 0)
-                {
-                    optimizer.ClipGradNorm(options.ClipGradNorm);
-                }
-
+                float norm = options.ClipGradNorm > 0 ? optimizer.ClipGradNorm(options.ClipGradNorm) : optimizer.GradientNorm();
                 optimizer.Step();
+                lossSum += loss;
+                normSum += norm;
+                applied++;
             }
 
             Fire(p => p.AfterStep(context));
         }
+
+        return applied == 0 ? null : ((float)(lossSum / applied), (float)(normSum / applied));
+    }
+
+    private void LogStep(float loss, float gradNorm, int classes)
+    {
+        log.Append(new StepRecord(state.Batches, state.SamplesSeen, state.Task, loss, gradNorm, optimizer.Options.LearningRate, classes));
+        lossAverage.Add(loss);
     }
 
     private void EvaluateTaskEnd(Evaluator? evaluator, EvaluationKind kind)
@@ -415,6 +444,7 @@ public sealed class OnlineLearner : IDisposable
     private void SaveCheckpoint(ILearnerStream stream)
     {
         Fire(p => p.BeforeCheckpoint(context));
+        log.Sync();
         var tensors = model.Layout.Tensors.Select(t => new NamedTensor(t.Name, pet[t.Name], t.Shape)).ToArray();
         context.LastCheckpoint = store.Save(new Checkpoint(
             state.Batches,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Learning.Metrics;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -35,7 +36,8 @@ public sealed partial class FinalLineTests : IDisposable
         Assert.Contains("no test split", errors, StringComparison.Ordinal);
         string final = FinalLine(output, "finished: ");
         Assert.False(File.Exists(Path.Combine(run, "accuracy.png")), "an empty accuracy plot was drawn");
-        Assert.False(File.Exists(Path.Combine(run, "metrics.jsonl")), "metrics.jsonl was written without evaluations");
+        Assert.Empty(MetricsLog.ReadRecords(Path.Combine(run, "metrics.jsonl")));
+        Assert.Equal(2, MetricsLog.ReadSteps(Path.Combine(run, "metrics.jsonl")).Count);
         AssertListsExactlyTheFilesThatExist(final, run);
     }
 
@@ -90,7 +92,7 @@ public sealed partial class FinalLineTests : IDisposable
 
     private static void AssertListsExactlyTheFilesThatExist(string final, string run)
     {
-        foreach (var name in new[] { "metrics.jsonl", "summary.json", "accuracy.png", "accuracy.svg", "run.json" })
+        foreach (var name in new[] { "metrics.jsonl", "summary.json", "accuracy.png", "accuracy.svg", "loss.png", "loss.svg", "run.json" })
         {
             Assert.True(final.Contains(name, StringComparison.Ordinal) == File.Exists(Path.Combine(run, name)), $"'{final}' vs {name} existing: {File.Exists(Path.Combine(run, name))}");
         }

@@ -15,7 +15,7 @@ public sealed class KillAndResumeTests : IDisposable
     }
 
     [Fact]
-    public void ResumeAfterSigkillGivesBitIdenticalPetTensors()
+    public void ResumeAfterSigkillGivesBitIdenticalPetTensorsAndMetrics()
     {
         int seed = Environment.TickCount & 0xffff;
         var rng = new Random(seed);
@@ -65,6 +65,11 @@ public sealed class KillAndResumeTests : IDisposable
         }
 
         Assert.Equal(expected.Optimizer!.Step, actual.Optimizer!.Step);
+        string[] expectedLines = File.ReadAllLines(Path.Combine(reference, "metrics.jsonl")), actualLines = File.ReadAllLines(Path.Combine(interrupted, "metrics.jsonl"));
+        Assert.Equal(expectedLines, actualLines);
+        Assert.True(File.ReadAllBytes(Path.Combine(reference, "metrics.jsonl")).SequenceEqual(File.ReadAllBytes(Path.Combine(interrupted, "metrics.jsonl"))),
+            $"metrics.jsonl differs after resume (seed {seed}, killed after step {killAfter})");
+        Assert.Contains(expectedLines, l => l.Contains("\"kind\":\"task_end\"", StringComparison.Ordinal));
     }
 
     [Fact]

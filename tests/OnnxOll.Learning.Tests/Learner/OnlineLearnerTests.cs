@@ -112,7 +112,8 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
         using var data = DataSources.Open(Data.Replace("train=80", "train=8", StringComparison.Ordinal));
         var options = Options(LossKind.Sit) with { EvalEvery = 0 };
-        using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, fixture.RunDirectory("nan"));
+        string run = fixture.RunDirectory("nan");
+        using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, run);
         string poisoned = model.Layout.Tensors[0].Name;
         learner.Pet[poisoned][0] = float.NaN;
         var before = model.Layout.Tensors.ToDictionary(t => t.Name, t => learner.Pet[t.Name].ToArray());
@@ -124,19 +125,25 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
         {
             Assert.Equal(before[t.Name], learner.Pet[t.Name]);
         }
+
+        Assert.Empty(MetricsLog.ReadSteps(Path.Combine(run, MetricsLog.RecordsFileName)));
     }
 
     [Fact]
-    public void AResumedRunCountsOnlyTheSamplesItTrains()
+    public void AResumedRunCountsOnlyTheSamplesItTrainsAndRewritesItsMetricsByteForByte()
     {
         string run = fixture.RunDirectory("resume-rate");
+        string metrics = Path.Combine(run, MetricsLog.RecordsFileName);
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
-        var options = Options(LossKind.Sit) with { EvalEvery = 0, CheckpointEvery = 1, KeepCheckpoints = 100 };
+        var options = Options(LossKind.Sit) with { EvalEvery = 48, CheckpointEvery = 1, KeepCheckpoints = 100 };
+        var uninterrupted = new ProgressLog();
         using (var data = DataSources.Open(Data))
         using (var first = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, run))
         {
-            Assert.Equal(320, first.Run(data).SamplesTrained);
+            Assert.Equal(320, first.Run(data, uninterrupted).SamplesTrained);
         }
+
+        byte[] expected = File.ReadAllBytes(metrics);
 
         var store = new CheckpointStore(run);
         foreach (long step in store.ListSteps().Where(s => s > 5))
@@ -148,12 +155,18 @@ public sealed class OnlineLearnerTests(TinyLearnerFixture fixture) : IClassFixtu
         using (var resumed = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, run))
         {
             resumed.Resume();
-            var result = resumed.Run(data);
+            var progress = new ProgressLog();
+            var result = resumed.Run(data, progress);
 
             Assert.Equal(320, result.Summary.SamplesSeen);
             Assert.Equal(320 - (5 * 16), result.SamplesTrained);
             Assert.True(result.SamplesPerSecond > 0);
+            Assert.Equal(uninterrupted.Reports[^1], progress.Reports[^1]);
         }
+
+        Assert.Equal(expected, File.ReadAllBytes(metrics));
+        Assert.Equal(20, MetricsLog.ReadSteps(metrics).Count);
+        Assert.Contains(MetricsLog.ReadRecords(metrics), r => r.Kind == EvaluationKind.Anytime);
     }
 
     private LearnerResult Run(LossKind loss, string runDirectory)

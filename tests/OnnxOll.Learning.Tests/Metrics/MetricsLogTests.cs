@@ -42,8 +42,65 @@ public class MetricsLogTests
         Assert.Equal(Records.Select(r => (r.SamplesSeen, r.Task, r.Kind, r.Accuracy)), read.Select(r => (r.SamplesSeen, r.Task, r.Kind, r.Accuracy)));
         Assert.Equal(Records[2].PerClassAccuracy.OrderBy(kv => kv.Key), read[2].PerClassAccuracy.OrderBy(kv => kv.Key));
 
-        log.Rewrite(Records.Take(2));
+        log.Rewrite([], [.. Records.Take(2)]);
         Assert.Equal(2, MetricsLog.ReadRecords(log.RecordsPath).Count);
+    }
+
+    [Fact]
+    public void StepLine_HasItsFields_AndEachReaderKeepsItsOwnKind()
+    {
+        using var tmp = new TempDirectory();
+        var log = new MetricsLog(tmp.Path);
+        log.Append(Records[0]);
+        log.Append(Steps[2]);
+        log.Append(Records[1]);
+
+        Assert.Equal("{\"kind\":\"step\",\"batch\":3,\"samples_seen\":1500,\"task\":0,\"loss\":1.25,\"grad_norm\":0.5,\"lr\":0.01,\"classes\":4}", File.ReadAllLines(log.RecordsPath)[1]);
+        Assert.Equal([Steps[2]], MetricsLog.ReadSteps(log.RecordsPath));
+        Assert.Equal([1000L, 1500L], MetricsLog.ReadRecords(log.RecordsPath).Select(r => r.SamplesSeen));
+    }
+
+    [Fact]
+    public void ReadSteps_DamagedStepLine_NamesFileLineAndField()
+    {
+        using var tmp = new TempDirectory();
+        string path = tmp.File("metrics.jsonl");
+        string damaged = StepRecordJson.ToJson(Steps[1]).ToJsonString().Replace("\"loss\":2", "\"loss\":\"high\"", StringComparison.Ordinal);
+        File.WriteAllLines(path, [StepRecordJson.ToJson(Steps[0]).ToJsonString(), damaged]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => MetricsLog.ReadSteps(path));
+        Assert.Contains($"'{path}' line 2: field 'loss' is a string (\"high\"), expected a number", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(MetricsLog.ReadRecords(path));
+    }
+
+    [Fact]
+    public void Rewrite_OrdersBySamplesSeen_AStepBeforeAnEvaluationAtTheSamePoint()
+    {
+        using var tmp = new TempDirectory();
+        var log = new MetricsLog(tmp.Path);
+        log.Rewrite(Steps, Records);
+
+        var kinds = File.ReadAllLines(log.RecordsPath).Select(l => $"{JsonNode.Parse(l)!["kind"]} {JsonNode.Parse(l)!["samples_seen"]}");
+        Assert.Equal(["step 500", "step 1000", "anytime 1000", "step 1500", "task_end 1500", "anytime 2000", "final 3000"], kinds);
+        Assert.Empty(Directory.GetFiles(tmp.Path, ".*"));
+    }
+
+    [Fact]
+    public void RewriteForResume_KeepsStepsUpToTheCheckpoint_DropsLaterAndDamagedLines()
+    {
+        using var tmp = new TempDirectory();
+        var log = new MetricsLog(tmp.Path);
+        log.Rewrite(Steps, Records);
+        File.AppendAllText(log.RecordsPath, "{\"kind\":\"st\n");
+        File.WriteAllText(tmp.File(".metrics.jsonl.tmp-0123"), "left by a crash");
+        var warnings = new List<string>();
+
+        var kept = log.RewriteForResume(2, [.. Records.Take(1)], warnings.Add);
+
+        Assert.Equal(Steps.Take(2), kept);
+        Assert.Equal([500L, 1000L, 1000L], File.ReadAllLines(log.RecordsPath).Select(l => JsonNode.Parse(l)!["samples_seen"]!.GetValue<long>()));
+        Assert.Contains("line 8: not JSON", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(tmp.Path, ".*"));
     }
 
     [Fact]
