@@ -64,7 +64,17 @@ public sealed class CheckpointStore
             checkpoint.RngStates, checkpoint.StreamCursor, checkpoint.Metrics, checkpoint.Optimizer?.Step,
             Path.GetFileName(tensorsPath), new FileInfo(tensorsPath).Length, Sha256(tensorsPath));
         string manifestPath = Path.Combine(RunDirectory, stem + ".json");
-        AtomicFile.Write(manifestPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson())));
+        try
+        {
+            AtomicFile.Write(manifestPath, s => s.Write(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson())));
+        }
+        catch when (!File.Exists(manifestPath))
+        {
+            // E.g. a full disk: no tensors file is left without its manifest.
+            File.Delete(tensorsPath);
+            throw;
+        }
+
         Prune();
         return manifestPath;
     }
