@@ -67,6 +67,10 @@ public sealed record LearnerOptions
     /// w · cos(image, running mean of its stream images). 0: text only; 1 with <see cref="ZeroShot"/>: running class means alone.</summary>
     public float PrototypeWeight { get; init; }
 
+    /// <summary>Training images per class kept out of the stream and evaluated instead of the test split (0: evaluate on the test split):
+    /// the validation data settings are chosen on.</summary>
+    public int ValidationPerClass { get; init; }
+
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 
@@ -74,7 +78,8 @@ public sealed record LearnerOptions
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
-    /// <remarks><c>prototype_weight</c> is written only when set: absent means 0, so runs started before it existed still resume.</remarks>
+    /// <remarks><c>prototype_weight</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
+    /// they existed still resume.</remarks>
     public JsonObject ToJson()
     {
         var json = new JsonObject
@@ -100,6 +105,11 @@ public sealed record LearnerOptions
         if (PrototypeWeight > 0)
         {
             json["prototype_weight"] = PrototypeWeight.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (ValidationPerClass > 0)
+        {
+            json["validation_per_class"] = ValidationPerClass;
         }
 
         return json;

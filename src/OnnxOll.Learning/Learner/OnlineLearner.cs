@@ -34,6 +34,8 @@ public sealed class OnlineLearner : IDisposable
     private readonly TextFeatures text;
     private readonly TrainingStep step;
     private readonly LearnerContext context;
+    private readonly PrototypeMemory prototypes;
+    private readonly ImageEmbedder? embedder;
     private readonly MovingAverage lossAverage = new(LossWindow);
     private long cursor;
 
@@ -55,6 +57,8 @@ public sealed class OnlineLearner : IDisposable
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout }, options.BatchSize);
         context = new LearnerContext(state, pet, options);
+        prototypes = new PrototypeMemory(model.Config.ProjectionDim);
+        embedder = options.PrototypeWeight > 0 ? new ImageEmbedder(model) : null;
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order.</summary>
@@ -103,6 +107,11 @@ public sealed class OnlineLearner : IDisposable
             optimizer.ImportState(optimizerState);
         }
 
+        if (embedder is not null)
+        {
+            prototypes.Restore(checkpoint.State, loaded.ManifestPath!);
+        }
+
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
         context.LastCheckpoint = loaded.ManifestPath;
@@ -118,14 +127,16 @@ public sealed class OnlineLearner : IDisposable
     public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
     {
         var holdout = HoldoutClasses(data.Train.Labels);
-        using var train = new SubsetSource(data.Train, l => !holdout.Contains(l));
+        var (streamed, validation) = options.ValidationPerClass > 0 ? ValidationSplit.Carve(data.Train, options.ValidationPerClass) : (null, null);
+        using var train = new SubsetSource(streamed ?? data.Train, l => !holdout.Contains(l));
         var scenario = scenarioSpec.Build(train.Labels);
         if (cursor > scenario.Entries.Count)
         {
             throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
         }
 
-        using var evaluator = data.Test is null ? null : new Evaluator(model, data.Test, options.EvalPerClass);
+        var evaluationSource = validation ?? data.Test;
+        using var evaluator = evaluationSource is null ? null : new Evaluator(model, evaluationSource, options.EvalPerClass);
         text.Extend(state.Vocabulary, pet);
         if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)
         {
@@ -181,6 +192,7 @@ public sealed class OnlineLearner : IDisposable
     {
         step.Dispose();
         text.Dispose();
+        embedder?.Dispose();
     }
 
     private bool Learn(ILearnerStream stream, Evaluator? evaluator, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
@@ -230,6 +242,8 @@ public sealed class OnlineLearner : IDisposable
                     visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
                     trained = TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
                 }
+
+                UpdatePrototypes(pixels, labels.AsSpan(0, n));
 
                 long before = state.SamplesSeen;
                 state.SamplesSeen += n;
@@ -333,6 +347,22 @@ public sealed class OnlineLearner : IDisposable
         lossAverage.Add(loss);
     }
 
+    /// <summary>Adds the batch's images, embedded with the PET values after its steps, to their classes' running means.</summary>
+    private void UpdatePrototypes(float[] pixels, ReadOnlySpan<int> labels)
+    {
+        if (embedder is null || labels.Length == 0)
+        {
+            return;
+        }
+
+        var embeds = new float[labels.Length * embedder.Dimension];
+        embedder.Embed(pixels, labels.Length, pet, embeds);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            prototypes.Add(labels[i], embeds.AsSpan(i * embedder.Dimension, embedder.Dimension));
+        }
+    }
+
     private void EvaluateTaskEnd(Evaluator? evaluator, EvaluationKind kind)
     {
         if (evaluator is not null && state.Vocabulary.Count > 0)
@@ -349,7 +379,7 @@ public sealed class OnlineLearner : IDisposable
             text.Refresh(pet);
         }
 
-        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet);
+        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet, prototypes, options.PrototypeWeight);
         var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
         context.LastEvaluation = record;
         Fire(p => p.AfterEvaluation(context));
@@ -456,7 +486,8 @@ public sealed class OnlineLearner : IDisposable
             cursor,
             state.MetricsJson(),
             tensors,
-            optimizer.ExportState()));
+            optimizer.ExportState(),
+            embedder is null ? null : prototypes.ToTensors()));
         stream.Commit(cursor);
         Fire(p => p.AfterCheckpoint(context));
     }

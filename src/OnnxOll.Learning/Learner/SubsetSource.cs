@@ -11,11 +11,20 @@ public sealed class SubsetSource : ILabelledSampleSource
 
     /// <summary>Keeps the samples of <paramref name="inner"/> whose label satisfies <paramref name="keep"/>; does not own <paramref name="inner"/>.</summary>
     public SubsetSource(ILabelledSampleSource inner, Func<string, bool> keep)
+        : this(inner, Enumerable.Range(0, inner.Labels.Count).Where(i => keep(inner.Labels[i])))
+    {
+    }
+
+    /// <summary>Keeps the samples of <paramref name="inner"/> at <paramref name="keep"/> (indices into it, in that order); does not own <paramref name="inner"/>.</summary>
+    public SubsetSource(ILabelledSampleSource inner, IEnumerable<int> keep)
     {
         this.inner = inner;
-        indices = Enumerable.Range(0, inner.Labels.Count).Where(i => keep(inner.Labels[i])).ToArray();
-        labels = indices.Select(i => inner.Labels[i]).ToArray();
+        indices = [.. keep];
+        labels = [.. indices.Select(i => inner.Labels[i])];
     }
+
+    /// <summary>The index in the inner source of each sample of this view.</summary>
+    public IReadOnlyList<int> InnerIndices => indices;
 
     /// <inheritdoc/>
     public string Name => inner.Name;
