@@ -133,12 +133,13 @@ public class CheckpointStoreTests
         store.Save(Make(1));
         var before = Directory.GetFiles(tmp.Path).ToDictionary(f => f, File.ReadAllBytes);
 
-        // A save that fails after its tensors file landed (NaN cannot be written as JSON): the manifest is never written.
+        // A save that fails after its tensors file landed (NaN cannot be written as JSON) removes that file again.
         var failing = Make(2) with { Metrics = JsonValue.Create(double.NaN) };
         Assert.ThrowsAny<ArgumentException>(() => store.Save(failing));
-        Assert.True(File.Exists(Path.Combine(tmp.Path, "ckpt-00000002.safetensors")));
+        Assert.False(File.Exists(Path.Combine(tmp.Path, "ckpt-00000002.safetensors")));
         Assert.False(File.Exists(Path.Combine(tmp.Path, "ckpt-00000002.json")));
-        // What a killed process leaves: a half-written temp file next to the real ones.
+        // What a process killed mid-save leaves: a tensors file without its manifest, a half-written temp file.
+        File.Copy(Path.Combine(tmp.Path, "ckpt-00000001.safetensors"), Path.Combine(tmp.Path, "ckpt-00000002.safetensors"));
         File.WriteAllBytes(Path.Combine(tmp.Path, ".ckpt-00000003.safetensors.tmp-deadbeef"), [1, 2, 3]);
 
         foreach (var (file, bytes) in before)
