@@ -40,6 +40,7 @@ public static class LearnCommand
         var zeroShot = new Option<bool>("--zero-shot") { Description = "No gradient steps: evaluate the untrained model along the stream (the zero-shot baseline row)." };
         var prototypeWeight = CommonOptions.Between(new Option<float>("--prototype-weight") { Description = "Mix prototype logits (running means of each class's stream image embeddings) with the text logits at evaluation: (1-w)*text + w*prototype (0: off; 1 with --zero-shot: running class means).", DefaultValueFactory = _ => 0f }, 0f, 1f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
+        var skip = CommonOptions.AtLeast(new Option<int>("--skip-per-class") { Description = "Leave the first N training images of each class out of the stream (e.g. those a pretrain recipe's max_per_class used).", DefaultValueFactory = _ => 0 }, 0);
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
@@ -52,7 +53,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, validation, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -78,6 +79,7 @@ public static class LearnCommand
                 ZeroShot = parse.GetValue(zeroShot),
                 PrototypeWeight = parse.GetValue(prototypeWeight),
                 ValidationPerClass = parse.GetValue(validation),
+                SkipPerClass = parse.GetValue(skip),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
             };

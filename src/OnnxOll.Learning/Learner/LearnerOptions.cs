@@ -71,6 +71,9 @@ public sealed record LearnerOptions
     /// the validation data settings are chosen on.</summary>
     public int ValidationPerClass { get; init; }
 
+    /// <summary>The first training images of each class left out of the stream (e.g. those the backbone was pretrained on).</summary>
+    public int SkipPerClass { get; init; }
+
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 
@@ -78,7 +81,7 @@ public sealed record LearnerOptions
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
-    /// <remarks><c>prototype_weight</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
+    /// <remarks><c>prototype_weight</c>, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
     /// they existed still resume.</remarks>
     public JsonObject ToJson()
     {
@@ -105,6 +108,11 @@ public sealed record LearnerOptions
         if (PrototypeWeight > 0)
         {
             json["prototype_weight"] = PrototypeWeight.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (SkipPerClass > 0)
+        {
+            json["skip_per_class"] = SkipPerClass;
         }
 
         if (ValidationPerClass > 0)

@@ -127,15 +127,15 @@ public sealed class OnlineLearner : IDisposable
     public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
     {
         var holdout = HoldoutClasses(data.Train.Labels);
-        var (streamed, validation) = options.ValidationPerClass > 0 ? ValidationSplit.Carve(data.Train, options.ValidationPerClass) : (null, null);
-        using var train = new SubsetSource(streamed ?? data.Train, l => !holdout.Contains(l));
+        var (streamed, validation) = ValidationSplit.Carve(data.Train, options.ValidationPerClass, options.SkipPerClass);
+        using var train = new SubsetSource(streamed, l => !holdout.Contains(l));
         var scenario = scenarioSpec.Build(train.Labels);
         if (cursor > scenario.Entries.Count)
         {
             throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
         }
 
-        var evaluationSource = validation ?? data.Test;
+        var evaluationSource = options.ValidationPerClass > 0 ? validation : data.Test;
         using var evaluator = evaluationSource is null ? null : new Evaluator(model, evaluationSource, options.EvalPerClass);
         text.Extend(state.Vocabulary, pet);
         if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)

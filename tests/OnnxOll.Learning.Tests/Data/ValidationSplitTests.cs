@@ -30,6 +30,18 @@ public sealed class ValidationSplitTests(TinyLearnerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void SkipsTheFirstImagesOfEachClass()
+    {
+        using var data = DataSources.Open(Data);
+        var (stream, validation) = ValidationSplit.Carve(data.Train, 5, skipFirst: 10);
+        var skipped = data.Train.Labels.Select((l, i) => (l, i)).GroupBy(x => x.l).SelectMany(g => g.Take(10).Select(x => x.i)).ToHashSet();
+
+        Assert.DoesNotContain(stream.InnerIndices.Concat(validation.InnerIndices), skipped.Contains);
+        Assert.Equal(data.Train.Labels.Count - skipped.Count, stream.InnerIndices.Count + validation.InnerIndices.Count);
+        Assert.All(stream.Labels.GroupBy(l => l), g => Assert.Equal(40 - 10 - 5, g.Count()));
+    }
+
+    [Fact]
     public void ARunOnTheValidationSplitNeverReadsTheTestSplit()
     {
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse("lora:r=4,alpha=8,towers=image,targets=q+v"));
