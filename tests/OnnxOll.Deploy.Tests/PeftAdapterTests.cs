@@ -308,7 +308,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         string checkpoint = Directory.GetFiles(run, "ckpt-*.safetensors").Single();
         using (var file = SafeTensorsFile.Open(checkpoint))
         {
-            Assert.Contains(file.Tensors, t => CheckpointPet.IsOptimizerState(t.Name));
+            Assert.Contains(file.Tensors, t => CheckpointPet.IsTrainingState(t.Name));
         }
 
         foreach (string path in new[] { checkpoint, Path.ChangeExtension(checkpoint, ".json"), run })

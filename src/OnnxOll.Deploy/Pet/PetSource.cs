@@ -189,10 +189,17 @@ public sealed class PetSource
                 ["samples_seen"] = samples,
                 ["fell_back_past"] = new JsonArray(loaded.Skipped.Select(s => (JsonNode?)s).ToArray()),
             },
-            Warning = loaded.Skipped.Count == 0 ? null
-                : $"FELL BACK to the older {name} (step {checkpoint.Step}, sample {samples}): newer checkpoints are unreadable: {string.Join("; ", loaded.Skipped)}",
+            Warning = Join(
+                loaded.Skipped.Count == 0 ? null
+                    : $"FELL BACK to the older {name} (step {checkpoint.Step}, sample {samples}): newer checkpoints are unreadable: {string.Join("; ", loaded.Skipped)}",
+                checkpoint.LearnerConfig["prototype_weight"] is { } weight
+                    ? $"{runDirectory} mixed prototype logits (weight {weight.GetValue<string>()}) into its evaluations; PET tensors and text features carry no prototypes, so this scores without them"
+                    : null),
         };
     }
+
+    private static string? Join(params string?[] warnings) =>
+        warnings.Any(w => w is not null) ? string.Join("; ", warnings.OfType<string>()) : null;
 
     /// <summary>Loads the tensors for <paramref name="layout"/> (which must be of <see cref="Spec"/>).</summary>
     public PetParameters Load(PetLayout layout) => load(layout);
