@@ -36,6 +36,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly LearnerContext context;
     private readonly PrototypeMemory prototypes;
     private readonly ImageEmbedder? embedder;
+    private readonly float[] batchEmbeds;
     private readonly MovingAverage lossAverage = new(LossWindow);
     private long cursor;
 
@@ -59,6 +60,7 @@ public sealed class OnlineLearner : IDisposable
         context = new LearnerContext(state, pet, options);
         prototypes = new PrototypeMemory(model.Config.ProjectionDim);
         embedder = options.PrototypeWeight > 0 ? new ImageEmbedder(model) : null;
+        batchEmbeds = new float[embedder is null ? 0 : options.BatchSize * model.Config.ProjectionDim];
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order.</summary>
@@ -355,11 +357,10 @@ public sealed class OnlineLearner : IDisposable
             return;
         }
 
-        var embeds = new float[labels.Length * embedder.Dimension];
-        embedder.Embed(pixels, labels.Length, pet, embeds);
+        embedder.Embed(pixels, labels.Length, pet, batchEmbeds);
         for (int i = 0; i < labels.Length; i++)
         {
-            prototypes.Add(labels[i], embeds.AsSpan(i * embedder.Dimension, embedder.Dimension));
+            prototypes.Add(labels[i], batchEmbeds.AsSpan(i * embedder.Dimension, embedder.Dimension));
         }
     }
 
