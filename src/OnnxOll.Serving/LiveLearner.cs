@@ -36,7 +36,8 @@ public sealed class LiveLearner : IDisposable
             }
 
             string dataSpec = options.Data ?? IngestLogSource.Spec;
-            folder = RunFolder.Open(options.RunDirectory, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, "iid", options.Learner), resume: true);
+            var settings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, "iid", options.Learner);
+            folder = RunFolder.Open(options.RunDirectory, settings with { ModelDirectory = Path.GetFullPath(options.ModelDirectory) }, resume: true);
             foreach (var line in folder.Notes)
             {
                 note(line);

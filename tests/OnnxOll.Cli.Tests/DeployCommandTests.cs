@@ -121,7 +121,7 @@ public sealed class DeployCommandTests(CliFixture fixture)
         // A run started from the adapter (a tiny step size keeps the tensors put) holds the adapter's spec and values; --pet's default is not used.
         var initial = fixture.RandomPet("lora:r=2,alpha=2,towers=image,targets=o", seed: 31, scale: 0.2);
         string adapter = fixture.PathFor("adapter-init");
-        PeftAdapterFolder.Write(initial, adapter, null, ["a {} shape."]);
+        PeftAdapterFolder.Write(initial, adapter, fixture.ModelDirectory, ["a {} shape."]);
         string started = fixture.PathFor("adapter-started");
         Assert.Equal(0, Learn(fixture.ModelDirectory, started, "--init-adapter", adapter, "--lr", "1e-30"));
         var resumed = PetSource.Resolve(started, null, null, fixture.ModelDirectory);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Tests;
@@ -19,12 +20,13 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         var pet = fixture.RandomPet(spec, seed: 4, scale: 0.3);
         string dir = fixture.Folder("peft-" + Math.Abs(spec.GetHashCode(StringComparison.Ordinal)));
 
-        PeftAdapterFolder.Write(pet, dir, "openai/clip-tiny", ["a photo of a {}."], ["cat", "dog"]);
+        PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory, ["a photo of a {}."], ["cat", "dog"]);
         var read = PeftAdapterFolder.Read(dir);
 
         Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
         DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
-        Assert.Equal("openai/clip-tiny", read.BaseModel);
+        Assert.Equal(Path.GetFullPath(fixture.ModelDirectory), read.BaseModel);
+        Assert.Equal(ModelHash.Compute(fixture.ModelDirectory), read.ModelHash);
         Assert.Equal(["a photo of a {}."], read.Prompts);
         Assert.Equal(["cat", "dog"], read.Classes);
         Assert.Equal(pet.Layout.Spec.Lora.Any(), File.Exists(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)));
@@ -37,7 +39,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     {
         var pet = fixture.RandomPet("lora:r=4,alpha=8,towers=both,layers=1,targets=q+v", seed: 5, scale: 0.3);
         string dir = fixture.Folder("peft-layout");
-        PeftAdapterFolder.Write(pet, dir, "base");
+        PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory);
 
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
         Assert.Equal("LORA", config["peft_type"]!.GetValue<string>());
@@ -60,7 +62,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     {
         var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,layers=0,targets=qkv", seed: 6, scale: 0.3);
         string dir = fixture.Folder("peft-qkv");
-        PeftAdapterFolder.Write(pet, dir, null);
+        PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory);
 
         using var file = SafeTensorsFile.Open(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
         const string layer = "base_model.model.vision_model.encoder.layers.0.self_attn.";
@@ -151,7 +153,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
 
         // Written back, the folder holds exactly these keys and shapes and the documented config fields.
         string back = fixture.Folder("bottleneck-written");
-        PeftAdapterFolder.Write(pet, back, "tiny");
+        PeftAdapterFolder.Write(pet, back, fixture.ModelDirectory);
         Assert.False(File.Exists(Path.Combine(back, PeftAdapterFolder.ConfigFileName)));
         using var file = SafeTensorsFile.Open(Path.Combine(back, PeftAdapterFolder.BottleneckWeightsFileName));
         Assert.Equal(expected.Keys.Select(k => "base_model.model." + k).Order(StringComparer.Ordinal), file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
@@ -190,7 +192,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         foreach (string spec in new[] { "lora:r=2,alpha=4,towers=image,targets=q;adapter:dim=4,scale=0.5,towers=text", "lora:r=4,alpha=4,towers=both,targets=v", "adapter:dim=8,scale=1,towers=image" })
         {
             var pet = fixture.RandomPet(spec, seed: spec.Length, scale: 0.3);
-            PeftAdapterFolder.Write(pet, dir, null);
+            PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory);
             var read = PeftAdapterFolder.Read(dir);
             Assert.Equal(pet.Layout.Spec.ToString(), read.Spec.ToString());
             DeployFixture.AssertSameTensors(pet, read.Tensors.Fill(pet.Layout));
@@ -217,7 +219,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     {
         var pet = fixture.RandomPet("lora:r=2,alpha=2,towers=image,layers=1,targets=o+fc2", seed: 9, scale: 0.3);
         string dir = fixture.Folder("peft-one-tower");
-        PeftAdapterFolder.Write(pet, dir, null);
+        PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory);
         StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, PeftAdapterFolder.ConfigFileName)))!;
         Assert.Contains("vision_model.encoder.layers.1.self_attn.out_proj", config["target_modules"]!.AsArray().Select(t => t!.GetValue<string>()));
@@ -234,7 +236,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     {
         var pet = fixture.RandomPet(spec, seed, scale: 0.3);
         string dir = fixture.Folder(name);
-        PeftAdapterFolder.Write(pet, dir, null);
+        PeftAdapterFolder.Write(pet, dir, fixture.ModelDirectory);
         if (!keepSpec)
         {
             StripMetadata(Path.Combine(dir, PeftAdapterFolder.WeightsFileName));
@@ -327,7 +329,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
         }
 
         File.AppendAllText(Path.Combine(other, "config.json"), "\n");
-        var e = Assert.Throws<ArgumentException>(() => PetSource.Open(checkpoint, null, other));
+        var e = Assert.Throws<OtherModelException>(() => PetSource.Open(checkpoint, null, other));
         Assert.Contains(checkpoint, e.Message);
         Assert.Contains("model hash", e.Message);
     }

@@ -18,7 +18,8 @@ public static class AdapterCommand
         var output = new Option<string>("--out") { Description = "PEFT: the adapter folder; onnx: the .onnx_adapter file.", Required = true };
         var format = new Option<string>("--format") { Description = "peft (adapter_config.json + adapter_model.safetensors) or onnx (ONNX Runtime LoRA adapter).", DefaultValueFactory = _ => "peft" };
         var graph = new Option<string>("--graph") { Description = "onnx: the graph the adapter feeds: all (train.onnx), vision (vision.onnx) or text (text.onnx).", DefaultValueFactory = _ => "all" };
-        var command = new Command("adapter", "Write a run's learned PET as a PEFT adapter folder or an ONNX Runtime adapter file.") { model, run, petSpec, output, format, graph };
+        var allowOtherModel = CommonOptions.AllowOtherModel();
+        var command = new Command("adapter", "Write a run's learned PET as a PEFT adapter folder or an ONNX Runtime adapter file.") { model, run, petSpec, output, format, graph, allowOtherModel };
         command.SetAction(parse =>
         {
             string modelDir = parse.GetValue(model)!;
@@ -30,7 +31,12 @@ public static class AdapterCommand
             }
 
             CommonOptions.CheckOutput(outPath, modelDir, parse.GetValue(run));
-            var source = PetSource.Open(parse.GetValue(run)!, parse.GetValue(petSpec), modelDir);
+            var source = PetSource.Open(parse.GetValue(run)!, parse.GetValue(petSpec), modelDir, parse.GetValue(allowOtherModel));
+            if (source.Warning is { } warning)
+            {
+                CommandErrors.Warn(warning);
+            }
+
             var pet = source.Load(FrozenModel.Open(modelDir, source.Spec).Layout);
             switch (formatName)
             {

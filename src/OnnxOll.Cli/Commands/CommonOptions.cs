@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Commands;
@@ -12,6 +13,14 @@ public static class CommonOptions
 {
     /// <summary>The Hugging Face CLIP folder.</summary>
     public static Option<string> Model() => new("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt).", Required = true };
+
+    /// <summary>Lets a command use PET tensors recorded as learned on another model (a deliberate transfer), with a warning instead of the refusal.</summary>
+    public static Option<bool> AllowOtherModel() =>
+        new(ModelMatch.AllowOption) { Description = "Use a run, checkpoint or adapter learned on another model (its recorded model hash differs) with this one; warns." };
+
+    /// <summary>Lets a command replace an existing model folder (runs and adapters learned on it then no longer match it).</summary>
+    public static Option<bool> Force() =>
+        new(Clip.Model.OutputFolder.ForceOption) { Description = "Replace the model already in the output folder (runs, checkpoints and adapters learned on it then no longer match it)." };
 
     /// <summary>Intra-op threads of ONNX Runtime.</summary>
     public static Option<int> Threads() =>

@@ -22,11 +22,15 @@ public static class EmbedCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
-        var command = new Command("embed", "Write the projected, unnormalised image and text embeddings of a batch file.") { model, batch, output, pet, petSpec, threads, provider, frozen };
+        var allowOtherModel = CommonOptions.AllowOtherModel();
+        var command = new Command("embed", "Write the projected, unnormalised image and text embeddings of a batch file.")
+        {
+            model, batch, output, pet, petSpec, threads, provider, frozen, allowOtherModel,
+        };
         command.SetAction(parse =>
         {
             var (images, texts) = Embed(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(output)!, parse.GetValue(pet), parse.GetValue(petSpec),
-                CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
+                CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen), parse.GetValue(allowOtherModel));
             Console.WriteLine($"wrote {parse.GetValue(output)}: image_embeds [{images}, P], text_embeds [{texts}, P]");
             return 0;
         });
@@ -35,10 +39,15 @@ public static class EmbedCommand
 
     /// <summary>Embeds the batch's images and prompts and writes <paramref name="outPath"/>; returns the row counts.</summary>
     public static (int Images, int Texts) Embed(string modelDir, string batchPath, string outPath, string? petPath, string? petSpec, SessionSettings settings,
-        FrozenPrecision frozen = FrozenPrecision.Float32)
+        FrozenPrecision frozen = FrozenPrecision.Float32, bool allowOtherModel = false)
     {
         CommonOptions.CheckOutput(outPath, modelDir, batchPath, petPath);
-        var source = PetSource.Resolve(null, petPath, petSpec, modelDir);
+        var source = PetSource.Resolve(null, petPath, petSpec, modelDir, allowOtherModel);
+        if (source.Warning is { } warning)
+        {
+            CommandErrors.Warn(warning);
+        }
+
         var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: false);
         var pet = source.Load(model.Layout);

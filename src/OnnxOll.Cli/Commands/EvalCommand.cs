@@ -35,9 +35,10 @@ public static class EvalCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
+        var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("eval", "Evaluate a PET model (run, checkpoint, adapter or export) on the test split of a data set; print a table and write eval.json.")
         {
-            model, run, pet, petSpec, export, data, perClass, output, threads, provider, frozen,
+            model, run, pet, petSpec, export, data, perClass, output, threads, provider, frozen, allowOtherModel,
         };
         command.SetAction(parse =>
         {
@@ -59,7 +60,7 @@ public static class EvalCommand
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("Give --model (a CLIP folder) or --export (an export folder).");
                 string? runPath = parse.GetValue(run);
                 string? petPath = parse.GetValue(pet);
-                var source = PetSource.Resolve(runPath, petPath, parse.GetValue(petSpec), modelDir);
+                var source = PetSource.Resolve(runPath, petPath, parse.GetValue(petSpec), modelDir, parse.GetValue(allowOtherModel));
                 if (source.Warning is { } warning)
                 {
                     CommandErrors.Warn(warning);

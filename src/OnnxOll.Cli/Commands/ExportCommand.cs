@@ -22,9 +22,10 @@ public static class ExportCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors (without --run).", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
         var frozen = CommonOptions.Frozen();
+        var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("export", "Export a self-describing folder for ONNX Runtime targets: graphs, weights, learned PET (PEFT + ORT adapters), tokenizer, preprocessing, classes, manifest.")
         {
-            model, pet, run, output, merge, classes, prompts, seed, doubleSoftmax, frozen,
+            model, pet, run, output, merge, classes, prompts, seed, doubleSoftmax, frozen, allowOtherModel,
         };
         command.SetAction(parse =>
         {
@@ -38,9 +39,15 @@ public static class ExportCommand
 
             string? sourcePath = runPath ?? mergePath;
             var given = parse.GetValue(prompts);
+            var source = sourcePath is null ? null : PetSource.Resolve(sourcePath, null, null, modelDir, parse.GetValue(allowOtherModel));
+            if (source?.Warning is { } warning)
+            {
+                CommandErrors.Warn(warning);
+            }
+
             ModelExporter.Export(modelDir, dir, new ExportOptions
             {
-                Pet = sourcePath is null ? null : PetSource.Resolve(sourcePath, null, null, modelDir),
+                Pet = source,
                 Spec = parse.GetValue(pet) is { } spec ? PetSpec.Parse(spec) : null,
                 Merge = mergePath is not null,
                 Seed = parse.GetValue(seed),

@@ -29,11 +29,16 @@ public static class GradCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
-        var command = new Command("grad", "Write the loss and PET gradients of one batch file (dropout off).") { model, batch, pet, petSpec, loss, output, doubleSoftmax, threads, provider, frozen };
+        var allowOtherModel = CommonOptions.AllowOtherModel();
+        var command = new Command("grad", "Write the loss and PET gradients of one batch file (dropout off).")
+        {
+            model, batch, pet, petSpec, loss, output, doubleSoftmax, threads, provider, frozen, allowOtherModel,
+        };
         command.SetAction(parse =>
         {
             float value = Grad(parse.GetValue(model)!, parse.GetValue(batch)!, parse.GetValue(pet)!, parse.GetValue(petSpec), parse.GetValue(loss),
-                parse.GetValue(doubleSoftmax), parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen));
+                parse.GetValue(doubleSoftmax), parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen),
+                parse.GetValue(allowOtherModel));
             Console.WriteLine($"wrote {parse.GetValue(output)}: loss {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
             return 0;
         });
@@ -46,10 +51,15 @@ public static class GradCommand
 
     /// <summary>Runs the training graph once on the batch and writes <paramref name="outPath"/>; returns the loss.</summary>
     public static float Grad(string modelDir, string batchPath, string petPath, string? petSpec, LossKind kind, bool doubleSoftmax, string outPath, SessionSettings settings,
-        FrozenPrecision frozen = FrozenPrecision.Float32)
+        FrozenPrecision frozen = FrozenPrecision.Float32, bool allowOtherModel = false)
     {
         CommonOptions.CheckOutput(outPath, modelDir, batchPath, petPath);
-        var source = PetSource.Open(petPath, petSpec, modelDir);
+        var source = PetSource.Open(petPath, petSpec, modelDir, allowOtherModel);
+        if (source.Warning is { } warning)
+        {
+            CommandErrors.Warn(warning);
+        }
+
         var model = FrozenModel.Open(modelDir, source.Spec, frozen);
         var batch = BatchFile.Read(batchPath, model.Config, requireLabels: true);
         var pet = source.Load(model.Layout);

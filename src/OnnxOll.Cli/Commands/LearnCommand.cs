@@ -50,10 +50,12 @@ public static class LearnCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
+        var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            allowOtherModel,
         };
         command.SetAction(parse =>
         {
@@ -88,7 +90,12 @@ public static class LearnCommand
             PetSource? init = null;
             if (parse.GetValue(initAdapter) is { } adapter)
             {
-                init = PetSource.Open(adapter, null, modelDir);
+                init = PetSource.Open(adapter, null, modelDir, parse.GetValue(allowOtherModel));
+                if (init.Warning is { } warning)
+                {
+                    CommandErrors.Warn(warning);
+                }
+
                 if (parse.GetResult(pet) is { Implicit: false } && spec.ToString() != init.Spec.ToString())
                 {
                     throw new ArgumentException($"--init-adapter {adapter} holds PET spec '{init.Spec}', --pet is '{spec}'.");
@@ -119,7 +126,8 @@ public static class LearnCommand
         using var interrupt = new InterruptSignals();
         using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
         using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
-        using var folder = RunFolder.Open(runDir, RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant()), resume);
+        var runSettings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant());
+        using var folder = RunFolder.Open(runDir, runSettings with { ModelDirectory = Path.GetFullPath(modelDir) }, resume);
         try
         {
             foreach (var note in folder.Notes)

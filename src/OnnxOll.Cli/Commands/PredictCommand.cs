@@ -30,7 +30,11 @@ public static class PredictCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
-        var command = new Command("predict", "Show the top labels of an image with their probabilities.") { model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen };
+        var allowOtherModel = CommonOptions.AllowOtherModel();
+        var command = new Command("predict", "Show the top labels of an image with their probabilities.")
+        {
+            model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen, allowOtherModel,
+        };
         command.SetAction(parse =>
         {
             var given = parse.GetValue(prompts);
@@ -53,7 +57,7 @@ public static class PredictCommand
             else
             {
                 string modelDir = parse.GetValue(model) ?? throw new ArgumentException("Give --model (a CLIP folder) or --export (an export folder).");
-                var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir);
+                var source = PetSource.Resolve(parse.GetValue(run), parse.GetValue(pet), parse.GetValue(petSpec), modelDir, parse.GetValue(allowOtherModel));
                 if (source.Warning is { } warning)
                 {
                     CommandErrors.Warn(warning);

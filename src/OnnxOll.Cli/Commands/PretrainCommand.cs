@@ -21,9 +21,10 @@ public static class PretrainCommand
         var checkpointEvery = CommonOptions.AtLeast(new Option<int>("--checkpoint-every") { Description = "Also checkpoint every N steps (0: epoch ends only).", DefaultValueFactory = _ => 0 }, 0);
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var force = CommonOptions.Force();
         var command = new Command("pretrain", "Pretrain a CLIP (every weight) with CLIP's symmetric contrastive loss; writes a Hugging Face model folder.")
         {
-            recipe, data, tokenizer, hierarchy, output, seed, resume, epochs, checkpointEvery, threads, provider,
+            recipe, data, tokenizer, hierarchy, output, seed, resume, epochs, checkpointEvery, threads, provider, force,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,7 @@ public static class PretrainCommand
                 OutputDirectory = parse.GetValue(output)!,
                 Seed = parse.GetValue(seed),
                 Resume = parse.GetValue(resume),
+                Force = parse.GetValue(force),
                 CheckpointEverySteps = parse.GetValue(checkpointEvery),
                 Settings = CommonOptions.Settings(parse, threads, provider),
             };

@@ -23,6 +23,25 @@ public static class OutputFolder
         }
     }
 
+    /// <summary>The option that lets a command replace a model folder.</summary>
+    public const string ForceOption = "--force";
+
+    /// <summary>True when <paramref name="path"/> holds a Hugging Face model (<c>config.json</c> and <c>model.safetensors</c>).</summary>
+    public static bool HoldsModel(string path) =>
+        File.Exists(Path.Combine(path, ClipConfig.FileName)) && File.Exists(Path.Combine(path, ClipWeights.FileName));
+
+    /// <summary>Refuses to write a model into <paramref name="path"/> when it already holds one, unless <paramref name="force"/>: runs, checkpoints
+    /// and adapters learned on that model would no longer match it.</summary>
+    /// <exception cref="IOException">The message names the folder and <see cref="ForceOption"/>.</exception>
+    public static void CheckModelReplace(string path, bool force)
+    {
+        if (!force && HoldsModel(path))
+        {
+            throw new IOException($"{path}: holds a model ({ClipConfig.FileName}, {ClipWeights.FileName}) that runs, checkpoints and adapters learned on it "
+                + $"would no longer match; give another folder, or {ForceOption} to replace it.");
+        }
+    }
+
     /// <summary>Checks <paramref name="path"/> (<see cref="Check"/>), has <paramref name="write"/> fill a new hidden sibling folder, then
     /// puts it in place of <paramref name="path"/>; on failure the sibling is removed and <paramref name="path"/> is left as it was.</summary>
     public static T Write<T>(string path, string kind, Func<string, bool> holdsKind, Func<string, T> write)

@@ -36,10 +36,11 @@ public static class PeftAdapterFolder
     public static bool IsAdapterFolder(string directory) =>
         File.Exists(Path.Combine(directory, ConfigFileName)) || File.Exists(Path.Combine(directory, BottleneckConfigFileName));
 
-    /// <summary>Writes <paramref name="pet"/> into <paramref name="directory"/> (created when missing).</summary>
+    /// <summary>Writes <paramref name="pet"/> into <paramref name="directory"/> (created when missing); <paramref name="modelDirectory"/>, the base
+    /// model folder, is recorded as <c>base_model_name_or_path</c> and its hash in the weights' metadata.</summary>
     /// <exception cref="ArgumentException">The spec has LoRA methods of different r or alpha (PEFT's config holds one of each).</exception>
     /// <exception cref="IOException"><paramref name="directory"/> is a file, or a non-empty folder that holds no adapter (e.g. a model folder).</exception>
-    public static void Write(PetParameters pet, string directory, string? baseModel, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null)
+    public static void Write(PetParameters pet, string directory, string modelDirectory, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null)
     {
         OutputFolder.Check(directory, "adapter", IsAdapterFolder);
         var spec = pet.Layout.Spec;
@@ -50,7 +51,13 @@ public static class PeftAdapterFolder
         }
 
         Directory.CreateDirectory(directory);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "pt", [SpecKey] = spec.ToString() };
+        string baseModel = Path.GetFullPath(modelDirectory);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = "pt",
+            [SpecKey] = spec.ToString(),
+            [ModelHash.MetadataKey] = ModelHash.Compute(modelDirectory),
+        };
         if (prompts is not null)
         {
             metadata[PromptsKey] = AdapterFiles.ToJsonList(prompts);
@@ -132,7 +139,7 @@ public static class PeftAdapterFolder
         }
 
         tensors.AddRange(OnnxOllLora(loraModules, spec, weightsPath));
-        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, AdapterFiles.JsonList(metadata, PromptsKey, directory), AdapterFiles.JsonList(metadata, ClassesKey, directory));
+        return new PeftAdapter(spec, new PetTensorSet(tensors, directory), baseModel, metadata.GetValueOrDefault(ModelHash.MetadataKey), AdapterFiles.JsonList(metadata, PromptsKey, directory), AdapterFiles.JsonList(metadata, ClassesKey, directory));
     }
 
     /// <summary>Removes what an earlier adapter of another spec left in the folder (the config first, so the folder never reads half of it).</summary>

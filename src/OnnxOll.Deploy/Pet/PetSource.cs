@@ -3,16 +3,18 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Learning.Runs;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Pet;
 
 /// <summary>Where a command's PET tensors come from: nothing (the base model), a safetensors file (plain or a checkpoint), a PEFT
 /// adapter folder, an ONNX Runtime adapter file, or a run's latest good checkpoint; with the prompts and classes it knows.</summary>
+/// <remarks>Every source that records the model it was learned on is checked against the model it is opened for here (<see cref="ModelMatch"/>),
+/// so no command can use a run, checkpoint or adapter with another model by accident.</remarks>
 public sealed class PetSource
 {
     private const string SpecMetadataKey = "pet_spec";
-    private const string ModelHashMetadataKey = "model_hash";
     private readonly Func<PetLayout, PetParameters> load;
 
     private PetSource(PetSpec spec, string description, IReadOnlyList<string>? prompts, IReadOnlyList<string>? classes, Func<PetLayout, PetParameters> load)
@@ -39,8 +41,8 @@ public sealed class PetSource
     /// <summary>Which checkpoint of a run was used (manifest, step, samples seen, newer ones skipped), or null when not from a run.</summary>
     public JsonObject? Checkpoint { get; private init; }
 
-    /// <summary>A warning to show before the results (a run's newer checkpoints were unreadable), or null.</summary>
-    public string? Warning { get; private init; }
+    /// <summary>A warning to show before the results (a run's newer checkpoints were unreadable, PET of another model allowed), or null.</summary>
+    public string? Warning { get; private set; }
 
     /// <summary>The base model: no PET tensors.</summary>
     public static PetSource None { get; } = new(PetSpec.None, "base model", null, null, layout => PetParameters.Create(layout, 0));
@@ -54,9 +56,11 @@ public sealed class PetSource
     /// a checkpoint manifest (<c>ckpt-*.json</c>) or a safetensors file (a checkpoint's AdamW moments are left out).</summary>
     /// <param name="path">The file or folder.</param>
     /// <param name="specText">The PET spec; needed for ONNX Runtime adapters and files without <c>pet_spec</c> metadata, else checked against the file's.</param>
-    /// <param name="modelDirectory">The base model (run folders check their checkpoints' model hash against it).</param>
+    /// <param name="modelDirectory">The base model: the model hash a source records must be its.</param>
+    /// <param name="allowOtherModel">Use tensors recorded as learned on another model, with a <see cref="Warning"/>.</param>
     /// <exception cref="InvalidDataException">The path holds none of these, or its spec is unknown.</exception>
-    public static PetSource Open(string path, string? specText, string modelDirectory)
+    /// <exception cref="OtherModelException">The source records another model's hash and <paramref name="allowOtherModel"/> is false.</exception>
+    public static PetSource Open(string path, string? specText, string modelDirectory, bool allowOtherModel = false)
     {
         if (Directory.Exists(path))
         {
@@ -64,11 +68,12 @@ public sealed class PetSource
             {
                 var adapter = PeftAdapterFolder.Read(path);
                 var spec = Checked(adapter.Spec, specText, path);
-                return new PetSource(spec, path, adapter.Prompts, adapter.Classes, adapter.Tensors.Fill);
+                return new PetSource(spec, path, adapter.Prompts, adapter.Classes, adapter.Tensors.Fill)
+                    .ForModel(adapter.ModelHash, adapter.BaseModel, modelDirectory, allowOtherModel);
             }
 
             return specText is null
-                ? FromRun(path, modelDirectory)
+                ? FromRun(path, modelDirectory, allowOtherModel)
                 : throw new ArgumentException($"{path}: a run folder carries its own PET spec; leave out --pet-spec.");
         }
 
@@ -87,20 +92,21 @@ public sealed class PetSource
         {
             var manifest = ReadManifest(path);
             string tensorsFile = manifest["tensors_file"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: field 'tensors_file' is missing.");
-            return FromFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, tensorsFile), specText, modelDirectory);
+            return FromFile(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, tensorsFile), specText, modelDirectory, allowOtherModel);
         }
 
-        return FromFile(path, specText, modelDirectory);
+        return FromFile(path, specText, modelDirectory, allowOtherModel);
     }
 
     /// <summary>Tensors of a safetensors file (a checkpoint's AdamW moments are left out); the spec is <paramref name="specText"/> or else the file's
     /// <c>pet_spec</c> metadata. A checkpoint's prompts and classes come from its manifest beside it.</summary>
     /// <param name="path">The safetensors file.</param>
     /// <param name="specText">The PET spec, when the file carries none (else checked against the file's).</param>
-    /// <param name="modelDirectory">When given, a checkpoint's <c>model_hash</c> must be this model's.</param>
+    /// <param name="modelDirectory">The base model: a file's <c>model_hash</c> metadata must be its hash.</param>
+    /// <param name="allowOtherModel">Use tensors recorded as learned on another model, with a <see cref="Warning"/>.</param>
     /// <exception cref="InvalidDataException">The file does not exist, has no spec and none was given, or holds another spec than the one given.</exception>
-    /// <exception cref="ArgumentException">The checkpoint belongs to another model.</exception>
-    public static PetSource FromFile(string path, string? specText, string? modelDirectory = null)
+    /// <exception cref="OtherModelException">The file records another model's hash and <paramref name="allowOtherModel"/> is false.</exception>
+    public static PetSource FromFile(string path, string? specText, string modelDirectory, bool allowOtherModel = false)
     {
         if (!File.Exists(path))
         {
@@ -112,16 +118,11 @@ public sealed class PetSource
         {
             using var file = SafeTensorsFile.Open(path);
             stored = file.Metadata.GetValueOrDefault(SpecMetadataKey);
-            madeFor = file.Metadata.GetValueOrDefault(ModelHashMetadataKey);
+            madeFor = file.Metadata.GetValueOrDefault(ModelHash.MetadataKey);
         }
         catch (SafeTensorsFormatException e)
         {
             throw new InvalidDataException(e.Message, e);
-        }
-
-        if (madeFor is not null && modelDirectory is not null && ModelHash.Compute(modelDirectory) is var hash && hash != madeFor)
-        {
-            throw new ArgumentException($"{path}: made for model hash '{madeFor}', but {modelDirectory} has model hash '{hash}'.");
         }
 
         var spec = stored is null
@@ -129,12 +130,14 @@ public sealed class PetSource
             : Checked(PetSpec.Parse(stored), specText, path);
         string manifestPath = Path.ChangeExtension(path, ".json");
         var manifest = File.Exists(manifestPath) ? ReadManifest(manifestPath) : null;
-        return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout));
+        return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout))
+            .ForModel(madeFor, null, modelDirectory, allowOtherModel);
     }
 
     /// <summary>Either <paramref name="run"/> or <paramref name="petPath"/> (any source of <see cref="Open"/>: run folder, checkpoint, adapter folder, ...), or the base model.</summary>
     /// <exception cref="ArgumentException">Both a run and a PET source, or a spec without a source.</exception>
-    public static PetSource Resolve(string? run, string? petPath, string? petSpec, string modelDirectory)
+    /// <exception cref="OtherModelException">The source records another model's hash and <paramref name="allowOtherModel"/> is false.</exception>
+    public static PetSource Resolve(string? run, string? petPath, string? petSpec, string modelDirectory, bool allowOtherModel = false)
     {
         if (run is not null && (petPath is not null || petSpec is not null))
         {
@@ -143,7 +146,7 @@ public sealed class PetSource
 
         if (run is not null)
         {
-            return Open(run, null, modelDirectory);
+            return Open(run, null, modelDirectory, allowOtherModel);
         }
 
         if (petPath is null && petSpec is not null && PetSpec.Parse(petSpec).Methods.Count > 0)
@@ -151,13 +154,14 @@ public sealed class PetSource
             throw new ArgumentException($"--pet-spec '{petSpec}' needs --pet with its tensors.");
         }
 
-        return petPath is null ? None : Open(petPath, petSpec, modelDirectory);
+        return petPath is null ? None : Open(petPath, petSpec, modelDirectory, allowOtherModel);
     }
 
     /// <summary>The latest good checkpoint of a learning run with its spec, prompts and classes; <see cref="Checkpoint"/> says which
     /// it is and <see cref="Warning"/> when newer ones were unreadable.</summary>
     /// <exception cref="InvalidDataException">No checkpoint in the folder, or none readable.</exception>
-    public static PetSource FromRun(string runDirectory, string modelDirectory)
+    /// <exception cref="OtherModelException">The run was learned on another model and <paramref name="allowOtherModel"/> is false.</exception>
+    public static PetSource FromRun(string runDirectory, string modelDirectory, bool allowOtherModel = false)
     {
         if (!Directory.Exists(runDirectory))
         {
@@ -173,7 +177,7 @@ public sealed class PetSource
             throw new InvalidDataException($"{runDirectory}: no checkpoint manifest (ckpt-*.json); {hint}");
         }
 
-        var loaded = store.LoadLatest(ModelHash.Compute(modelDirectory), null);
+        var loaded = store.LoadLatest(null, null);
         var checkpoint = loaded.Checkpoint
             ?? throw new InvalidDataException($"{runDirectory}: no readable checkpoint ({string.Join("; ", loaded.Skipped)}).");
         var manifest = new JsonObject { ["learner_config"] = checkpoint.LearnerConfig.DeepClone(), ["metrics"] = checkpoint.Metrics?.DeepClone() };
@@ -195,11 +199,22 @@ public sealed class PetSource
                 checkpoint.LearnerConfig["prototype_weight"] is { } weight
                     ? $"{runDirectory} mixed prototype logits (weight {weight.GetValue<string>()}) into its evaluations; PET tensors and text features carry no prototypes, so this scores without them"
                     : null),
-        };
+        }.ForModel(checkpoint.ModelHash, RunFolder.RecordedModel(runDirectory), modelDirectory, allowOtherModel);
     }
 
     private static string? Join(params string?[] warnings) =>
         warnings.Any(w => w is not null) ? string.Join("; ", warnings.OfType<string>()) : null;
+
+    // The one place a source's recorded model is checked against the model it is opened for.
+    private PetSource ForModel(string? recordedHash, string? recordedModel, string modelDirectory, bool allowOtherModel)
+    {
+        if (recordedHash is not null && ModelMatch.Check(Description, recordedHash, recordedModel, modelDirectory, allowOtherModel) is { } warning)
+        {
+            Warning = Join(Warning, warning);
+        }
+
+        return this;
+    }
 
     /// <summary>Loads the tensors for <paramref name="layout"/> (which must be of <see cref="Spec"/>).</summary>
     public PetParameters Load(PetLayout layout) => load(layout);

@@ -80,11 +80,11 @@ public sealed class CheckpointStore
     }
 
     /// <summary>Loads the newest checkpoint whose files verify, skipping (and reporting) newer corrupt ones.</summary>
-    /// <param name="expectedModelHash">The model the run uses.</param>
+    /// <param name="expectedModelHash">The model the run uses, or null to accept the checkpoint's own (the caller checks it).</param>
     /// <param name="expectedPetSpec">The PET spec the run uses, or null to accept the checkpoint's own.</param>
     /// <param name="validate">Further checks of a readable checkpoint (e.g. against the run's settings): a problem, or null when it is good.</param>
     /// <exception cref="CheckpointMismatchException">The newest readable checkpoint is of another model hash or PET spec.</exception>
-    public CheckpointLoadResult LoadLatest(string expectedModelHash, string? expectedPetSpec, Func<Checkpoint, string?>? validate = null)
+    public CheckpointLoadResult LoadLatest(string? expectedModelHash, string? expectedPetSpec, Func<Checkpoint, string?>? validate = null)
     {
         var skipped = new List<string>();
         foreach (long step in ListSteps().Reverse())
@@ -101,7 +101,7 @@ public sealed class CheckpointStore
                 continue;
             }
 
-            CheckIdentity(manifest, manifestPath, expectedModelHash, expectedPetSpec ?? manifest.PetSpec);
+            CheckIdentity(manifest, manifestPath, expectedModelHash ?? manifest.ModelHash, expectedPetSpec ?? manifest.PetSpec);
             try
             {
                 var checkpoint = Read(manifest);

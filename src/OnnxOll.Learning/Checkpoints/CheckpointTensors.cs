@@ -17,7 +17,7 @@ internal static class CheckpointTensors
         var writer = new SafeTensorsWriter();
         writer.Metadata["format"] = CheckpointManifest.FormatName;
         writer.Metadata["step"] = checkpoint.Step.ToString(CultureInfo.InvariantCulture);
-        writer.Metadata["model_hash"] = checkpoint.ModelHash;
+        writer.Metadata[ModelHash.MetadataKey] = checkpoint.ModelHash;
         writer.Metadata["pet_spec"] = checkpoint.PetSpec;
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var t in checkpoint.Tensors)

@@ -30,7 +30,7 @@ public sealed class FrozenModel
     /// <summary>The model config.</summary>
     public ClipConfig Config => Frozen.Config;
 
-    /// <summary>Identity of the base model (config + weights headers).</summary>
+    /// <summary>Identity of the base model (<see cref="OnnxOll.Learning.Checkpoints.ModelHash"/>: config, headers and weights).</summary>
     public string ModelHash { get; }
 
     /// <summary>Opens the model folder, prepares its cache (and the int8 weights when <paramref name="precision"/> asks for them)

@@ -26,6 +26,9 @@ public sealed record PretrainJob
     /// <summary>Continue from the latest good checkpoint.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Replace a model the output folder already holds (a finished pretraining's); without it such a folder is refused.</summary>
+    public bool Force { get; init; }
+
     /// <summary>Checkpoint every this many steps as well as at each epoch end (0: epoch ends only).</summary>
     public int CheckpointEverySteps { get; init; }
 

@@ -81,6 +81,19 @@ public sealed class RunFolder : IDisposable
         }
     }
 
+    /// <summary>The model folder a run's <c>run.json</c> names (<see cref="RunSettings.ModelDirectory"/>), or null when it names none or cannot be read.</summary>
+    public static string? RecordedModel(string directory)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(directory, SettingsFileName)))?["model"] is JsonValue model && model.TryGetValue(out string? path) ? path : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Records that the run learned its whole stream; a later resume then changes nothing.</summary>
     public void MarkFinished(long samplesSeen)
     {
@@ -209,6 +222,7 @@ public sealed class RunFolder : IDisposable
             ["format"] = FormatName,
             ["version"] = 1,
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["model"] = settings.ModelDirectory,
             ["settings"] = settings.Fixed.DeepClone(),
             ["changeable"] = settings.Changeable.DeepClone(),
             ["resumes"] = new JsonArray(),

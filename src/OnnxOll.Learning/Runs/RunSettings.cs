@@ -8,6 +8,9 @@ namespace OnnxOll.Learning.Runs;
 /// <param name="Changeable">Evaluation and checkpoint cadence and the like: they change what is measured or kept, not what is learned.</param>
 public sealed record RunSettings(JsonObject Fixed, JsonObject Changeable)
 {
+    /// <summary>The base model's folder, recorded in a new run's <c>run.json</c> as <c>model</c> to name it in messages (its hash is the identity).</summary>
+    public string? ModelDirectory { get; init; }
+
     /// <summary>The settings of a learning run.</summary>
     /// <param name="modelHash">The base model's hash.</param>
     /// <param name="petSpec">The PET spec.</param>

@@ -108,7 +108,7 @@ public sealed class OutputTargetTests(CliFixture fixture)
     }
 
     [Fact]
-    public void InitTinyWritesOnlyANewEmptyOrEarlierTinyModelFolder()
+    public void InitTinyWritesOnlyANewOrEmptyFolderOrWithForceAnEarlierTinyModel()
     {
         string run = fixture.PathFor(Path.Combine("out-init-run", "run.json"));
         File.WriteAllText(run, "{}");
@@ -122,9 +122,14 @@ public sealed class OutputTargetTests(CliFixture fixture)
         ErrorLine.AssertInputError(CliFixture.Run("demo", "--out", file), file, "is a file");
         Assert.Equal("x", File.ReadAllText(file));
 
+        // A model folder is replaced only with --force: runs learned on the model would stop matching it.
         string model = fixture.PathFor("out-init-model");
         Assert.Equal(0, CliFixture.Invoke("init-tiny", "--out", model, "--seed", "1"));
-        Assert.Equal(0, CliFixture.Invoke("init-tiny", "--out", model, "--seed", "2"));
+        var before = FolderTree.Hashes(model);
+        ErrorLine.AssertInputError(CliFixture.Run("init-tiny", "--out", model, "--seed", "2"), model, "holds a model", "--force");
+        Assert.Equal(before, FolderTree.Hashes(model));
+        Assert.Equal(0, CliFixture.Invoke("init-tiny", "--out", model, "--seed", "2", "--force"));
+        Assert.NotEqual(before, FolderTree.Hashes(model));
     }
 
     [Fact]

@@ -26,6 +26,22 @@ public class ModelHashTests
     }
 
     [Fact]
+    public void SameShapesOtherValues_OtherHash()
+    {
+        // Two init-tiny seeds have equal configs, headers and lengths: a hash of those alone called them one model.
+        using var tmp = new TempDirectory();
+        string config = tmp.File("m/config.json"), weights = tmp.File("m/model.safetensors");
+        File.WriteAllText(config, "{\"projection_dim\": 512}");
+        WriteWeights(weights, [1f, 2f, 3f]);
+        string dir = Path.GetDirectoryName(config)!;
+        string original = ModelHash.Compute(dir), headersOnly = ModelHash.ComputeHeadersOnly(dir);
+        WriteWeights(weights, [1f, 2f, 4f]);
+        File.SetLastWriteTimeUtc(weights, DateTime.UtcNow.AddSeconds(5));
+        Assert.NotEqual(original, ModelHash.Compute(dir));
+        Assert.Equal(headersOnly, ModelHash.ComputeHeadersOnly(dir));
+    }
+
+    [Fact]
     public void MissingWeights_Throws_NamingTheFolder()
     {
         using var tmp = new TempDirectory();
