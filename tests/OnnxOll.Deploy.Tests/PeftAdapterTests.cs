@@ -270,10 +270,31 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     [InlineData("r", "3", true, "field 'r' is 3")]
     [InlineData("r", "3", false, "field 'r' is 3")]
     [InlineData("lora_alpha", "5", true, "'lora_alpha' 5")]
-    [InlineData("target_modules", "[\"fc1\"]", true, "does not name module 'text_model.encoder.layers.0.self_attn.q_proj'")]
-    [InlineData("target_modules", "[\"fc1\"]", false, "does not name module 'text_model.encoder.layers.0.self_attn.q_proj'")]
-    [InlineData("target_modules", "\".*k_proj\"", false, "does not name module")]
+    [InlineData("target_modules", "[\"fc1\"]", true, "no LoRA for module 'text_model.encoder.layers.0.self_attn.q_proj'")]
+    [InlineData("target_modules", "[\"fc1\"]", false, "no LoRA for module 'text_model.encoder.layers.0.self_attn.q_proj'")]
+    [InlineData("target_modules", "\".*k_proj\"", false, "no LoRA for module")]
     [InlineData("target_modules", "\"([\"", false, "not a valid regular expression")]
+
+    // Tensors PEFT never creates (layers outside layers_to_transform, excluded modules): applied as plain LoRA before, now refused naming the tensor.
+    [InlineData("layers_to_transform", "[1]", false, "tensor 'base_model.model.text_model.encoder.layers.0.self_attn.q_proj.lora_A.weight'")]
+    [InlineData("layers_to_transform", "0", false, "tensor 'base_model.model.text_model.encoder.layers.1.self_attn.q_proj.lora_A.weight'")]
+    [InlineData("exclude_modules", "[\"v_proj\"]", false, "field 'exclude_modules' is [\"v_proj\"], so PEFT creates no LoRA for module 'text_model.encoder.layers.0.self_attn.v_proj'")]
+    [InlineData("exclude_modules", "\"vision_model\\\\..*\"", true, "no LoRA for module 'vision_model.encoder.layers.0.self_attn.q_proj'")]
+
+    // Inits after which PEFT changes the base weights: the folder's A and B are not the whole update.
+    [InlineData("init_lora_weights", "\"pissa\"", false, "field 'init_lora_weights' is \"pissa\"; `pissa*`")]
+    [InlineData("init_lora_weights", "\"pissa_niter_4\"", false, "field 'init_lora_weights' is \"pissa_niter_4\"")]
+    [InlineData("init_lora_weights", "\"olora\"", true, "field 'init_lora_weights' is \"olora\"")]
+    [InlineData("init_lora_weights", "\"corda\"", false, "field 'init_lora_weights' is \"corda\"")]
+    [InlineData("init_lora_weights", "\"loftq\"", false, "field 'init_lora_weights' is \"loftq\"")]
+    [InlineData("init_lora_weights", "\"lora_ga\"", false, "field 'init_lora_weights' is \"lora_ga\"")]
+
+    // Configs PEFT itself refuses, or that change what the adapter computes.
+    [InlineData("layer_replication", "[[0, 2], [1, 2]]", false, "field 'layer_replication' is [[0,2],[1,2]]; it changes the layer stack")]
+    [InlineData("layers_pattern", "\"layers\"", false, "without 'layers_to_transform'")]
+    [InlineData("kasa_config", "{\"r\": 2}", false, "field 'kasa_config'")]
+    [InlineData("lora_bias", "true", false, "field 'lora_bias'")]
+    [InlineData("a_future_option", "\"on\"", false, "field 'a_future_option' is \"on\"; it is no LoraConfig field OnnxOll knows")]
     public void AConfigThatDisagreesWithTheWeightsIsRefused(string field, string value, bool withSpec, string text)
     {
         var (_, dir, configPath) = WriteWithEditedConfig("lora:r=2,alpha=4,towers=both,targets=q+v", 13,
@@ -283,6 +304,44 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
 
         Assert.Contains(configPath, e.Message, StringComparison.Ordinal);
         Assert.Contains(text, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARegexTargetWithLayersToTransformIsRefusedAsPeftRefusesIt()
+    {
+        var (_, dir, configPath) = WriteWithEditedConfig("lora:r=2,alpha=4,towers=both,targets=q+v", 14, "peft-regex-layers", false, config =>
+        {
+            config["target_modules"] = ".*(q_proj|v_proj)";
+            config["layers_to_transform"] = new JsonArray(0, 1);
+            config["layers_pattern"] = null;
+        });
+
+        var e = Assert.Throws<InvalidDataException>(() => PeftAdapterFolder.Read(dir));
+        Assert.Contains($"{configPath}: field 'layers_to_transform' is [0,1] with a string (regex) 'target_modules'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("init_lora_weights", "false")]
+    [InlineData("init_lora_weights", "\"gaussian\"")]
+    [InlineData("init_lora_weights", "\"eva\"")]
+    [InlineData("init_lora_weights", "\"orthogonal\"")]
+    [InlineData("init_lora_weights", "\"mica\"")]
+    [InlineData("layers_to_transform", "[0, 1]")]
+    [InlineData("exclude_modules", "[\"k_proj\", \"fc1\"]")]
+    [InlineData("target_modules", "\"all-linear\"")]
+    [InlineData("lora_dropout", "0.3")]
+    [InlineData("eva_config", "{\"rho\": 2.0}")]
+    public void FieldsThatLeaveTheAdapterWPlusBAAreHonouredOrIgnored(string field, string value)
+    {
+        var (pet, dir, _) = WriteWithEditedConfig("lora:r=2,alpha=4,towers=both,targets=q+v", 15,
+            $"peft-honoured-{field}-{Math.Abs(value.GetHashCode(StringComparison.Ordinal))}", false, config => config[field] = JsonNode.Parse(value));
+
+        // The same tensors (the inferred spec may say layers=0-1 where the written one says all: the same layers here).
+        var read = PeftAdapterFolder.Read(dir);
+        var layout = new PetLayout(read.Spec, fixture.Config);
+        var filled = read.Tensors.Fill(layout);
+        Assert.Equal(pet.Layout.Tensors.Select(t => t.Name), layout.Tensors.Select(t => t.Name));
+        Assert.All(pet.Layout.Tensors, t => Assert.Equal(pet[t.Name], filled[t.Name]));
     }
 
     [Theory]

@@ -44,7 +44,8 @@ internal static class PeftLoraConfig
     }
 
     /// <summary>Rank, OnnxOll's alpha (scale alpha/r) and whether PEFT adapts every layer of the named modules.</summary>
-    /// <exception cref="InvalidDataException">Another PEFT type or an option OnnxOll cannot honour; the message names the file and field.</exception>
+    /// <exception cref="InvalidDataException">Another PEFT type, a field OnnxOll cannot honour (<see cref="PeftConfigFields"/>) or a combination PEFT
+    /// itself refuses; the message names the file and field.</exception>
     public static (int Rank, double Alpha, bool AllLayers) Read(JsonObject config, string path)
     {
         string type = JsonFields.Required<string>(config, "peft_type", path);
@@ -53,12 +54,8 @@ internal static class PeftLoraConfig
             throw new InvalidDataException($"{path}: field 'peft_type' is '{type}'; OnnxOll reads LORA adapters.");
         }
 
-        Refuse(config, path, "use_dora", n => JsonFields.Value<bool>(n, "use_dora", path), "DoRA is not supported");
-        Refuse(config, path, "fan_in_fan_out", n => JsonFields.Value<bool>(n, "fan_in_fan_out", path), "only [out, in] linear weights are supported");
-        Refuse(config, path, "bias", n => JsonFields.Value<string>(n, "bias", path) != "none", "trained biases are not supported");
-        Refuse(config, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "fully trained modules are not supported");
-        Refuse(config, path, "rank_pattern", n => n is JsonObject { Count: > 0 }, "per-module ranks are not supported");
-        Refuse(config, path, "alpha_pattern", n => n is JsonObject { Count: > 0 }, "per-module alphas are not supported");
+        PeftConfigFields.Check(config, path);
+        PeftTargetMatch.CheckConfig(config, path);
         int rank = JsonFields.Required<int>(config, "r", path);
         double alpha = JsonFields.Optional(config, "lora_alpha", path, PeftDefaultAlpha);
         if (JsonFields.Optional(config, "use_rslora", path, false))
@@ -66,22 +63,16 @@ internal static class PeftLoraConfig
             alpha *= Math.Sqrt(rank); // rsLoRA scales by alpha/sqrt(r); OnnxOll's scale is alpha/r.
         }
 
-        if (config["target_modules"] is { } targets && !IsNames(targets))
-        {
-            throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}; expected a module name or a list of names.");
-        }
-
-        // A list of last names without layers_to_transform adapts every layer; a regex (a string) may pick any layers, so they come from the keys.
+        // A list of last names without layers_to_transform or exclude_modules adapts every layer; otherwise the layers come from the keys.
         bool bySuffix = (config["target_modules"] as JsonArray)?.All(t => !t!.GetValue<string>().Contains(".layers.", StringComparison.Ordinal)) == true;
-        return (rank, alpha, bySuffix && config["layers_to_transform"] is null);
+        return (rank, alpha, bySuffix && config["layers_to_transform"] is null && config["exclude_modules"] is null or JsonArray { Count: 0 });
     }
 
-    /// <summary>Refuses a config that disagrees with the weights file: a module outside <c>target_modules</c> (PEFT's matching: a
-    /// list names a module or its last parts, a string is a full-match regex), a lora_A whose rows are not <c>r</c>, or an
+    /// <summary>Refuses a config that disagrees with the weights file: a tensor of a module PEFT would not adapt (<see cref="PeftTargetMatch"/>:
+    /// outside <c>target_modules</c> or <c>layers_to_transform</c>, or in <c>exclude_modules</c>), a lora_A whose rows are not <c>r</c>, or an
     /// OnnxOll spec (from the weights' metadata) of another r or alpha.</summary>
     public static void CheckAgainst(JsonObject config, string path, (int Rank, double Alpha) read, IEnumerable<(string Module, long Rows)> modules, PetSpec? stored, string weightsPath)
     {
-        var targets = config["target_modules"];
         foreach (var (module, rows) in modules)
         {
             if (rows != read.Rank)
@@ -89,9 +80,10 @@ internal static class PeftLoraConfig
                 throw new InvalidDataException($"{path}: field 'r' is {read.Rank}, but {weightsPath} holds a lora_A of {rows} rows for '{module}'.");
             }
 
-            if (targets is not null && !Names(targets, module, path))
+            if (PeftTargetMatch.WhyNot(config, module, path) is { } why)
             {
-                throw new InvalidDataException($"{path}: field 'target_modules' is {targets.ToJsonString()}, which does not name module '{module}' of {weightsPath}.");
+                throw new InvalidDataException($"{path}: {why}, so PEFT creates no LoRA for module '{module}', but {weightsPath} holds tensor "
+                    + $"'{PeftModuleNames.LoraKey(module, 'A')}'.");
             }
         }
 
@@ -101,35 +93,6 @@ internal static class PeftLoraConfig
             {
                 throw new InvalidDataException($"{path}: fields 'r' {read.Rank} and 'lora_alpha' {read.Alpha:R} disagree with the spec '{stored}' of {weightsPath}.");
             }
-        }
-    }
-
-    private static bool Names(JsonNode targets, string module, string path)
-    {
-        if (targets is JsonArray list)
-        {
-            return list.Any(t => t!.GetValue<string>() is { } name && (module == name || module.EndsWith("." + name, StringComparison.Ordinal)));
-        }
-
-        try
-        {
-            return System.Text.RegularExpressions.Regex.IsMatch(module, $"^(?:{targets.GetValue<string>()})$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{path}: field 'target_modules' is not a valid regular expression ({e.Message}).", e);
-        }
-    }
-
-    private static bool IsNames(JsonNode node) =>
-        node is JsonValue v ? v.GetValueKind() == System.Text.Json.JsonValueKind.String
-            : node is JsonArray a && a.All(t => t?.GetValueKind() == System.Text.Json.JsonValueKind.String);
-
-    private static void Refuse(JsonObject config, string path, string field, Func<JsonNode, bool> bad, string why)
-    {
-        if (config[field] is { } node && bad(node))
-        {
-            throw new InvalidDataException($"{path}: field '{field}' is {node.ToJsonString()}; {why}.");
         }
     }
 }

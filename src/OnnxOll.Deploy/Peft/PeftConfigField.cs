@@ -1,0 +1,6 @@
+using System.Text.Json.Nodes;
+
+namespace OnnxOll.Deploy.Peft;
+
+/// <summary>One <c>adapter_config.json</c> field: its name, how OnnxOll treats it and why; <paramref name="Refuses"/> picks the refused values.</summary>
+public sealed record PeftConfigField(string Name, PeftFieldUse Use, string Why, Func<JsonNode, bool>? Refuses);
