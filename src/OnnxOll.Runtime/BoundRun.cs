@@ -55,10 +55,14 @@ public sealed class BoundRun : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (inputs.Count != session.InputNames.Count)
+        var required = session.InputNames;
+        for (int i = 0; i < required.Count; i++)
         {
-            var missing = session.InputNames.Where(n => !inputs.ContainsKey(n));
-            throw new InvalidOperationException($"{session.Source}: inputs [{string.Join(", ", missing)}] are not bound.");
+            if (!inputs.ContainsKey(required[i]))
+            {
+                var missing = required.Where(n => !inputs.ContainsKey(n));
+                throw new InvalidOperationException($"{session.Source}: inputs [{string.Join(", ", missing)}] are not bound.");
+            }
         }
 
         if (dynamicOutputNames.Count == 0)

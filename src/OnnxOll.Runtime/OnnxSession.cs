@@ -17,6 +17,8 @@ public sealed class OnnxSession : IDisposable
         RunOptions = runOptions;
         Source = source;
         InputNames = session.InputNames.ToArray();
+        OptionalInputNames = session.OverridableInitializerMetadata.Keys.ToArray();
+        InputMetadata = session.InputMetadata.Concat(session.OverridableInitializerMetadata).ToDictionary(StringComparer.Ordinal);
         OutputNames = session.OutputNames.ToArray();
     }
 
@@ -29,14 +31,18 @@ public sealed class OnnxSession : IDisposable
     /// <summary>Where the model came from (a path, or a description of the in-memory model), for messages.</summary>
     public string Source { get; }
 
-    /// <summary>Graph input names in declaration order.</summary>
+    /// <summary>Names of the graph inputs every run must feed, in declaration order.</summary>
     public IReadOnlyList<string> InputNames { get; }
+
+    /// <summary>Names of the graph inputs a run may feed: inputs with an initializer of their name (ONNX Runtime's overridable
+    /// initializers), which the initializer supplies when they are not fed.</summary>
+    public IReadOnlyList<string> OptionalInputNames { get; }
 
     /// <summary>Graph output names in declaration order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
-    /// <summary>Element type and (possibly symbolic) shape of each input.</summary>
-    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => Inner.InputMetadata;
+    /// <summary>Element type and (possibly symbolic) shape of each input, optional ones included.</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata { get; }
 
     /// <summary>Element type and (possibly symbolic) shape of each output.</summary>
     public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => Inner.OutputMetadata;

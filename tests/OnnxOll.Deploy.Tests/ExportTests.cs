@@ -55,21 +55,21 @@ public sealed class ExportTests(DeployFixture fixture)
         }
 
         var layout = pet.Layout;
-        var pixels = RandomPixels(batch: 3, seed: 2);
-        var ids = PromptIds(classes: 2);
+        var pixels = ExportInputs.RandomPixels(batch: 3, seed: 2);
+        var ids = ExportInputs.PromptIds(classes: 2);
         var zero = PetParameters.Create(layout, 0);
 
-        var visionPet = Run(Path.Combine(moved, "vision.onnx"), layout, pet, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
-        var visionMerged = Run(Path.Combine(moved, "merged", "vision.onnx"), layout, pet, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
-        var visionBase = Run(Path.Combine(moved, "vision.onnx"), layout, zero, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
-        var textPet = Run(Path.Combine(moved, "text.onnx"), layout, pet, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
-        var textMerged = Run(Path.Combine(moved, "merged", "text.onnx"), layout, pet, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
-        var textBase = Run(Path.Combine(moved, "text.onnx"), layout, zero, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
+        var visionPet = ExportInputs.RunBound(Path.Combine(moved, "vision.onnx"), layout, pet, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
+        var visionMerged = ExportInputs.RunBound(Path.Combine(moved, "merged", "vision.onnx"), layout, pet, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
+        var visionBase = ExportInputs.RunBound(Path.Combine(moved, "vision.onnx"), layout, zero, ClipGraphNames.PixelValues, pixels, ClipGraphNames.ImageEmbeds, 3);
+        var textPet = ExportInputs.RunBound(Path.Combine(moved, "text.onnx"), layout, pet, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
+        var textMerged = ExportInputs.RunBound(Path.Combine(moved, "merged", "text.onnx"), layout, pet, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
+        var textBase = ExportInputs.RunBound(Path.Combine(moved, "text.onnx"), layout, zero, ClipGraphNames.InputIds, ids, ClipGraphNames.TextEmbeds, 2);
 
-        AssertClose(visionPet, visionMerged, 1e-4);
-        AssertClose(textPet, textMerged, 1e-4);
-        Assert.True(MaxDifference(visionPet, visionBase) > 1e-3, "the PET tensors should change the image embeddings");
-        Assert.True(MaxDifference(textPet, textBase) > 1e-3, "the PET tensors should change the text embeddings");
+        ExportInputs.AssertClose(visionPet, visionMerged, 1e-4);
+        ExportInputs.AssertClose(textPet, textMerged, 1e-4);
+        Assert.True(ExportInputs.MaxDifference(visionPet, visionBase) > 1e-3, "the PET tensors should change the image embeddings");
+        Assert.True(ExportInputs.MaxDifference(textPet, textBase) > 1e-3, "the PET tensors should change the text embeddings");
     }
 
     [Fact]
@@ -184,49 +184,5 @@ public sealed class ExportTests(DeployFixture fixture)
 
         Assert.True(e is InvalidDataException or FileNotFoundException, e.GetType().Name + ": " + e.Message);
         Assert.Contains(damaged, e.Message);
-    }
-
-    private static float[] Run<T>(string path, PetLayout layout, PetParameters pet, string input, T[] data, string output, int rows) where T : unmanaged
-    {
-        using var session = SessionFactory.Open(path);
-        using var run = session.Bind();
-        long[] shape = typeof(T) == typeof(float) ? [rows, 3, 32, 32] : [rows, data.Length / rows];
-        data.AsSpan().CopyTo(run.Input(input, shape).AsSpan<T>());
-        var embeds = run.Output(output, rows, 32);
-        new PetBinding(session, run, layout, gradients: false).CopyIn(pet);
-        run.Run();
-        return embeds.AsSpan<float>().ToArray();
-    }
-
-    private static float[] RandomPixels(int batch, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, batch * 3 * 32 * 32).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
-    }
-
-    private static long[] PromptIds(int classes)
-    {
-        var ids = new long[classes * 16];
-        for (int c = 0; c < classes; c++)
-        {
-            ids[c * 16] = Clip.Text.TinyVocabulary.StartOfTextId;
-            for (int t = 1; t < 6 + c; t++)
-            {
-                ids[(c * 16) + t] = 10 + (7 * t) + c;
-            }
-
-            ids[(c * 16) + 6 + c] = Clip.Text.TinyVocabulary.EndOfTextId;
-        }
-
-        return ids;
-    }
-
-    private static double MaxDifference(float[] a, float[] b) => a.Select((x, i) => Math.Abs(x - b[i])).Max();
-
-    private static void AssertClose(float[] expected, float[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double max = MaxDifference(expected, actual);
-        Assert.True(max <= tolerance, $"max |difference| {max} > {tolerance}");
     }
 }

@@ -23,12 +23,12 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
 
         using var session = new InferenceSession(Path.Combine(dir, "vision.onnx"));
         string adapterPath = Path.Combine(dir, "learned-vision" + OrtAdapterFile.Extension);
-        OrtAdapterFile.Write(pet, adapterPath, session.InputMetadata.Keys.ToArray());
+        OrtAdapterFile.Write(pet, adapterPath, GraphInputs(session));
         var v = fixture.Config.Vision;
         var random = new Random(1);
         var pixels = Enumerable.Range(0, 2 * 3 * v.ImageSize * v.ImageSize).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
         using var pixelValue = OrtValue.CreateTensorValueFromMemory(pixels, [2, 3, v.ImageSize, v.ImageSize]);
-        var petInputs = pet.Layout.Tensors.Where(t => session.InputMetadata.ContainsKey(t.Name)).ToArray();
+        var petInputs = pet.Layout.Tensors.Where(t => GraphInputs(session).Contains(t.Name)).ToArray();
         Assert.NotEmpty(petInputs);
 
         // Fed directly: pixel_values and every PET tensor as inputs.
@@ -66,7 +66,7 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
         string dir = fixture.Folder("ort-swap");
         ModelExporter.Export(fixture.ModelDirectory, dir, new ExportOptions { Spec = first.Layout.Spec });
         using var session = new InferenceSession(Path.Combine(dir, "vision.onnx"));
-        var inputs = session.InputMetadata.Keys.ToArray();
+        var inputs = GraphInputs(session);
         string firstPath = Path.Combine(dir, "first" + OrtAdapterFile.Extension), secondPath = Path.Combine(dir, "second" + OrtAdapterFile.Extension);
         OrtAdapterFile.Write(first, firstPath, inputs);
         OrtAdapterFile.Write(second, secondPath, inputs);
@@ -93,7 +93,7 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
     /// <summary>The image embeddings with every PET input of <paramref name="session"/> fed from <paramref name="pet"/>.</summary>
     private static float[] Fed(InferenceSession session, PetParameters pet, OrtValue pixelValue)
     {
-        var petInputs = pet.Layout.Tensors.Where(t => session.InputMetadata.ContainsKey(t.Name)).ToArray();
+        var petInputs = pet.Layout.Tensors.Where(t => GraphInputs(session).Contains(t.Name)).ToArray();
         var fed = petInputs.Select(t => OrtValue.CreateTensorValueFromMemory(pet[t.Name], t.Shape)).ToList();
         try
         {
@@ -132,4 +132,7 @@ public sealed class OrtAdapterTests(DeployFixture fixture)
 
         Assert.Contains(path, e.Message);
     }
+
+    // An export's PET inputs have zero initializers, so ONNX Runtime lists them as overridable initializers, not inputs.
+    private static string[] GraphInputs(InferenceSession session) => [.. session.InputMetadata.Keys, .. session.OverridableInitializerMetadata.Keys];
 }

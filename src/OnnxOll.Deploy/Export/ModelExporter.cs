@@ -96,6 +96,8 @@ public static class ModelExporter
 
         var visionGraph = ClipVisionGraph.Build(frozen, new ClipGraphOptions { Pet = model.Layout, Normalize = true });
         var textGraph = ClipTextGraph.Build(frozen, new ClipGraphOptions { Pet = model.Layout, Normalize = true });
+        OptionalPetInputs.AddZeroDefaults(visionGraph, model.Layout);
+        OptionalPetInputs.AddZeroDefaults(textGraph, model.Layout);
         var graphs = new JsonObject
         {
             ["vision"] = Save(visionGraph, outDir, "vision.onnx"),
@@ -132,6 +134,18 @@ public static class ModelExporter
             ["weights_placed_by"] = linked ? "hard link" : "copy",
             ["frozen"] = options.Frozen.ToString().ToLowerInvariant(),
             ["graphs"] = graphs,
+            ["outputs"] = new JsonObject
+            {
+                [ClipGraphNames.ImageEmbeds] = "vision.onnx (and merged/vision.onnx): [batch, projection_dim] image embeddings, CLIP's visual_projection "
+                    + "of the post-layernorm class token, L2-normalised to unit length",
+                [ClipGraphNames.TextEmbeds] = "text.onnx (and merged/text.onnx): [classes, projection_dim] text embeddings, CLIP's text_projection of the "
+                    + "final-layernorm end-of-text token, L2-normalised to unit length",
+                ["similarity"] = "image_embeds · text_embedsᵀ is the cosine similarity; CLIP's logits are exp(logit_scale) times it",
+                [ClassEmbeddingsFileName] = "text_embeds [classes, projection_dim]: each class's text embeddings averaged over the prompts, L2-normalised",
+            },
+            ["pet_inputs"] = "optional in vision.onnx and text.onnx: each PET input has an initializer of zeros (the identity of LoRA and of the "
+                + "bottleneck adapters), so the graph runs the base model when they are not fed, and the learned PET when they are fed "
+                + "(pet.safetensors) or come from an active .onnx_adapter; train.onnx needs them fed",
             ["pet_tensors"] = new JsonArray(model.Layout.Tensors.Select(t => (JsonNode?)new JsonObject
             {
                 ["name"] = t.Name,

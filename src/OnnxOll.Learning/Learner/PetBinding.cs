@@ -9,10 +9,11 @@ public sealed class PetBinding
 {
     private readonly (PetTensorInfo Info, BoundTensor Value, BoundTensor? Gradient)[] slots;
 
-    /// <summary>Binds every PET input <paramref name="session"/> declares; with <paramref name="gradients"/>, also each <c>&lt;name&gt;.grad</c> output.</summary>
+    /// <summary>Binds every PET input <paramref name="session"/> declares, optional ones (with a zero default, as in exports) included; with
+    /// <paramref name="gradients"/>, also each <c>&lt;name&gt;.grad</c> output.</summary>
     public PetBinding(OnnxSession session, BoundRun run, PetLayout layout, bool gradients)
     {
-        var inputs = session.InputNames.ToHashSet(StringComparer.Ordinal);
+        var inputs = session.InputNames.Concat(session.OptionalInputNames).ToHashSet(StringComparer.Ordinal);
         slots = layout.Tensors
             .Where(t => inputs.Contains(t.Name))
             .Select(t => (t, run.Input(t.Name, t.Shape), gradients ? run.Output(ClipGraphNames.Gradient(t.Name), t.Shape) : null))
