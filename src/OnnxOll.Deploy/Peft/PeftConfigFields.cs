@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Deploy.Peft;
 
@@ -28,35 +29,35 @@ public static class PeftConfigFields
         Honoured("lora_alpha", "scale `lora_alpha / r` (8 when absent)"),
         Ignored("lora_dropout", "acts in training only; OnnxOll's LoRA has no dropout"),
         RefusedWhen("fan_in_fan_out", IsTrue, "only [out, in] linear weights (CLIP's) are supported"),
-        RefusedWhen("bias", n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() != "none", "trained biases are not supported"),
+        RefusedWhen("bias", (n, field, path) => JsonFields.Value<string>(n, field, path) != "none", "trained biases are not supported"),
         Honoured("use_rslora", "scale `lora_alpha / sqrt(r)`"),
-        RefusedWhen("modules_to_save", IsSet, "fully trained modules are not supported"),
+        RefusedWhen("modules_to_save", HasValue, "fully trained modules are not supported"),
         RefusedWhen("init_lora_weights", ChangesBaseWeights,
             "`pissa*`, `corda`, `olora`, `loftq` and `lora_ga` make PEFT change the base weights, which the folder alone cannot reproduce; `true`, `false`, `gaussian`, `eva`, `orthogonal` and `mica` leave them (the saved A and B are the adapter)"),
         Honoured("layers_to_transform", "an index or a list (with a list `target_modules`); a tensor of another layer is refused (PEFT never creates it)"),
         Honoured("layers_pattern", "the layer list's name in PEFT's layer-index match (`layers` in CLIP); needs `layers_to_transform`"),
-        RefusedWhen("rank_pattern", IsSet, "per-module ranks are not supported"),
-        RefusedWhen("alpha_pattern", IsSet, "per-module alphas are not supported"),
+        RefusedWhen("rank_pattern", HasValue, "per-module ranks are not supported"),
+        RefusedWhen("alpha_pattern", HasValue, "per-module alphas are not supported"),
         Ignored("megatron_config", "Megatron's parallel linear layers compute the same product"),
         Ignored("megatron_core", "the Megatron module used with `megatron_config`"),
-        RefusedWhen("trainable_token_indices", IsSet, "trained token embeddings are not supported"),
+        RefusedWhen("trainable_token_indices", HasValue, "trained token embeddings are not supported"),
         Ignored("loftq_config", "configures the `loftq` init, which is refused"),
         Ignored("eva_config", "configures the `eva` init (PEFT zeroes B and fits A to data; the base weights stay)"),
         Ignored("corda_config", "configures the `corda` init, which is refused"),
         Ignored("lora_ga_config", "configures the `lora_ga` init, which is refused"),
         RefusedWhen("use_dora", IsTrue, "DoRA is not supported"),
         Ignored("velora_config", "VeLoRA changes the backward pass only"),
-        RefusedWhen("alora_invocation_tokens", IsSet, "Activated LoRA applies to tokens after an invocation only"),
+        RefusedWhen("alora_invocation_tokens", HasValue, "Activated LoRA applies to tokens after an invocation only"),
         RefusedWhen("use_qalora", IsTrue, "QALoRA pools the input before A"),
         Ignored("qalora_group_size", "used with `use_qalora` only"),
-        RefusedWhen("monteclora_config", IsSet, "MonteCLoRA samples the update"),
-        RefusedWhen("layer_replication", IsSet, "it changes the layer stack (PEFT supports it for Llama-, BERT- and Falcon-like models, not CLIP)"),
+        RefusedWhen("monteclora_config", HasValue, "MonteCLoRA samples the update"),
+        RefusedWhen("layer_replication", HasValue, "it changes the layer stack (PEFT supports it for Llama-, BERT- and Falcon-like models, not CLIP)"),
         Ignored("runtime_config", "never saved"),
         RefusedWhen("lora_bias", IsTrue, "a bias on lora_B is not supported"),
-        RefusedWhen("target_parameters", IsSet, "LoRA on parameters instead of modules is not supported"),
-        RefusedWhen("use_bdlora", IsSet, "block-diagonal LoRA is not supported"),
-        RefusedWhen("arrow_config", IsSet, "Arrow routing among adapters is not supported"),
-        RefusedWhen("kasa_config", IsSet, "KaSA truncates the base weights' singular values"),
+        RefusedWhen("target_parameters", HasValue, "LoRA on parameters instead of modules is not supported"),
+        RefusedWhen("use_bdlora", HasValue, "block-diagonal LoRA is not supported"),
+        RefusedWhen("arrow_config", HasValue, "Arrow routing among adapters is not supported"),
+        RefusedWhen("kasa_config", HasValue, "KaSA truncates the base weights' singular values"),
         Ignored("ensure_weight_tying", "ties adapters of tied layers; CLIP's encoder linears are not tied"),
     ];
 
@@ -78,7 +79,7 @@ public static class PeftConfigFields
                 continue;
             }
 
-            if (node is not null && field.Refuses?.Invoke(node) == true)
+            if (node is not null && field.Refuses?.Invoke(node, name, path) == true)
             {
                 throw new InvalidDataException($"{path}: field '{name}' is {node.ToJsonString()}; {field.Why}.");
             }
@@ -89,9 +90,11 @@ public static class PeftConfigFields
 
     private static PeftConfigField Ignored(string name, string why) => new(name, PeftFieldUse.Ignored, why, null);
 
-    private static PeftConfigField RefusedWhen(string name, Func<JsonNode, bool> refuses, string why) => new(name, PeftFieldUse.Refused, why, refuses);
+    private static PeftConfigField RefusedWhen(string name, Func<JsonNode, string, string, bool> refuses, string why) => new(name, PeftFieldUse.Refused, why, refuses);
 
-    private static bool IsTrue(JsonNode node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+    private static bool IsTrue(JsonNode node, string field, string path) => JsonFields.Value<bool>(node, field, path);
+
+    private static bool HasValue(JsonNode node, string field, string path) => IsSet(node);
 
     private static bool IsSet(JsonNode? node) => node switch
     {
@@ -107,6 +110,9 @@ public static class PeftConfigFields
         _ => true,
     };
 
-    private static bool ChangesBaseWeights(JsonNode node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String && !HonouredInits.Contains(v.GetValue<string>(), StringComparer.Ordinal);
+    private static bool ChangesBaseWeights(JsonNode node, string field, string path) => node.GetValueKind() switch
+    {
+        JsonValueKind.True or JsonValueKind.False => false,
+        _ => !HonouredInits.Contains(JsonFields.Value<string>(node, field, path), StringComparer.Ordinal),
+    };
 }

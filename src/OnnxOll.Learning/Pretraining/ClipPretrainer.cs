@@ -35,7 +35,11 @@ public static class ClipPretrainer
 
         // The weights are written into --out at the end: a model or run folder given by mistake would be overwritten or mixed with them.
         OutputFolder.Check(job.OutputDirectory, "pretrained model", d => Directory.Exists(Path.Combine(d, Path.GetFileName(job.RunDirectory))) || File.Exists(Path.Combine(d, SummaryFileName)));
-        OutputFolder.CheckModelReplace(job.OutputDirectory, job.Force);
+        if (!job.Resume && !(Directory.Exists(job.RunDirectory) && new CheckpointStore(job.RunDirectory).ListSteps().Count > 0))
+        {
+            // A new pretraining over the model an earlier one left without its checkpoints (with them, it is refused below: pass --resume).
+            OutputFolder.CheckModelReplace(job.OutputDirectory, job.Force);
+        }
         var s = job.Recipe.Settings;
         var config = job.Recipe.Config;
         string vocab = Path.Combine(job.TokenizerDirectory, "vocab.json"), merges = Path.Combine(job.TokenizerDirectory, "merges.txt");

@@ -26,7 +26,7 @@ public sealed record PretrainJob
     /// <summary>Continue from the latest good checkpoint.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Replace a model the output folder already holds (a finished pretraining's); without it such a folder is refused.</summary>
+    /// <summary>Let a new pretraining replace the model an earlier one left in the output folder (a <see cref="Resume"/> continues its own).</summary>
     public bool Force { get; init; }
 
     /// <summary>Checkpoint every this many steps as well as at each epoch end (0: epoch ends only).</summary>

@@ -62,6 +62,13 @@ public sealed class PretrainCommandTests(CliFixture fixture)
         Assert.Equal(2, exit);
         Assert.Contains("pass --resume", error, StringComparison.Ordinal);
         Assert.Single(error.Trim().Split('\n'));
+
+        // Its checkpoints gone, a new pretraining would replace the model runs were learned on: only with --force.
+        Directory.Delete(Path.Combine(model, "pretrain-run"), recursive: true);
+        var before = FolderTree.Hashes(model);
+        Errors.ErrorLine.AssertInputError(CliFixture.Run(args), model, "holds a model", "--force");
+        Assert.Equal(before, FolderTree.Hashes(model));
+        Assert.Equal(0, CliFixture.Invoke([.. args, "--force"]));
     }
 
     [Fact]
