@@ -131,7 +131,7 @@ public sealed class PetSource
         string manifestPath = Path.ChangeExtension(path, ".json");
         var manifest = File.Exists(manifestPath) ? ReadManifest(manifestPath) : null;
         return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout))
-            .ForModel(madeFor, null, modelDirectory, allowOtherModel);
+            .ForModel(madeFor, RunFolder.RecordedModel(Path.GetDirectoryName(Path.GetFullPath(path))!), modelDirectory, allowOtherModel);
     }
 
     /// <summary>Either <paramref name="run"/> or <paramref name="petPath"/> (any source of <see cref="Open"/>: run folder, checkpoint, adapter folder, ...), or the base model.</summary>
