@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Learning.Checkpoints;
@@ -41,6 +42,15 @@ public sealed class ModelIdentityTests(DeployFixture fixture)
 
         // The adapter names the folder it was learned on (base_model_name_or_path).
         Assert.Contains(Path.GetFullPath(fixture.ModelDirectory), Assert.Throws<OtherModelException>(() => PetSource.Open(adapter, null, other)).Message);
+
+        // An export's PET tensors and PEFT folder record the model too.
+        string export = Path.Combine(fixture.Root, "identity-export");
+        ModelExporter.Export(fixture.ModelDirectory, export, new ExportOptions { Pet = PetSource.FromRun(run, fixture.ModelDirectory) });
+        foreach (string source in new[] { Path.Combine(export, ModelExporter.PetFileName), Path.Combine(export, ModelExporter.PeftFolder) })
+        {
+            Assert.Null(PetSource.Open(source, null, fixture.ModelDirectory).Warning);
+            Assert.Contains(theirs, Assert.Throws<OtherModelException>(() => PetSource.Open(source, null, other)).Message);
+        }
     }
 
     [Fact]

@@ -76,10 +76,15 @@ public sealed class PetParameters
             : throw new InvalidDataException($"{path}: tensor '{extra.Name}' is not part of PET spec '{layout.Spec}'.");
     }
 
-    /// <summary>Writes every tensor as F32 with the spec in the metadata (<c>pet_spec</c>).</summary>
-    public void Save(string path)
+    /// <summary>Writes every tensor as F32 with the spec in the metadata (<c>pet_spec</c>), and <paramref name="metadata"/> beside it.</summary>
+    public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var writer = new SafeTensorsWriter();
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            writer.Metadata[key] = value;
+        }
+
         writer.Metadata["pet_spec"] = Layout.Spec.ToString();
         foreach (var t in Layout.Tensors)
         {

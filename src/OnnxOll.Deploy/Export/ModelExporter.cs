@@ -9,6 +9,7 @@ using OnnxOll.Deploy.Inference;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.Models;
@@ -109,7 +110,7 @@ public static class ModelExporter
         }
 
         var pet = source?.Load(model.Layout) ?? PetParameters.Create(model.Layout, options.Seed);
-        pet.Save(Path.Combine(outDir, PetFileName));
+        pet.Save(Path.Combine(outDir, PetFileName), new Dictionary<string, string> { [ModelHash.MetadataKey] = model.ModelHash });
         var prompts = options.Prompts ?? source?.Prompts ?? [PromptTemplates.DefaultTemplate];
         var classes = options.Classes ?? source?.Classes;
         var files = CopyModelFiles(modelDir, outDir, model.Config.Vision.ImageSize);
