@@ -292,6 +292,7 @@ public sealed class PeftAdapterTests(DeployFixture fixture)
     // Configs PEFT itself refuses, or that change what the adapter computes.
     [InlineData("layer_replication", "[[0, 2], [1, 2]]", false, "field 'layer_replication' is [[0,2],[1,2]]; it changes the layer stack")]
     [InlineData("layers_pattern", "\"layers\"", false, "without 'layers_to_transform'")]
+    [InlineData("target_modules", "null", false, "field 'target_modules' is missing; PEFT has no default target modules for CLIP")]
     [InlineData("kasa_config", "{\"r\": 2}", false, "field 'kasa_config'")]
     [InlineData("lora_bias", "true", false, "field 'lora_bias'")]
     [InlineData("a_future_option", "\"on\"", false, "field 'a_future_option' is \"on\"; it is no LoraConfig field OnnxOll knows")]

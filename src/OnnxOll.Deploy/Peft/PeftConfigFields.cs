@@ -24,7 +24,7 @@ public static class PeftConfigFields
         Ignored("revision", "the hub revision of the base model; OnnxOll reads local folders"),
         Ignored("inference_mode", "whether PEFT trains the adapter further; OnnxOll decides that by command"),
         Honoured("r", "the rank; every `lora_A` must have `r` rows"),
-        Honoured("target_modules", "a list names a module or its last parts, a string is a full-match regex, `all-linear` every linear; a tensor of a module it does not name is refused"),
+        Honoured("target_modules", "required (PEFT has no default for CLIP); a list names a module or its last parts, a string is a full-match regex, `all-linear` every linear; a tensor of a module it does not name is refused"),
         Honoured("exclude_modules", "a list (name or last parts) or a full-match regex; a tensor of an excluded module is refused (PEFT never creates it)"),
         Honoured("lora_alpha", "scale `lora_alpha / r` (8 when absent)"),
         Ignored("lora_dropout", "acts in training only; OnnxOll's LoRA has no dropout"),

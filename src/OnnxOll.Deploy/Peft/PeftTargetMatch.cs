@@ -15,7 +15,8 @@ internal static class PeftTargetMatch
     /// <exception cref="InvalidDataException">The message names the file and field.</exception>
     public static void CheckConfig(JsonObject config, string path)
     {
-        var targets = config["target_modules"];
+        var targets = config["target_modules"]
+            ?? throw new InvalidDataException($"{path}: field 'target_modules' is missing; PEFT has no default target modules for CLIP and refuses such a config.");
         var layers = config["layers_to_transform"];
         var pattern = config["layers_pattern"];
         RequireNames(targets, "target_modules", path);
@@ -51,12 +52,7 @@ internal static class PeftTargetMatch
             return $"field 'exclude_modules' is {exclude.ToJsonString()}";
         }
 
-        var targets = config["target_modules"];
-        if (targets is null)
-        {
-            return null; // PEFT's default targets for CLIP (q_proj, v_proj) name no module outside OnnxOll's targets either: the tensors decide.
-        }
-
+        var targets = config["target_modules"]!; // CheckConfig requires it
         if (targets is JsonValue regex)
         {
             return regex.GetValue<string>().Equals(AllLinear, StringComparison.OrdinalIgnoreCase) || Names(targets, module, path)
