@@ -39,6 +39,10 @@ public static class LearnCommand
         var holdoutClasses = new Option<string?>("--holdout-classes") { Description = "File of class names (one per line) held out of the stream, e.g. a pretrained model's pretrain_classes.txt; zero-shot accuracy on them is measured before and after." };
         var zeroShot = new Option<bool>("--zero-shot") { Description = "No gradient steps: evaluate the untrained model along the stream (the zero-shot baseline row)." };
         var prototypeWeight = CommonOptions.Between(new Option<float>("--prototype-weight") { Description = "Mix prototype logits (running means of each class's stream image embeddings) with the text logits at evaluation: (1-w)*text + w*prototype (0: off; 1 with --zero-shot: running class means).", DefaultValueFactory = _ => 0f }, 0f, 1f);
+        var seenWeight = CommonOptions.Between(new Option<float>("--seen-weight") { Description = "Mix an all-seen term into SIT: loss = (1-l)*SIT + l*(softmax over every class seen so far) (0: SIT only).", DefaultValueFactory = _ => 0f }, 0f, 1f);
+        var distill = CommonOptions.AtLeast(new Option<float>("--distill") { Description = "Weight of distillation to the frozen model: cross-entropy from its distribution over --distill-classes to the learner's, on the stream's images (0: off).", DefaultValueFactory = _ => 0f }, 0f);
+        var distillClasses = new Option<string?>("--distill-classes") { Description = "File of class names (one per line): the distillation's reference vocabulary, e.g. a pretrained model's pretrain_classes.txt." };
+        var textOffsetLr = CommonOptions.AtLeast(new Option<float>("--text-offset-lr") { Description = "Learn a per-class offset of the text features with this Adam learning rate (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
         var skip = CommonOptions.AtLeast(new Option<int>("--skip-per-class") { Description = "Leave the first N training images of each class out of the stream (e.g. those a pretrain recipe's max_per_class used).", DefaultValueFactory = _ => 0 }, 0);
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
@@ -53,7 +57,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -78,11 +82,20 @@ public static class LearnCommand
                 Dropout = parse.GetValue(dropout),
                 ZeroShot = parse.GetValue(zeroShot),
                 PrototypeWeight = parse.GetValue(prototypeWeight),
+                SeenWeight = parse.GetValue(seenWeight),
+                DistillWeight = parse.GetValue(distill),
+                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : [],
+                TextOffsetLearningRate = parse.GetValue(textOffsetLr),
                 ValidationPerClass = parse.GetValue(validation),
                 SkipPerClass = parse.GetValue(skip),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
             };
+            if (options.DistillWeight > 0 && options.DistillClassNames.Count == 0)
+            {
+                throw new ArgumentException("--distill needs --distill-classes FILE (the reference vocabulary).");
+            }
+
             string modelDir = parse.GetValue(model)!;
             var spec = PetSpec.Parse(parse.GetValue(pet)!);
             PetSource? init = null;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
@@ -37,6 +38,9 @@ public sealed class OnlineLearner : IDisposable
     private readonly PrototypeMemory prototypes;
     private readonly ImageEmbedder? embedder;
     private readonly float[] batchEmbeds;
+    private readonly TextOffsets? offsets;
+    private readonly DistillationTeacher? teacher;
+    private readonly StepTerms terms;
     private readonly MovingAverage lossAverage = new(LossWindow);
     private long cursor;
 
@@ -56,11 +60,28 @@ public sealed class OnlineLearner : IDisposable
         store = new CheckpointStore(this.runDirectory, Math.Max(1, options.KeepCheckpoints));
         log = new MetricsLog(this.runDirectory);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout }, options.BatchSize);
+        step = new TrainingStep(model, new ClipTrainingOptions
+        {
+            DoubleSoftmax = options.CompatDoubleSoftmax,
+            Dropout = options.Dropout,
+            SeenWeight = options.SeenWeight,
+            DistillWeight = options.DistillWeight,
+            TextOffset = options.TextOffsetLearningRate > 0,
+        }, options.BatchSize);
         context = new LearnerContext(state, pet, options);
         prototypes = new PrototypeMemory(model.Config.ProjectionDim);
         embedder = options.PrototypeWeight > 0 ? new ImageEmbedder(model) : null;
         batchEmbeds = new float[embedder is null ? 0 : options.BatchSize * model.Config.ProjectionDim];
+        offsets = options.TextOffsetLearningRate > 0 ? new TextOffsets(model.Config.ProjectionDim, options.TextOffsetLearningRate) : null;
+        teacher = options.DistillWeight > 0 && !options.ZeroShot
+            ? new DistillationTeacher(model, options.DistillClassNames, new PromptTemplates(options.Prompts), options.BatchSize)
+            : null;
+        terms = new StepTerms
+        {
+            ReferenceText = teacher?.ReferenceText,
+            ReferenceCount = teacher?.Count ?? 0,
+            TeacherProbabilities = new float[teacher is null ? 0 : options.BatchSize * teacher.Count],
+        };
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order.</summary>
@@ -113,6 +134,8 @@ public sealed class OnlineLearner : IDisposable
         {
             prototypes.Restore(checkpoint.State, loaded.ManifestPath!);
         }
+
+        offsets?.Restore(checkpoint.State, loaded.ManifestPath!);
 
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
@@ -195,6 +218,7 @@ public sealed class OnlineLearner : IDisposable
         step.Dispose();
         text.Dispose();
         embedder?.Dispose();
+        teacher?.Dispose();
     }
 
     private bool Learn(ILearnerStream stream, Evaluator? evaluator, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
@@ -241,7 +265,8 @@ public sealed class OnlineLearner : IDisposable
                 (float Loss, float GradNorm)? trained = null;
                 if (n > 0 && !options.ZeroShot)
                 {
-                    visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
+                    visible.Fill(labels.AsSpan(0, n), options.SeenWeight > 0 ? LossKind.All : options.Loss, state.Vocabulary.Count);
+                    teacher?.Probabilities(pixels, n, terms.TeacherProbabilities);
                     trained = TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
                 }
 
@@ -321,9 +346,16 @@ public sealed class OnlineLearner : IDisposable
         {
             context.Iteration = i;
             Fire(p => p.BeforeStep(context));
-            float loss = step.Run(pixels, visible, text, pet, gradients);
+            if (offsets is not null)
+            {
+                terms.EnsureOffsetCapacity(visible.Count * offsets.Dimension);
+                offsets.Gather(visible.Classes, terms.Offsets);
+            }
+
+            float loss = step.Run(pixels, visible, text, pet, gradients, terms);
+            var offsetGradients = terms.OffsetGradients.AsSpan(0, offsets is null ? 0 : visible.Count * offsets.Dimension);
             context.Loss = loss;
-            context.StepSkipped = !float.IsFinite(loss) || !optimizer.GradientsAreFinite();
+            context.StepSkipped = !float.IsFinite(loss) || !optimizer.GradientsAreFinite() || !float.IsFinite(TensorPrimitives.Sum<float>(offsetGradients));
             if (context.StepSkipped)
             {
                 state.SkippedSteps++;
@@ -332,6 +364,7 @@ public sealed class OnlineLearner : IDisposable
             {
                 float norm = options.ClipGradNorm > 0 ? optimizer.ClipGradNorm(options.ClipGradNorm) : optimizer.GradientNorm();
                 optimizer.Step();
+                offsets?.Step(visible.Classes, offsetGradients);
                 lossSum += loss;
                 normSum += norm;
                 applied++;
@@ -380,7 +413,7 @@ public sealed class OnlineLearner : IDisposable
             text.Refresh(pet);
         }
 
-        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet, prototypes, options.PrototypeWeight);
+        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet, prototypes, options.PrototypeWeight, offsets);
         var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
         context.LastEvaluation = record;
         Fire(p => p.AfterEvaluation(context));
@@ -472,6 +505,15 @@ public sealed class OnlineLearner : IDisposable
         return boundaries;
     }
 
+    /// <summary>The learner-state tensors of the checkpoint (prototypes, text offsets), or null when the run keeps none.</summary>
+    private List<NamedTensor>? LearnerState()
+    {
+        var tensors = new List<NamedTensor>();
+        tensors.AddRange(embedder is null ? [] : prototypes.ToTensors());
+        tensors.AddRange(offsets?.ToTensors() ?? []);
+        return tensors.Count == 0 ? null : tensors;
+    }
+
     private void SaveCheckpoint(ILearnerStream stream)
     {
         Fire(p => p.BeforeCheckpoint(context));
@@ -488,7 +530,7 @@ public sealed class OnlineLearner : IDisposable
             state.MetricsJson(),
             tensors,
             optimizer.ExportState(),
-            embedder is null ? null : prototypes.ToTensors()));
+            LearnerState()));
         stream.Commit(cursor);
         Fire(p => p.AfterCheckpoint(context));
     }
