@@ -29,7 +29,11 @@ public sealed class TrainingLossTermTests(TinyModelFixture tiny)
         var layout = parameters.Layout;
         var options = new ClipTrainingOptions
         {
-            Precision = ClipPrecision.Float64, Dropout = false, SeenWeight = seenWeight, DistillWeight = distillWeight, TextOffset = textOffset,
+            Precision = ClipPrecision.Float64,
+            Dropout = false,
+            SeenWeight = seenWeight,
+            DistillWeight = distillWeight,
+            TextOffset = textOffset,
         };
         using var runner = new OrtRunner(tiny.Frozen.SaveGraph(ClipTrainingGraph.Build(tiny.Frozen, layout, options), $"terms-{Guid.NewGuid():N}.onnx"));
 
