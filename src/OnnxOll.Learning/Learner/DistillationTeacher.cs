@@ -22,12 +22,7 @@ public sealed class DistillationTeacher : IDisposable
             throw new ArgumentException("Distillation needs at least one reference class.", nameof(referenceClasses));
         }
 
-        frozen = PetParameters.Create(model.Layout, seed: 0);
-        foreach (var tensor in model.Layout.Tensors)
-        {
-            Array.Clear(frozen[tensor.Name]);
-        }
-
+        frozen = PetParameters.Zero(model.Layout);
         var vocabulary = new ClassVocabulary();
         foreach (var name in referenceClasses)
         {

@@ -55,7 +55,13 @@ public sealed class Evaluator : IDisposable
     /// With <paramref name="offsets"/> a class's text features are normalise(features + its learned offset).</remarks>
     public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
         IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters, PrototypeMemory? prototypes = null, float prototypeWeight = 0,
-        TextOffsets? offsets = null)
+        TextOffsets? offsets = null) =>
+        Evaluate(classIds, vocabulary, ClassFeatures(classIds, text, prototypes, prototypeWeight, offsets), parameters);
+
+    /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/> when class p scores
+    /// <paramref name="classFeatures"/>[p] · image embedding (rows of the embedding's width, one per class).</summary>
+    public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
+        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, float[] classFeatures, PetParameters parameters)
     {
         var perClass = new Dictionary<string, double>(StringComparer.Ordinal);
         var indices = new List<(int Sample, int Position)>();
@@ -72,7 +78,6 @@ public sealed class Evaluator : IDisposable
             return (0, perClass);
         }
 
-        var classFeatures = ClassFeatures(classIds, text, prototypes, prototypeWeight, offsets);
         var correctByClass = new int[classIds.Count];
         var totalByClass = new int[classIds.Count];
         int sampleLength = embedder.SampleLength;

@@ -151,17 +151,15 @@ public sealed class OnlineLearner : IDisposable
     /// <summary>Learns the stream of <paramref name="data"/> from the current position to its end, or until cancelled.</summary>
     public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
     {
-        var holdout = HoldoutClasses(data.Train.Labels);
-        var (streamed, validation) = ValidationSplit.Carve(data.Train, options.ValidationPerClass, options.SkipPerClass);
-        using var train = new SubsetSource(streamed, l => !holdout.Contains(l));
+        using var carved = LearnerData.Carve(data, options);
+        var (train, holdout) = (carved.Stream, carved.Holdout);
         var scenario = scenarioSpec.Build(train.Labels);
         if (cursor > scenario.Entries.Count)
         {
             throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
         }
 
-        var evaluationSource = options.ValidationPerClass > 0 ? validation : data.Test;
-        using var evaluator = evaluationSource is null ? null : new Evaluator(model, evaluationSource, options.EvalPerClass);
+        using var evaluator = carved.Evaluation is null ? null : new Evaluator(model, carved.Evaluation, options.EvalPerClass);
         text.Extend(state.Vocabulary, pet);
         if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)
         {
@@ -437,28 +435,6 @@ public sealed class OnlineLearner : IDisposable
     {
         state.Records.Add(record);
         log.Append(record);
-    }
-
-    private IReadOnlySet<string> HoldoutClasses(IReadOnlyList<string> labels)
-    {
-        if (options.HoldoutClassNames.Count > 0)
-        {
-            return HoldoutList.Check(options.HoldoutClassNames, labels, options.HoldoutClassSource);
-        }
-
-        if (options.HoldoutClasses <= 0)
-        {
-            return new HashSet<string>();
-        }
-
-        var classes = labels.Distinct().Order(StringComparer.Ordinal).ToArray();
-        if (options.HoldoutClasses >= classes.Length)
-        {
-            throw new ArgumentException($"Cannot hold out {options.HoldoutClasses} of {classes.Length} classes: the stream would be empty.");
-        }
-
-        new Random(options.Seed).Shuffle(classes);
-        return classes.Take(options.HoldoutClasses).ToHashSet(StringComparer.Ordinal);
     }
 
     private MetricsSummary Summarize(int taskCount, double? zeroShotAfter)
