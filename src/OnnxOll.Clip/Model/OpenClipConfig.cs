@@ -70,6 +70,19 @@ public static class OpenClipConfig
                 throw v.Invalid("head_width", $"is {headWidth}, which does not divide width {vWidth}");
             }
 
+            int heads = t.Int("heads", 8);
+            if (tWidth % heads != 0)
+            {
+                throw t.Invalid("heads", $"is {heads}, which does not divide width {tWidth}");
+            }
+
+            int image = Side(v, "image_size", 224);
+            int patch = Side(v, "patch_size", 32);
+            if (image % patch != 0)
+            {
+                throw v.Invalid("patch_size", $"is {patch}, which does not divide image_size {image}");
+            }
+
             var config = new ClipConfig
             {
                 ProjectionDim = m.Int("embed_dim", 512),
@@ -79,8 +92,8 @@ public static class OpenClipConfig
                     IntermediateSize = (int)(vWidth * v.Double("mlp_ratio", 4.0)),
                     NumHiddenLayers = v.Int("layers", 12),
                     NumAttentionHeads = vWidth / headWidth,
-                    ImageSize = Side(v, "image_size", 224),
-                    PatchSize = Side(v, "patch_size", 32),
+                    ImageSize = image,
+                    PatchSize = patch,
                     HiddenAct = activation,
                 },
                 Text = new ClipTextConfig
@@ -88,7 +101,7 @@ public static class OpenClipConfig
                     HiddenSize = tWidth,
                     IntermediateSize = (int)(tWidth * t.Double("mlp_ratio", 4.0)),
                     NumHiddenLayers = t.Int("layers", 12),
-                    NumAttentionHeads = t.Int("heads", 8),
+                    NumAttentionHeads = heads,
                     MaxPositionEmbeddings = t.Int("context_length", 77),
                     VocabSize = t.Int("vocab_size", 49408),
                     HiddenAct = activation,

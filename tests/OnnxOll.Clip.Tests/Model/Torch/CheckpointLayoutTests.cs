@@ -64,6 +64,16 @@ public sealed class CheckpointLayoutTests : IDisposable
     }
 
     [Fact]
+    public void MissingOpenAiTensorIsNamedAsStoredAndAsRead()
+    {
+        using var openClip = ClipWeights.Open(TorchFixtures.File("open_clip"));
+        var config = openClip.Config with { Text = openClip.Config.Text with { NumHiddenLayers = 2 } };
+        string path = TorchFixtures.File("open_clip/open_clip_pytorch_model.bin");
+        var e = Assert.Throws<InvalidDataException>(() => ClipWeights.Open(path, config));
+        Assert.StartsWith($"{path}: tensor 'transformer.resblocks.1.attn.in_proj_weight' rows q (read as 'text_model.encoder.layers.1.self_attn.q_proj.weight') is missing (config.json needs it, of shape [64, 64])", e.Message);
+    }
+
+    [Fact]
     public void TorchScriptArchiveIsReadAsTensorsOnly()
     {
         using var checkpoint = OnnxOll.Clip.Model.Torch.TorchCheckpoint.Open(TorchFixtures.File("openai/ViT-Micro.pt"));
