@@ -1,10 +1,13 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using OnnxOll.Clip.Model;
+using OnnxOll.Clip.Model.Torch;
 
 namespace OnnxOll.Learning.Checkpoints;
 
-/// <summary>A fast identity of a Hugging Face model folder: SHA-256 over config.json, each safetensors header and file length.</summary>
+/// <summary>A fast identity of a model folder: SHA-256 over config.json and each safetensors header and file length, or for a PyTorch
+/// checkpoint (see <see cref="ClipModelFiles"/>) over its config files, file name, length and pickled tensor index.</summary>
 /// <remarks>Hashing headers and lengths instead of gigabytes of weights is enough to tell models apart in a second.</remarks>
 public static class ModelHash
 {
@@ -17,12 +20,7 @@ public static class ModelHash
         var weights = Directory.Exists(modelDirectory)
             ? Directory.GetFiles(modelDirectory, "*.safetensors").Order(StringComparer.Ordinal).ToArray()
             : [];
-        if (weights.Length == 0)
-        {
-            throw new FileNotFoundException($"Model folder '{modelDirectory}': no *.safetensors file.");
-        }
-
-        return Compute(config, weights);
+        return weights.Length > 0 ? Compute(config, weights) : ComputeTorch(modelDirectory);
     }
 
     /// <summary>Hashes the given config file and safetensors files, in the order given.</summary>
@@ -55,6 +53,29 @@ public static class ModelHash
             hash.AppendData(word);
         }
 
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static string ComputeTorch(string modelPath)
+    {
+        string weights = ClipModelFiles.WeightsFile(modelPath);
+        string folder = ClipModelFiles.Folder(modelPath);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string config in new[] { ClipConfig.FileName, OpenClipConfig.FileName }.Select(f => Path.Combine(folder, f)).Where(File.Exists))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(config)));
+            hash.AppendData(File.ReadAllBytes(config));
+        }
+
+        using (var checkpoint = TorchCheckpoint.Open(weights))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(weights)));
+            hash.AppendData(checkpoint.ReadIndexBytes());
+        }
+
+        Span<byte> word = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(word, new FileInfo(weights).Length);
+        hash.AppendData(word);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
