@@ -76,6 +76,8 @@ else
     sit-lora-both-double-softmax)
   seeds=(1 2 3); suffix=full; report=docs/results.md
 fi
+# ONNXOLL_METHODS="rcm default" runs only those methods (the page is written from every finished run).
+[[ -n ${ONNXOLL_METHODS:-} ]] && read -ra order <<< "$ONNXOLL_METHODS"
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 learn_common=(--batch 64 --iters 3 --weight-decay 1e-5 --eval-every 1000 --eval-per-class 20 --checkpoint-every 10)
 
