@@ -101,7 +101,7 @@ references() {
   local runs=$1 model=$2 holdout=$3
   shift 3
   for seed in "${seeds[@]}"; do
-    local probe=$runs/reference/probe/s$seed joint=$runs/reference/joint-lora/s$seed
+    local probe=$runs-reference/probe/s$seed joint=$runs-reference/joint-lora/s$seed
     mkdir -p "$(dirname "$probe")" "$(dirname "$joint")"
     [[ -f $probe/summary.json ]] || timed "$probe" 1 "${cli[@]}" probe --model "$model" --data "$spec" --holdout-classes "$holdout" "$@" \
       --eval-per-class 20 --seed "$seed" --out "$probe"
@@ -115,7 +115,7 @@ references() {
     for scenario in "${scenarios[@]}"; do
       for row in probe joint-lora; do
         local into=$runs/${scenario%%:*}/$row/s$seed
-        [[ -d $into ]] || { mkdir -p "$(dirname "$into")"; cp -r "$runs/reference/$row/s$seed" "$into"; cp "$runs/reference/$row/s$seed.seconds" "$into.seconds"; }
+        [[ -d $into ]] || { mkdir -p "$(dirname "$into")"; cp -r "$runs-reference/$row/s$seed" "$into"; cp "$runs-reference/$row/s$seed.seconds" "$into.seconds"; }
       done
     done
   done
