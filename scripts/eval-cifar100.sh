@@ -79,7 +79,7 @@ fi
 # ONNXOLL_METHODS="rcm default" runs only those methods (the page is written from every finished run).
 [[ -n ${ONNXOLL_METHODS:-} ]] && read -ra order <<< "$ONNXOLL_METHODS"
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
-learn_common=(--batch 64 --iters 3 --weight-decay 1e-5 --eval-every 1000 --eval-per-class 20 --checkpoint-every 10)
+learn_common=(--batch 64 --iters 3 --weight-decay 1e-5 --eval-per-class 20 --checkpoint-every 10)
 
 # Times a command into <run>.seconds unless it resumes.
 timed() {
@@ -136,7 +136,7 @@ protocol() {
         echo "== $runs / $name / $method / seed $seed"
         # shellcheck disable=SC2086 # the method's options are split on purpose
         timed "$run" $(( ${#resume[@]} == 0 )) "${cli[@]}" learn --model "$model" --data "$spec" --holdout-classes "$holdout" "$@" \
-          --scenario "$scenario,seed=$seed" --seed "$seed" $(eval echo "${methods[$method]}") "${learn_common[@]}" --out "$run" "${resume[@]}"
+          --scenario "$scenario,seed=$seed" --seed "$seed" $(eval echo "${methods[$method]}") "${learn_common[@]}" --eval-every 1000 --out "$run" "${resume[@]}"
       done
     done
   done
