@@ -55,19 +55,21 @@ pretrained() {
 # own defaults (chosen on validation data: docs/learner-defaults.md). $reference is the regime's known class names (the
 # distillation's reference vocabulary).
 lora_both="lora:r=4,alpha=1,towers=both,targets=qkv+o"
+# Every method but "default" turns learn's default mechanisms off and names what it uses.
+off="--prototype-weight 0 --seen-weight 0 --text-offset-lr 0"
 declare -A methods=(
-  [zero-shot]="--zero-shot --pet $lora_both"
-  [rcm]="--zero-shot --prototype-weight 1 --pet $lora_both"
+  [zero-shot]="$off --zero-shot --pet $lora_both"
+  [rcm]="$off --zero-shot --prototype-weight 1 --pet $lora_both"
   [default]=""
-  [sit-lora-image]="--lr 5e-4 --loss sit --pet lora:r=4,alpha=1,towers=image,targets=qkv+o"
-  [sit-lora-both]="--lr 5e-4 --loss sit --pet $lora_both"
-  [sit-lora-both-proto]="--lr 5e-5 --loss sit --prototype-weight 0.9 --pet $lora_both"
-  [sit-seen]="--lr 5e-4 --loss sit --seen-weight 0.5 --pet $lora_both"
-  [sit-distill]="--lr 5e-4 --loss sit --distill 1 --distill-classes \$reference --pet $lora_both"
-  [sit-offsets]="--lr 5e-5 --loss sit --text-offset-lr 1e-2 --pet $lora_both"
-  [all-lora-both]="--lr 5e-4 --loss all --pet $lora_both"
-  [sit-adapter]="--lr 5e-4 --loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
-  [sit-lora-both-double-softmax]="--lr 5e-4 --loss sit --compat-double-softmax --pet $lora_both"
+  [sit-lora-image]="$off --lr 5e-4 --loss sit --pet lora:r=4,alpha=1,towers=image,targets=qkv+o"
+  [sit-lora-both]="$off --lr 5e-4 --loss sit --pet $lora_both"
+  [sit-lora-both-proto]="$off --lr 5e-5 --loss sit --prototype-weight 0.9 --pet $lora_both"
+  [sit-seen]="$off --lr 5e-4 --loss sit --seen-weight 0.5 --pet $lora_both"
+  [sit-distill]="$off --lr 5e-4 --loss sit --distill 1 --distill-classes \$reference --pet $lora_both"
+  [sit-offsets]="$off --lr 1e-6 --loss sit --text-offset-lr 1e-2 --pet $lora_both"
+  [all-lora-both]="$off --lr 5e-4 --loss all --pet $lora_both"
+  [sit-adapter]="$off --lr 5e-4 --loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
+  [sit-lora-both-double-softmax]="$off --lr 5e-4 --loss sit --compat-double-softmax --pet $lora_both"
 )
 if (( quick )); then
   order=(zero-shot rcm default sit-lora-both); seeds=(1); suffix=quick; report=docs/results-quick.md
@@ -109,7 +111,7 @@ references() {
       local resume=()
       [[ -d $joint ]] && resume=(--resume)
       timed "$joint" $(( ${#resume[@]} == 0 )) "${cli[@]}" learn --model "$model" --data "$spec" --holdout-classes "$holdout" "$@" \
-        --scenario "iid:epochs=3,seed=$seed" --seed "$seed" --lr 5e-4 --loss all --pet "$lora_both" "${learn_common[@]}" --eval-every 0 \
+        --scenario "iid:epochs=3,seed=$seed" --seed "$seed" $off --lr 5e-4 --loss all --pet "$lora_both" "${learn_common[@]}" --eval-every 0 \
         --out "$joint" "${resume[@]}"
     fi
     for scenario in "${scenarios[@]}"; do
