@@ -55,21 +55,21 @@ pretrained() {
 # own defaults (chosen on validation data: docs/learner-defaults.md). $reference is the regime's known class names (the
 # distillation's reference vocabulary).
 lora_both="lora:r=4,alpha=1,towers=both,targets=qkv+o"
-# Every method but "default" turns learn's default mechanisms off and names what it uses.
+# Every method but "default" turns learn's default mechanisms off (method_options) except those it names.
 off="--prototype-weight 0 --seen-weight 0 --text-offset-lr 0"
 declare -A methods=(
-  [zero-shot]="$off --zero-shot --pet $lora_both"
-  [rcm]="$off --zero-shot --prototype-weight 1 --pet $lora_both"
+  [zero-shot]="--zero-shot --pet $lora_both"
+  [rcm]="--zero-shot --prototype-weight 1 --pet $lora_both"
   [default]=""
-  [sit-lora-image]="$off --lr 5e-4 --loss sit --pet lora:r=4,alpha=1,towers=image,targets=qkv+o"
-  [sit-lora-both]="$off --lr 5e-4 --loss sit --pet $lora_both"
-  [sit-lora-both-proto]="$off --lr 5e-5 --loss sit --prototype-weight 0.9 --pet $lora_both"
-  [sit-seen]="$off --lr 5e-4 --loss sit --seen-weight 0.5 --pet $lora_both"
-  [sit-distill]="$off --lr 5e-4 --loss sit --distill 1 --distill-classes \$reference --pet $lora_both"
-  [sit-offsets]="$off --lr 1e-6 --loss sit --text-offset-lr 1e-2 --pet $lora_both"
-  [all-lora-both]="$off --lr 5e-4 --loss all --pet $lora_both"
-  [sit-adapter]="$off --lr 5e-4 --loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
-  [sit-lora-both-double-softmax]="$off --lr 5e-4 --loss sit --compat-double-softmax --pet $lora_both"
+  [sit-lora-image]="--lr 5e-4 --loss sit --pet lora:r=4,alpha=1,towers=image,targets=qkv+o"
+  [sit-lora-both]="--lr 5e-4 --loss sit --pet $lora_both"
+  [sit-lora-both-proto]="--lr 5e-5 --loss sit --prototype-weight 0.9 --pet $lora_both"
+  [sit-seen]="--lr 5e-4 --loss sit --seen-weight 0.5 --pet $lora_both"
+  [sit-distill]="--lr 5e-4 --loss sit --distill 1 --distill-classes \$reference --pet $lora_both"
+  [sit-offsets]="--lr 1e-6 --loss sit --text-offset-lr 1e-2 --pet $lora_both"
+  [all-lora-both]="--lr 5e-4 --loss all --pet $lora_both"
+  [sit-adapter]="--lr 5e-4 --loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
+  [sit-lora-both-double-softmax]="--lr 5e-4 --loss sit --compat-double-softmax --pet $lora_both"
 )
 if (( quick )); then
   order=(zero-shot rcm default sit-lora-both); seeds=(1); suffix=quick; report=docs/results-quick.md
@@ -82,6 +82,18 @@ fi
 [[ -n ${ONNXOLL_METHODS:-} ]] && read -ra order <<< "$ONNXOLL_METHODS"
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 learn_common=(--batch 64 --iters 3 --weight-decay 1e-5 --eval-per-class 20 --checkpoint-every 10)
+
+# A method's learn options: its own, plus 0 for each of learn's default mechanisms it does not name ("default" keeps them).
+method_options() {
+  local method=$1 options flag
+  options=$(eval echo "${methods[$method]}")
+  if [[ $method != default ]]; then
+    for flag in --prototype-weight --seen-weight --text-offset-lr; do
+      [[ " $options " == *" $flag "* ]] || options="$flag 0 $options"
+    done
+  fi
+  echo "$options"
+}
 
 # Times a command into <run>.seconds unless it resumes.
 timed() {
@@ -138,7 +150,7 @@ protocol() {
         echo "== $runs / $name / $method / seed $seed"
         # shellcheck disable=SC2086 # the method's options are split on purpose
         timed "$run" $(( ${#resume[@]} == 0 )) "${cli[@]}" learn --model "$model" --data "$spec" --holdout-classes "$holdout" "$@" \
-          --scenario "$scenario,seed=$seed" --seed "$seed" $(eval echo "${methods[$method]}") "${learn_common[@]}" --eval-every 1000 --out "$run" "${resume[@]}"
+          --scenario "$scenario,seed=$seed" --seed "$seed" $(method_options "$method") "${learn_common[@]}" --eval-every 1000 --out "$run" "${resume[@]}"
       done
     done
   done
