@@ -3,7 +3,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 CLI = $(DOTNET) run --project src/OnnxOll.Cli -c $(CONFIG) --
 
-.PHONY: build test run bench format clean eval-cifar100 eval-cifar100-quick
+.PHONY: build test run bench format clean eval-cifar100 eval-cifar100-quick fixtures
 
 build:
 	$(DOTNET) build OnnxOll.sln -c $(CONFIG)
@@ -29,3 +29,7 @@ format:
 
 clean:
 	rm -rf artifacts runs
+
+# Regenerates tests/fixtures/torch (needs Debian's python3-torch: apt-get install -y python3-torch); CI reads the committed files.
+fixtures:
+	/usr/bin/python3 tests/fixtures/generate.py

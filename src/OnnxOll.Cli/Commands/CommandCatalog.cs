@@ -13,6 +13,7 @@ public static class CommandCatalog
         PretrainCommand.Create(),
         ResultsCommand.Create(),
         LearnCommand.Create(),
+        ProbeCommand.Create(),
         ServeCommand.Create(),
         GradcheckCommand.Create(),
         BenchCommand.Create(),

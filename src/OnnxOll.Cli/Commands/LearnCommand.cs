@@ -21,11 +21,11 @@ public static class LearnCommand
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "Data spec: folder:DIR, tar:FILE, idx:images=..,labels=..,names=.., cifar10:DIR, cifar100:DIR, synthetic[:colours=4,shapes=3,...].", Required = true };
         var scenario = new Option<string>("--scenario") { Description = "iid, disjoint:tasks=5 or si-blurry:n=50,m=10,tasks=5 (+ ,seed=N).", DefaultValueFactory = _ => "si-blurry:n=50,m=10,tasks=5" };
-        var pet = new Option<string>("--pet") { Description = "PET spec, e.g. lora:r=4,alpha=1,towers=both,targets=q+v or adapter:dim=64,scale=0.1.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
+        var pet = new Option<string>("--pet") { Description = "PET spec, e.g. lora:r=4,alpha=1,towers=both,targets=q+v or adapter:dim=64,scale=0.1.", DefaultValueFactory = _ => LearnDefaults.Pet };
         var loss = CommonOptions.Choice("--loss", "sit (batch labels, default) or all (every class seen so far).", LossKind.Sit);
         var batch = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Stream batch size.", DefaultValueFactory = _ => 16 }, 1);
         var iters = CommonOptions.AtLeast(new Option<int>("--iters") { Description = "Gradient steps per stream batch.", DefaultValueFactory = _ => 3 }, 1);
-        var lr = CommonOptions.Positive(new Option<float>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 5e-4f });
+        var lr = CommonOptions.AtLeast(new Option<float>("--lr") { Description = "AdamW learning rate of the PET tensors (0: they stay as they start; the text offsets still learn).", DefaultValueFactory = _ => LearnDefaults.LearningRate }, 0f);
         var wd = CommonOptions.AtLeast(new Option<float>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-5f }, 0f);
         var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg, loss.png/svg).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint." };
@@ -38,7 +38,11 @@ public static class LearnCommand
         var holdout = CommonOptions.AtLeast(new Option<int>("--holdout") { Description = "Classes held out of the stream to measure zero-shot retention.", DefaultValueFactory = _ => 0 }, 0);
         var holdoutClasses = new Option<string?>("--holdout-classes") { Description = "File of class names (one per line) held out of the stream, e.g. a pretrained model's pretrain_classes.txt; zero-shot accuracy on them is measured before and after." };
         var zeroShot = new Option<bool>("--zero-shot") { Description = "No gradient steps: evaluate the untrained model along the stream (the zero-shot baseline row)." };
-        var prototypeWeight = CommonOptions.Between(new Option<float>("--prototype-weight") { Description = "Mix prototype logits (running means of each class's stream image embeddings) with the text logits at evaluation: (1-w)*text + w*prototype (0: off; 1 with --zero-shot: running class means).", DefaultValueFactory = _ => 0f }, 0f, 1f);
+        var prototypeWeight = CommonOptions.Between(new Option<float>("--prototype-weight") { Description = "Mix prototype logits (running means of each class's stream image embeddings) with the text logits at evaluation: (1-w)*text + w*prototype (0: off; 1 with --zero-shot: running class means).", DefaultValueFactory = _ => LearnDefaults.PrototypeWeight }, 0f, 1f);
+        var seenWeight = CommonOptions.Between(new Option<float>("--seen-weight") { Description = "Mix an all-seen term into SIT: loss = (1-l)*SIT + l*(softmax over every class seen so far) (0: SIT only).", DefaultValueFactory = _ => LearnDefaults.SeenWeight }, 0f, 1f);
+        var distill = CommonOptions.AtLeast(new Option<float>("--distill") { Description = "Weight of distillation to the frozen model: cross-entropy from its distribution over --distill-classes to the learner's, on the stream's images (0: off).", DefaultValueFactory = _ => 0f }, 0f);
+        var distillClasses = new Option<string?>("--distill-classes") { Description = "File of class names (one per line): the distillation's reference vocabulary, e.g. a pretrained model's pretrain_classes.txt." };
+        var textOffsetLr = CommonOptions.AtLeast(new Option<float>("--text-offset-lr") { Description = "Learn a per-class offset of the text features with this Adam learning rate (0: off).", DefaultValueFactory = _ => LearnDefaults.TextOffsetLearningRate }, 0f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
         var skip = CommonOptions.AtLeast(new Option<int>("--skip-per-class") { Description = "Leave the first N training images of each class out of the stream (e.g. those a pretrain recipe's max_per_class used).", DefaultValueFactory = _ => 0 }, 0);
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
@@ -54,7 +58,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
             allowOtherModel,
         };
         command.SetAction(parse =>
@@ -80,11 +84,20 @@ public static class LearnCommand
                 Dropout = parse.GetValue(dropout),
                 ZeroShot = parse.GetValue(zeroShot),
                 PrototypeWeight = parse.GetValue(prototypeWeight),
+                SeenWeight = parse.GetValue(seenWeight),
+                DistillWeight = parse.GetValue(distill),
+                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : [],
+                TextOffsetLearningRate = parse.GetValue(textOffsetLr),
                 ValidationPerClass = parse.GetValue(validation),
                 SkipPerClass = parse.GetValue(skip),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
             };
+            if (options.DistillWeight > 0 && options.DistillClassNames.Count == 0)
+            {
+                throw new ArgumentException("--distill needs --distill-classes FILE (the reference vocabulary).");
+            }
+
             string modelDir = parse.GetValue(model)!;
             var spec = PetSpec.Parse(parse.GetValue(pet)!);
             PetSource? init = null;

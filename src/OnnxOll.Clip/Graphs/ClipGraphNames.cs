@@ -27,6 +27,19 @@ public static class ClipGraphNames
     /// <summary>Mean cross-entropy, a scalar.</summary>
     public const string Loss = "loss";
 
+    /// <summary>Additive mask over the visible classes [S]: 0 for the batch's classes, a large negative value otherwise (the SIT term
+    /// of a graph with an all-seen term).</summary>
+    public const string BatchClassMask = "batch_class_mask";
+
+    /// <summary>L2-normalised frozen text embeddings of the distillation's reference vocabulary [R, P].</summary>
+    public const string ReferenceText = "reference_text";
+
+    /// <summary>The frozen model's probabilities over the reference vocabulary for each image [B, R].</summary>
+    public const string TeacherProbabilities = "teacher_probs";
+
+    /// <summary>Learned offsets of the visible classes' normalised text features [S, P].</summary>
+    public const string TextOffset = "text_offset";
+
     /// <summary>The gradient output of PET tensor <paramref name="pet"/>.</summary>
     public static string Gradient(string pet) => pet + ".grad";
 }

@@ -9,7 +9,8 @@ namespace OnnxOll.Clip.Graphs;
 /// <summary>Builds the SIT training step graph: towers with PET, logits over the visible classes, mean cross-entropy and PET gradients.</summary>
 /// <remarks>Inputs: <c>pixel_values</c> [B,C,H,W], <c>targets</c> [B] int64 (positions in the visible set S), the PET tensors, and either
 /// <c>text_features</c> [S,P] (L2-normalised; when the text tower has no PET) or <c>input_ids</c> [S,L] (the text tower runs for the S classes).
-/// logits = exp(logit_scale) · norm(img) · norm(txt)ᵀ with the pretrained, frozen logit_scale. Outputs: <c>loss</c>, <c>logits</c>, <c>&lt;pet&gt;.grad</c>.</remarks>
+/// logits = exp(logit_scale) · norm(img) · norm(txt)ᵀ with the pretrained, frozen logit_scale. Outputs: <c>loss</c>, <c>logits</c>, <c>&lt;pet&gt;.grad</c>.
+/// <see cref="ClipTrainingOptions"/> may add an all-seen term, a distillation term and learned text offsets (with <c>text_offset.grad</c>).</remarks>
 public static class ClipTrainingGraph
 {
     /// <summary>True when the graph takes <c>input_ids</c> (some PET tensor is in the text tower), false when it takes <c>text_features</c>.</summary>
@@ -34,15 +35,45 @@ public static class ClipTrainingGraph
         string text = TakesInputIds(pet)
             ? ClipBlocks.L2Normalize(c, ClipTextGraph.Embed(c, g.Input(ClipGraphNames.InputIds, TensorProto.Types.DataType.Int64, "visible", "length"), "visible"))
             : g.Input(ClipGraphNames.TextFeatures, c.Type, "visible", config.ProjectionDim);
+        if (options.TextOffset)
+        {
+            text = ClipBlocks.L2Normalize(c, g.Op("Add", text, g.Input(ClipGraphNames.TextOffset, c.Type, "visible", config.ProjectionDim)));
+        }
+
         string image = ClipBlocks.L2Normalize(c, ClipVisionGraph.Embed(c, pixels));
-
-        string cosine = g.Op("MatMul", image, g.Op("Transpose", [text], Attr.Ints("perm", 1, 0)));
-        string logits = g.Op("Mul", cosine, g.Op("Exp", c.Weight("logit_scale")));
+        string scale = g.Op("Exp", c.Weight("logit_scale"));
+        string logits = g.Op("Mul", g.Op("MatMul", image, g.Op("Transpose", [text], Attr.Ints("perm", 1, 0))), scale);
         g.AddNode("Identity", [logits], [ClipGraphNames.Logits]);
-        string head = options.DoubleSoftmax ? g.Op("Softmax", [logits], Attr.Int("axis", -1)) : logits;
-        g.AddNode("Identity", [Losses.SoftmaxCrossEntropy(g, head, targets)], [ClipGraphNames.Loss]);
+        g.AddNode("Identity", [Loss(c, options, logits, targets, image, scale, config.ProjectionDim)], [ClipGraphNames.Loss]);
 
-        return GradientGraph.Build(g.Model, ClipGraphNames.Loss, c.PetInputs, [ClipGraphNames.Logits],
+        string[] differentiated = options.TextOffset ? [.. c.PetInputs, ClipGraphNames.TextOffset] : [.. c.PetInputs];
+        return GradientGraph.Build(g.Model, ClipGraphNames.Loss, differentiated, [ClipGraphNames.Logits],
             new GradientOptions { GradientSuffix = ClipGraphNames.Gradient("") });
+    }
+
+    /// <summary>The scalar loss: SIT cross-entropy, mixed with the all-seen term and plus the distillation term when the options ask.</summary>
+    private static string Loss(ClipGraphContext c, ClipTrainingOptions options, string logits, string targets, string image, string scale, int projection)
+    {
+        var g = c.G;
+        string Head(string x) => options.DoubleSoftmax ? g.Op("Softmax", [x], Attr.Int("axis", -1)) : x;
+        string loss = Losses.SoftmaxCrossEntropy(g, Head(logits), targets);
+        if (options.SeenWeight > 0)
+        {
+            string mask = g.Input(ClipGraphNames.BatchClassMask, c.Type, "visible");
+            string sit = Losses.SoftmaxCrossEntropy(g, Head(g.Op("Add", logits, mask)), targets);
+            loss = g.Op("Add", g.Op("Mul", sit, c.Scalar(1 - options.SeenWeight)), g.Op("Mul", loss, c.Scalar(options.SeenWeight)));
+        }
+
+        if (options.DistillWeight > 0)
+        {
+            string reference = g.Input(ClipGraphNames.ReferenceText, c.Type, "reference", projection);
+            string teacher = g.Input(ClipGraphNames.TeacherProbabilities, c.Type, "batch", "reference");
+            string student = g.Op("LogSoftmax", [g.Op("Mul", g.Op("MatMul", image, g.Op("Transpose", [reference], Attr.Ints("perm", 1, 0))), scale)], Attr.Int("axis", -1));
+            string crossEntropy = g.Op("ReduceSum", [g.Op("Mul", teacher, student), c.Ints(-1)], Attr.Int("keepdims", 0));
+            string mean = g.Op("ReduceMean", [crossEntropy], Attr.Int("keepdims", 0));
+            loss = g.Op("Sub", loss, g.Op("Mul", mean, c.Scalar(options.DistillWeight)));
+        }
+
+        return loss;
     }
 }

@@ -11,4 +11,16 @@ public sealed record ClipTrainingOptions
 
     /// <summary>Whether adapter dropout is active (turn off for deterministic gradient checks).</summary>
     public bool Dropout { get; init; } = true;
+
+    /// <summary>Weight λ of the all-seen term: loss = (1-λ)·SIT + λ·(softmax over every visible class). Above 0 the graph takes
+    /// <see cref="ClipGraphNames.BatchClassMask"/> and the visible set is every class seen.</summary>
+    public double SeenWeight { get; init; }
+
+    /// <summary>Weight μ of the distillation term μ·CE(teacher, student) over a reference vocabulary; above 0 the graph takes
+    /// <see cref="ClipGraphNames.ReferenceText"/> and <see cref="ClipGraphNames.TeacherProbabilities"/>.</summary>
+    public double DistillWeight { get; init; }
+
+    /// <summary>Whether the graph takes a learned per-class offset added to the normalised text features (then renormalised)
+    /// and returns its gradient.</summary>
+    public bool TextOffset { get; init; }
 }

@@ -1,18 +1,20 @@
+using OnnxOll.Clip.Model.Torch;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Clip.Model;
 
-/// <summary>A CLIP model's <c>model.safetensors</c> (Hugging Face names), memory-mapped and validated against its config.</summary>
-/// <remarks>Must be disposed. Only Hugging Face naming is accepted (OpenAI / open_clip checkpoints are not converted).</remarks>
+/// <summary>A CLIP model's weights, read as Hugging Face-named tensors and validated against its config.</summary>
+/// <remarks>Must be disposed. Reads <c>model.safetensors</c> (memory-mapped), a Hugging Face <c>pytorch_model.bin</c>, an open_clip
+/// <c>open_clip_pytorch_model.bin</c> or an OpenAI <c>.pt</c> (OpenAI names mapped by <see cref="OpenAiClipNames"/>).</remarks>
 public sealed class ClipWeights : IDisposable
 {
     /// <summary>File name of the weights inside a model folder.</summary>
     public const string FileName = "model.safetensors";
 
-    private readonly SafeTensorsFile file;
+    private readonly IClipTensorSource file;
     private readonly Dictionary<string, long[]> shapes;
 
-    private ClipWeights(ClipConfig config, SafeTensorsFile file, Dictionary<string, long[]> shapes)
+    private ClipWeights(ClipConfig config, IClipTensorSource file, Dictionary<string, long[]> shapes)
     {
         Config = config;
         this.file = file;
@@ -22,29 +24,63 @@ public sealed class ClipWeights : IDisposable
     /// <summary>The config the weights were validated against.</summary>
     public ClipConfig Config { get; }
 
-    /// <summary>The safetensors file path.</summary>
+    /// <summary>The weights file path.</summary>
     public string Path => file.Path;
 
     /// <summary>The parameter names in a stable order (see <see cref="ClipParameterShapes.For"/>).</summary>
     public IReadOnlyList<string> Names => [.. shapes.Keys];
 
-    /// <summary>Opens a model folder: reads config.json and model.safetensors and validates one against the other.</summary>
-    public static ClipWeights Open(string folder) => Open(System.IO.Path.Combine(folder, FileName), ClipConfig.Load(folder));
-
-    /// <summary>Opens a safetensors file and checks every expected tensor is present, float-typed and shaped as the config says.</summary>
-    /// <exception cref="InvalidDataException">A missing, extra, non-float or mis-shaped tensor; the message names the file, the tensor and both shapes.</exception>
-    /// <exception cref="SafeTensorsFormatException">The file is not well-formed safetensors (for example truncated).</exception>
-    public static ClipWeights Open(string safetensorsPath, ClipConfig config)
+    /// <summary>Opens a model folder (or weights file) in any layout <see cref="ClipModelFiles.WeightsFile"/> finds, with its config:
+    /// config.json for Hugging Face names; for OpenAI names open_clip_config.json, else config.json, else inferred from the shapes.</summary>
+    /// <exception cref="InvalidDataException">Bad weights or config; the message names the file and the tensor or field.</exception>
+    public static ClipWeights Open(string folderOrFile)
     {
-        var file = SafeTensorsFile.Open(safetensorsPath);
+        string weights = ClipModelFiles.WeightsFile(folderOrFile);
+        string folder = ClipModelFiles.Folder(folderOrFile);
+        if (ClipModelFiles.IsSafeTensors(weights))
+        {
+            return Open(weights, ClipConfig.Load(folder));
+        }
+
+        var checkpoint = TorchCheckpoint.Open(weights);
         try
         {
-            var shapes = Validate(file, config);
-            return new ClipWeights(config, file, shapes);
+            bool openAi = OpenAiClipNames.UsesOpenAiNames(checkpoint.Tensors.Select(t => t.Name));
+            string openClip = System.IO.Path.Combine(folder, OpenClipConfig.FileName);
+            string hf = System.IO.Path.Combine(folder, ClipConfig.FileName);
+            var (config, label) = !openAi ? (ClipConfig.Load(hf), ClipConfig.FileName)
+                : File.Exists(openClip) ? (OpenClipConfig.Load(openClip), OpenClipConfig.FileName)
+                : File.Exists(hf) ? (ClipConfig.Load(hf), ClipConfig.FileName)
+                : (OpenAiConfigInference.Infer(checkpoint.Tensors.ToDictionary(t => t.Name, t => t.Shape), weights), "the config inferred from the shapes");
+            return Create(new TorchTensorSource(checkpoint, openAi, ClipParameterShapes.For(config).Select(p => p.Name)), config, label);
         }
         catch
         {
-            file.Dispose();
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a weights file (safetensors, or a PyTorch archive with Hugging Face or OpenAI names) and checks every expected
+    /// tensor is present, float-typed and shaped as the config says.</summary>
+    /// <exception cref="InvalidDataException">A missing, extra, non-float or mis-shaped tensor; the message names the file, the tensor and both shapes.</exception>
+    /// <exception cref="SafeTensorsFormatException">The file is not well-formed safetensors (for example truncated).</exception>
+    public static ClipWeights Open(string weightsPath, ClipConfig config)
+    {
+        if (ClipModelFiles.IsSafeTensors(weightsPath))
+        {
+            return Create(new SafeTensorsSource(SafeTensorsFile.Open(weightsPath)), config, ClipConfig.FileName);
+        }
+
+        var checkpoint = TorchCheckpoint.Open(weightsPath);
+        try
+        {
+            bool openAi = OpenAiClipNames.UsesOpenAiNames(checkpoint.Tensors.Select(t => t.Name));
+            return Create(new TorchTensorSource(checkpoint, openAi, ClipParameterShapes.For(config).Select(p => p.Name)), config, ClipConfig.FileName);
+        }
+        catch
+        {
+            checkpoint.Dispose();
             throw;
         }
     }
@@ -58,7 +94,7 @@ public sealed class ClipWeights : IDisposable
     public float[] ReadFloat32(string name)
     {
         Shape(name);
-        return file.ReadFiniteFloat32(name);
+        return file.ReadFloat32(name);
     }
 
     /// <summary>The pretrained logit scale (before exp).</summary>
@@ -67,7 +103,20 @@ public sealed class ClipWeights : IDisposable
     /// <inheritdoc/>
     public void Dispose() => file.Dispose();
 
-    private static Dictionary<string, long[]> Validate(SafeTensorsFile file, ClipConfig config)
+    private static ClipWeights Create(IClipTensorSource source, ClipConfig config, string configLabel)
+    {
+        try
+        {
+            return new ClipWeights(config, source, Validate(source, config, configLabel));
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static Dictionary<string, long[]> Validate(IClipTensorSource file, ClipConfig config, string configLabel)
     {
         var expected = ClipParameterShapes.For(config);
         var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
@@ -77,30 +126,30 @@ public sealed class ClipWeights : IDisposable
             shapes[name] = shape;
             if (!file.Contains(name))
             {
-                problems.Add($"tensor '{name}' is missing (config.json needs it, of shape {ClipParameterShapes.Format(shape)})");
+                problems.Add($"tensor {file.Describe(name)} is missing ({configLabel} needs it, of shape {ClipParameterShapes.Format(shape)})");
                 continue;
             }
 
-            var info = file.Get(name);
-            bool scalarOk = name == "logit_scale" && info.ElementCount == 1 && info.Shape.Length <= 1;
-            if (!scalarOk && !info.Shape.SequenceEqual(shape))
+            var (actual, dtype, isFloat) = file.Info(name);
+            bool scalarOk = name == "logit_scale" && actual.Aggregate(1L, (a, b) => a * b) == 1 && actual.Length <= 1;
+            if (!scalarOk && !actual.SequenceEqual(shape))
             {
-                string hint = name.EndsWith("_projection.weight", StringComparison.Ordinal)
+                string hint = name.EndsWith("_projection.weight", StringComparison.Ordinal) && configLabel == ClipConfig.FileName
                     ? $" (config.json projection_dim is {config.ProjectionDim}; 512 is Hugging Face's default when the field is absent)"
                     : string.Empty;
-                problems.Add($"tensor '{name}' has shape {ClipParameterShapes.Format(info.Shape)}, config.json needs {ClipParameterShapes.Format(shape)}{hint}");
+                problems.Add($"tensor {file.Describe(name)} has shape {ClipParameterShapes.Format(actual)}, {configLabel} needs {ClipParameterShapes.Format(shape)}{hint}");
             }
-            else if (info.DType is not (SafeTensorDType.F32 or SafeTensorDType.F16 or SafeTensorDType.BF16 or SafeTensorDType.F64))
+            else if (!isFloat)
             {
-                problems.Add($"tensor '{name}' has dtype {info.DType}, expected a float type");
+                problems.Add($"tensor {file.Describe(name)} has dtype {dtype}, expected a float type");
             }
         }
 
-        foreach (var info in file.Tensors)
+        foreach (string name in file.Names)
         {
-            if (!shapes.ContainsKey(info.Name) && !ClipParameterShapes.IgnoredBuffers.Contains(info.Name))
+            if (!shapes.ContainsKey(name) && !ClipParameterShapes.IgnoredBuffers.Contains(name))
             {
-                problems.Add($"tensor '{info.Name}' (shape {ClipParameterShapes.Format(info.Shape)}) is not a parameter of the CLIP that config.json describes");
+                problems.Add($"tensor '{name}' (shape {ClipParameterShapes.Format(file.Info(name).Shape)}) is not a parameter of the CLIP that {configLabel} describes");
             }
         }
 

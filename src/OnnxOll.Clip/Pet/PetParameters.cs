@@ -20,6 +20,10 @@ public sealed class PetParameters
     public float[] this[string name] =>
         values.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"'{name}' is not a PET tensor of '{Layout.Spec}'.");
 
+    /// <summary>Every tensor zero: a zero LoRA or bottleneck adapter is the identity, so these run the frozen backbone.</summary>
+    public static PetParameters Zero(PetLayout layout) =>
+        new(layout, layout.Tensors.ToDictionary(t => t.Name, t => new float[t.ElementCount], StringComparer.Ordinal));
+
     /// <summary>Fresh parameters: each tensor drawn from its own generator seeded by (<paramref name="seed"/>, name), so values do not depend on the other tensors.</summary>
     public static PetParameters Create(PetLayout layout, int seed)
     {

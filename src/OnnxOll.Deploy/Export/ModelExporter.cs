@@ -113,7 +113,7 @@ public static class ModelExporter
         pet.Save(Path.Combine(outDir, PetFileName), new Dictionary<string, string> { [ModelHash.MetadataKey] = model.ModelHash });
         var prompts = options.Prompts ?? source?.Prompts ?? [PromptTemplates.DefaultTemplate];
         var classes = options.Classes ?? source?.Classes;
-        var files = CopyModelFiles(modelDir, outDir, model.Config.Vision.ImageSize);
+        var files = CopyModelFiles(modelDir, outDir, model.Config);
         var manifest = new JsonObject
         {
             ["format"] = Format,
@@ -205,10 +205,21 @@ public static class ModelExporter
         return manifest;
     }
 
-    /// <summary>Copies config.json and the tokenizer files, and writes the preprocessing actually used; returns the tokenizer files copied.</summary>
-    private static List<string> CopyModelFiles(string modelDir, string outDir, int imageSize)
+    /// <summary>Copies config.json (written from the config when the layout has none, e.g. open_clip or OpenAI) and the tokenizer
+    /// files, and writes the preprocessing actually used; returns the tokenizer files copied.</summary>
+    private static List<string> CopyModelFiles(string modelDir, string outDir, ClipConfig config)
     {
-        File.Copy(Path.Combine(modelDir, ClipConfig.FileName), Path.Combine(outDir, ClipConfig.FileName), overwrite: true);
+        int imageSize = config.Vision.ImageSize;
+        string source = Path.Combine(modelDir, ClipConfig.FileName);
+        if (File.Exists(source))
+        {
+            File.Copy(source, Path.Combine(outDir, ClipConfig.FileName), overwrite: true);
+        }
+        else
+        {
+            config.Save(Path.Combine(outDir, ClipConfig.FileName));
+        }
+
         PreprocessorConfig.Write(PreprocessorConfig.Load(modelDir, imageSize), outDir);
         var copied = new List<string>();
         foreach (string name in TokenizerFiles.Where(f => File.Exists(Path.Combine(modelDir, f))))

@@ -198,6 +198,9 @@ public sealed class PetSource
                     : $"FELL BACK to the older {name} (step {checkpoint.Step}, sample {samples}): newer checkpoints are unreadable: {string.Join("; ", loaded.Skipped)}",
                 checkpoint.LearnerConfig["prototype_weight"] is { } weight
                     ? $"{runDirectory} mixed prototype logits (weight {weight.GetValue<string>()}) into its evaluations; PET tensors and text features carry no prototypes, so this scores without them"
+                    : null,
+                checkpoint.LearnerConfig["text_offset_lr"] is not null
+                    ? $"{runDirectory} learned per-class text offsets; PET tensors carry none, so this scores the prompts' own text features"
                     : null),
         }.ForModel(checkpoint.ModelHash, RunFolder.RecordedModel(runDirectory), modelDirectory, allowOtherModel);
     }

@@ -100,7 +100,8 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
             sessionSettings = sessionSettings with { FreeDimensions = new Dictionary<string, long>(StringComparer.Ordinal) { [TrainingBatchDimension] = b } };
         }
 
-        return Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}", () => ClipTrainingGraph.Build(Frozen, Layout, options), sessionSettings);
+        string terms = FormattableString.Invariant($"{(options.SeenWeight > 0 ? $"-seen{options.SeenWeight:R}" : "")}{(options.DistillWeight > 0 ? $"-distill{options.DistillWeight:R}" : "")}{(options.TextOffset ? "-offset" : "")}");
+        return Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}{terms}", () => ClipTrainingGraph.Build(Frozen, Layout, options), sessionSettings);
     }
 
     /// <inheritdoc/>

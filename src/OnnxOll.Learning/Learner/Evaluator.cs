@@ -51,9 +51,17 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/>, predicting among those classes.</summary>
     /// <remarks>With <paramref name="prototypes"/> and a weight w &gt; 0 a class scores (1 − w) · cos(image, text) + w · cos(image, prototype),
-    /// its prototype being the normalised mean of its stream images (the text features stand in for a class without images).</remarks>
+    /// its prototype being the normalised mean of its stream images (the text features stand in for a class without images).
+    /// With <paramref name="offsets"/> a class's text features are normalise(features + its learned offset).</remarks>
     public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
-        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters, PrototypeMemory? prototypes = null, float prototypeWeight = 0)
+        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters, PrototypeMemory? prototypes = null, float prototypeWeight = 0,
+        TextOffsets? offsets = null) =>
+        Evaluate(classIds, vocabulary, ClassFeatures(classIds, text, prototypes, prototypeWeight, offsets), parameters);
+
+    /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/> when class p scores
+    /// <paramref name="classFeatures"/>[p] · image embedding (rows of the embedding's width, one per class).</summary>
+    public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
+        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, float[] classFeatures, PetParameters parameters)
     {
         var perClass = new Dictionary<string, double>(StringComparer.Ordinal);
         var indices = new List<(int Sample, int Position)>();
@@ -70,7 +78,6 @@ public sealed class Evaluator : IDisposable
             return (0, perClass);
         }
 
-        var classFeatures = ClassFeatures(classIds, text, prototypes, prototypeWeight);
         var correctByClass = new int[classIds.Count];
         var totalByClass = new int[classIds.Count];
         int sampleLength = embedder.SampleLength;
@@ -114,14 +121,22 @@ public sealed class Evaluator : IDisposable
 
     /// <summary>One feature row per class whose dot product with an image embedding is the class's score: the text features, mixed
     /// linearly with the prototype where the class has one.</summary>
-    private float[] ClassFeatures(IReadOnlyList<int> classIds, TextFeatures text, PrototypeMemory? prototypes, float prototypeWeight)
+    private float[] ClassFeatures(IReadOnlyList<int> classIds, TextFeatures text, PrototypeMemory? prototypes, float prototypeWeight, TextOffsets? offsets)
     {
         var features = new float[classIds.Count * dim];
         var mean = new float[dim];
         for (int p = 0; p < classIds.Count; p++)
         {
             var row = features.AsSpan(p * dim, dim);
-            text.Row(classIds[p]).CopyTo(row);
+            if (offsets is null)
+            {
+                text.Row(classIds[p]).CopyTo(row);
+            }
+            else
+            {
+                offsets.Apply(classIds[p], text.Row(classIds[p]), row);
+            }
+
             if (prototypeWeight > 0 && prototypes is not null && prototypes.TryNormalizedMean(classIds[p], mean))
             {
                 TensorPrimitives.Multiply(row, 1 - prototypeWeight, row);

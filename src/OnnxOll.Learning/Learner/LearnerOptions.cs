@@ -67,6 +67,19 @@ public sealed record LearnerOptions
     /// w · cos(image, running mean of its stream images). 0: text only; 1 with <see cref="ZeroShot"/>: running class means alone.</summary>
     public float PrototypeWeight { get; init; }
 
+    /// <summary>Weight λ of the all-seen term: each step's loss is (1 − λ) · SIT + λ · (softmax over every class seen so far). 0: SIT only.</summary>
+    public float SeenWeight { get; init; }
+
+    /// <summary>Weight μ of distillation to the frozen model: μ · cross-entropy from the frozen model's distribution over
+    /// <see cref="DistillClassNames"/> to the learner's, on the stream's images. 0: off.</summary>
+    public float DistillWeight { get; init; }
+
+    /// <summary>The distillation's reference vocabulary (class names).</summary>
+    public IReadOnlyList<string> DistillClassNames { get; init; } = [];
+
+    /// <summary>Adam learning rate of the learned per-class text offsets (0: no offsets).</summary>
+    public float TextOffsetLearningRate { get; init; }
+
     /// <summary>Training images per class kept out of the stream and evaluated instead of the test split (0: evaluate on the test split):
     /// the validation data settings are chosen on.</summary>
     public int ValidationPerClass { get; init; }
@@ -81,7 +94,7 @@ public sealed record LearnerOptions
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
-    /// <remarks><c>prototype_weight</c>, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
+    /// <remarks><c>prototype_weight</c>, the mechanisms' weights, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
     /// they existed still resume.</remarks>
     public JsonObject ToJson()
     {
@@ -108,6 +121,22 @@ public sealed record LearnerOptions
         if (PrototypeWeight > 0)
         {
             json["prototype_weight"] = PrototypeWeight.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (SeenWeight > 0)
+        {
+            json["seen_weight"] = SeenWeight.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (DistillWeight > 0)
+        {
+            json["distill_weight"] = DistillWeight.ToString("R", CultureInfo.InvariantCulture);
+            json["distill_class_names"] = new JsonArray([.. DistillClassNames.Select(n => (JsonNode?)n)]);
+        }
+
+        if (TextOffsetLearningRate > 0)
+        {
+            json["text_offset_lr"] = TextOffsetLearningRate.ToString("R", CultureInfo.InvariantCulture);
         }
 
         if (SkipPerClass > 0)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
@@ -37,6 +38,9 @@ public sealed class OnlineLearner : IDisposable
     private readonly PrototypeMemory prototypes;
     private readonly ImageEmbedder? embedder;
     private readonly float[] batchEmbeds;
+    private readonly TextOffsets? offsets;
+    private readonly DistillationTeacher? teacher;
+    private readonly StepTerms terms;
     private readonly MovingAverage lossAverage = new(LossWindow);
     private long cursor;
 
@@ -56,11 +60,28 @@ public sealed class OnlineLearner : IDisposable
         store = new CheckpointStore(this.runDirectory, Math.Max(1, options.KeepCheckpoints));
         log = new MetricsLog(this.runDirectory);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        step = new TrainingStep(model, new ClipTrainingOptions { DoubleSoftmax = options.CompatDoubleSoftmax, Dropout = options.Dropout }, options.BatchSize);
+        step = new TrainingStep(model, new ClipTrainingOptions
+        {
+            DoubleSoftmax = options.CompatDoubleSoftmax,
+            Dropout = options.Dropout,
+            SeenWeight = options.SeenWeight,
+            DistillWeight = options.DistillWeight,
+            TextOffset = options.TextOffsetLearningRate > 0,
+        }, options.BatchSize);
         context = new LearnerContext(state, pet, options);
         prototypes = new PrototypeMemory(model.Config.ProjectionDim);
         embedder = options.PrototypeWeight > 0 ? new ImageEmbedder(model) : null;
         batchEmbeds = new float[embedder is null ? 0 : options.BatchSize * model.Config.ProjectionDim];
+        offsets = options.TextOffsetLearningRate > 0 ? new TextOffsets(model.Config.ProjectionDim, options.TextOffsetLearningRate) : null;
+        teacher = options.DistillWeight > 0 && !options.ZeroShot
+            ? new DistillationTeacher(model, options.DistillClassNames, new PromptTemplates(options.Prompts), options.BatchSize)
+            : null;
+        terms = new StepTerms
+        {
+            ReferenceText = teacher?.ReferenceText,
+            ReferenceCount = teacher?.Count ?? 0,
+            TeacherProbabilities = new float[teacher is null ? 0 : options.BatchSize * teacher.Count],
+        };
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order.</summary>
@@ -114,6 +135,8 @@ public sealed class OnlineLearner : IDisposable
             prototypes.Restore(checkpoint.State, loaded.ManifestPath!);
         }
 
+        offsets?.Restore(checkpoint.State, loaded.ManifestPath!);
+
         state.Restore(checkpoint.Counters, checkpoint.Metrics, loaded.ManifestPath!);
         cursor = checkpoint.StreamCursor;
         context.LastCheckpoint = loaded.ManifestPath;
@@ -128,17 +151,15 @@ public sealed class OnlineLearner : IDisposable
     /// <summary>Learns the stream of <paramref name="data"/> from the current position to its end, or until cancelled.</summary>
     public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
     {
-        var holdout = HoldoutClasses(data.Train.Labels);
-        var (streamed, validation) = ValidationSplit.Carve(data.Train, options.ValidationPerClass, options.SkipPerClass);
-        using var train = new SubsetSource(streamed, l => !holdout.Contains(l));
+        using var carved = LearnerData.Carve(data, options);
+        var (train, holdout) = (carved.Stream, carved.Holdout);
         var scenario = scenarioSpec.Build(train.Labels);
         if (cursor > scenario.Entries.Count)
         {
             throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
         }
 
-        var evaluationSource = options.ValidationPerClass > 0 ? validation : data.Test;
-        using var evaluator = evaluationSource is null ? null : new Evaluator(model, evaluationSource, options.EvalPerClass);
+        using var evaluator = carved.Evaluation is null ? null : new Evaluator(model, carved.Evaluation, options.EvalPerClass);
         text.Extend(state.Vocabulary, pet);
         if (holdout.Count > 0 && evaluator is not null && state.ZeroShotBefore is null)
         {
@@ -195,6 +216,7 @@ public sealed class OnlineLearner : IDisposable
         step.Dispose();
         text.Dispose();
         embedder?.Dispose();
+        teacher?.Dispose();
     }
 
     private bool Learn(ILearnerStream stream, Evaluator? evaluator, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
@@ -241,7 +263,8 @@ public sealed class OnlineLearner : IDisposable
                 (float Loss, float GradNorm)? trained = null;
                 if (n > 0 && !options.ZeroShot)
                 {
-                    visible.Fill(labels.AsSpan(0, n), options.Loss, state.Vocabulary.Count);
+                    visible.Fill(labels.AsSpan(0, n), options.SeenWeight > 0 ? LossKind.All : options.Loss, state.Vocabulary.Count);
+                    teacher?.Probabilities(pixels, n, terms.TeacherProbabilities);
                     trained = TrainOnBatch(pixels.AsSpan(0, n * sampleLength), visible);
                 }
 
@@ -321,9 +344,16 @@ public sealed class OnlineLearner : IDisposable
         {
             context.Iteration = i;
             Fire(p => p.BeforeStep(context));
-            float loss = step.Run(pixels, visible, text, pet, gradients);
+            if (offsets is not null)
+            {
+                terms.EnsureOffsetCapacity(visible.Count * offsets.Dimension);
+                offsets.Gather(visible.Classes, terms.Offsets);
+            }
+
+            float loss = step.Run(pixels, visible, text, pet, gradients, terms);
+            var offsetGradients = terms.OffsetGradients.AsSpan(0, offsets is null ? 0 : visible.Count * offsets.Dimension);
             context.Loss = loss;
-            context.StepSkipped = !float.IsFinite(loss) || !optimizer.GradientsAreFinite();
+            context.StepSkipped = !float.IsFinite(loss) || !optimizer.GradientsAreFinite() || !float.IsFinite(TensorPrimitives.Sum<float>(offsetGradients));
             if (context.StepSkipped)
             {
                 state.SkippedSteps++;
@@ -332,6 +362,7 @@ public sealed class OnlineLearner : IDisposable
             {
                 float norm = options.ClipGradNorm > 0 ? optimizer.ClipGradNorm(options.ClipGradNorm) : optimizer.GradientNorm();
                 optimizer.Step();
+                offsets?.Step(visible.Classes, offsetGradients);
                 lossSum += loss;
                 normSum += norm;
                 applied++;
@@ -380,7 +411,7 @@ public sealed class OnlineLearner : IDisposable
             text.Refresh(pet);
         }
 
-        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet, prototypes, options.PrototypeWeight);
+        var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, pet, prototypes, options.PrototypeWeight, offsets);
         var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
         context.LastEvaluation = record;
         Fire(p => p.AfterEvaluation(context));
@@ -404,28 +435,6 @@ public sealed class OnlineLearner : IDisposable
     {
         state.Records.Add(record);
         log.Append(record);
-    }
-
-    private IReadOnlySet<string> HoldoutClasses(IReadOnlyList<string> labels)
-    {
-        if (options.HoldoutClassNames.Count > 0)
-        {
-            return HoldoutList.Check(options.HoldoutClassNames, labels, options.HoldoutClassSource);
-        }
-
-        if (options.HoldoutClasses <= 0)
-        {
-            return new HashSet<string>();
-        }
-
-        var classes = labels.Distinct().Order(StringComparer.Ordinal).ToArray();
-        if (options.HoldoutClasses >= classes.Length)
-        {
-            throw new ArgumentException($"Cannot hold out {options.HoldoutClasses} of {classes.Length} classes: the stream would be empty.");
-        }
-
-        new Random(options.Seed).Shuffle(classes);
-        return classes.Take(options.HoldoutClasses).ToHashSet(StringComparer.Ordinal);
     }
 
     private MetricsSummary Summarize(int taskCount, double? zeroShotAfter)
@@ -472,6 +481,15 @@ public sealed class OnlineLearner : IDisposable
         return boundaries;
     }
 
+    /// <summary>The learner-state tensors of the checkpoint (prototypes, text offsets), or null when the run keeps none.</summary>
+    private List<NamedTensor>? LearnerState()
+    {
+        var tensors = new List<NamedTensor>();
+        tensors.AddRange(embedder is null ? [] : prototypes.ToTensors());
+        tensors.AddRange(offsets?.ToTensors() ?? []);
+        return tensors.Count == 0 ? null : tensors;
+    }
+
     private void SaveCheckpoint(ILearnerStream stream)
     {
         Fire(p => p.BeforeCheckpoint(context));
@@ -488,7 +506,7 @@ public sealed class OnlineLearner : IDisposable
             state.MetricsJson(),
             tensors,
             optimizer.ExportState(),
-            embedder is null ? null : prototypes.ToTensors()));
+            LearnerState()));
         stream.Commit(cursor);
         Fire(p => p.AfterCheckpoint(context));
     }

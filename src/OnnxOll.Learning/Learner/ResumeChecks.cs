@@ -77,6 +77,11 @@ public static class ResumeChecks
             return $"state tensor '{PrototypeMemory.SumName}' is missing; this run mixes prototype logits";
         }
 
+        if (settings.ContainsKey("text_offset_lr") && c.State?.Any(t => t.Name == TextOffsets.ValuesName) != true)
+        {
+            return $"state tensor '{TextOffsets.ValuesName}' is missing; this run learns text offsets";
+        }
+
         var tensors = c.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var info in layout.Tensors)
         {

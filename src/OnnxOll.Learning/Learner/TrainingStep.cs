@@ -37,8 +37,9 @@ public sealed class TrainingStep : IDisposable
         }
     }
 
-    /// <summary>Runs one step and returns the loss; gradients are copied into <paramref name="gradients"/> by PET name.</summary>
-    public float Run(ReadOnlySpan<float> pixels, VisibleSet visible, TextFeatures text, PetParameters parameters, IReadOnlyDictionary<string, float[]> gradients)
+    /// <summary>Runs one step and returns the loss; gradients are copied into <paramref name="gradients"/> by PET name, and into
+    /// <paramref name="terms"/> for the text offsets (whose inputs, like the distillation's, it holds when the options enable them).</summary>
+    public float Run(ReadOnlySpan<float> pixels, VisibleSet visible, TextFeatures text, PetParameters parameters, IReadOnlyDictionary<string, float[]> gradients, StepTerms? terms = null)
     {
         int b = visible.BatchSize, s = visible.Count;
         specialised ??= Open(b);
@@ -62,12 +63,44 @@ public sealed class TrainingStep : IDisposable
             }
         }
 
+        if (options.SeenWeight > 0)
+        {
+            visible.Mask.CopyTo(run.Input(ClipGraphNames.BatchClassMask, s).AsSpan<float>());
+        }
+
+        BoundTensor? offsetGradients = null;
+        if (options.DistillWeight > 0 || options.TextOffset)
+        {
+            ArgumentNullException.ThrowIfNull(terms);
+            offsetGradients = BindTerms(run, terms, b, s);
+        }
+
         run.Output(ClipGraphNames.Logits, b, s);
         var loss = run.Output(ClipGraphNames.Loss);
         pet.CopyIn(parameters);
         run.Run();
         pet.CopyGradientsOut(gradients);
+        offsetGradients?.AsSpan<float>().CopyTo(terms!.OffsetGradients);
         return loss.AsSpan<float>()[0];
+    }
+
+    /// <summary>Binds the distillation and offset inputs; returns the offsets' gradient output (null without offsets).</summary>
+    private BoundTensor? BindTerms(BoundRun run, StepTerms terms, int b, int s)
+    {
+        if (options.DistillWeight > 0)
+        {
+            int r = terms.ReferenceCount;
+            terms.ReferenceText.AsSpan(0, r * dim).CopyTo(run.Input(ClipGraphNames.ReferenceText, r, dim).AsSpan<float>());
+            terms.TeacherProbabilities.AsSpan(0, b * r).CopyTo(run.Input(ClipGraphNames.TeacherProbabilities, b, r).AsSpan<float>());
+        }
+
+        if (!options.TextOffset)
+        {
+            return null;
+        }
+
+        terms.Offsets.AsSpan(0, s * dim).CopyTo(run.Input(ClipGraphNames.TextOffset, s, dim).AsSpan<float>());
+        return run.Output(ClipGraphNames.Gradient(ClipGraphNames.TextOffset), s, dim);
     }
 
     /// <inheritdoc/>

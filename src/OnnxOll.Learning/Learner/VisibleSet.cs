@@ -6,6 +6,7 @@ public sealed class VisibleSet
 {
     private int[] positionOfClass;
     private int[] classes;
+    private float[] mask;
     private readonly long[] targets;
 
     /// <summary>Creates buffers for batches of up to <paramref name="maxBatch"/> images; class buffers start at <paramref name="maxClasses"/> and grow.</summary>
@@ -13,14 +14,22 @@ public sealed class VisibleSet
     {
         positionOfClass = new int[maxClasses];
         classes = new int[maxClasses];
+        mask = new float[maxClasses];
         targets = new long[maxBatch];
     }
+
+    /// <summary>What the mask adds to the logit of a class outside the batch: exp of it underflows to 0 in float32.</summary>
+    public const float OutsideBatch = -1e4f;
 
     /// <summary>Number of classes in the set.</summary>
     public int Count { get; private set; }
 
     /// <summary>Class ids of the set, by position.</summary>
     public ReadOnlySpan<int> Classes => classes.AsSpan(0, Count);
+
+    /// <summary>Additive mask by position: 0 for a class of the batch, <see cref="OutsideBatch"/> otherwise (filled for <see cref="LossKind.All"/>,
+    /// whose SIT term it selects).</summary>
+    public ReadOnlySpan<float> Mask => mask.AsSpan(0, Count);
 
     /// <summary>Position in the set of each image's class.</summary>
     public ReadOnlySpan<long> Targets => targets.AsSpan(0, BatchSize);
@@ -42,6 +51,7 @@ public sealed class VisibleSet
             int capacity = Math.Max(seenClasses, positionOfClass.Length * 2);
             positionOfClass = new int[capacity];
             classes = new int[capacity];
+            mask = new float[capacity];
         }
 
         BatchSize = labels.Length;
@@ -54,9 +64,11 @@ public sealed class VisibleSet
             }
 
             Count = seenClasses;
+            mask.AsSpan(0, seenClasses).Fill(OutsideBatch);
             for (int i = 0; i < labels.Length; i++)
             {
                 targets[i] = labels[i];
+                mask[labels[i]] = 0;
             }
 
             return;

@@ -9,9 +9,13 @@ namespace OnnxOll.Learning.Reporting;
 /// pretraining record, one table per scenario (mean ± std over seeds), the accuracy-over-stream plots and the SIT-vs-all-seen verdict.</summary>
 public static class ProtocolReport
 {
+    /// <summary>The reference rows every method is measured against: zero-shot, running class means, linear probe, joint LoRA.</summary>
+    public static readonly IReadOnlyList<string> ReferenceRows = ["zero-shot", "rcm", "probe", "joint-lora"];
+
     /// <summary>Methods in the order the tables list them (others follow alphabetically).</summary>
     public static readonly IReadOnlyList<string> MethodOrder =
-        ["zero-shot", "sit-lora-image", "sit-lora-both", "all-lora-both", "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8"];
+        [.. ReferenceRows, "default", "sit-lora-image", "sit-lora-both", "sit-lora-both-proto", "sit-seen", "sit-distill", "sit-offsets", "all-lora-both",
+            "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8"];
 
     private static readonly (string Field, string Header, double Scale, string Format)[] Columns =
     [
@@ -53,6 +57,7 @@ public static class ProtocolReport
             string link = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(markdownPath))!, plot).Replace('\\', '/');
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"![{scenario}]({link})").AppendLine();
             md.AppendLine(Verdict(scenarioRuns)).AppendLine();
+            md.AppendLine(Distances(scenarioRuns, methods)).AppendLine();
         }
 
         md.AppendLine("Columns: A_auc = mean anytime accuracy on the test images of the classes seen so far; A_avg = mean accuracy at task ends; ")
@@ -115,6 +120,29 @@ public static class ProtocolReport
         string spread = sit.Count > 1 && Math.Abs(sitF.Mean - allF.Mean) < sitF.Std + allF.Std ? " The F_last gap is within one standard deviation across seeds." : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
             $"**SIT vs all-seen (LoRA, both towers):** SIT {forgetting} than the all-seen loss here: F_last {sitF.Mean * 100:F1} % vs {allF.Mean * 100:F1} %.{retention}{spread}");
+    }
+
+    /// <summary>Each learner's A_last against the reference rows, and how much of the base classes' zero-shot accuracy it keeps.</summary>
+    private static string Distances(IReadOnlyList<ProtocolRun> runs, IReadOnlyList<string> methods)
+    {
+        double? Mean(string method, string field) => MeanStd.Of(runs.Where(r => r.Method == method).Select(r => r.Get(field)))?.Mean;
+        var references = ReferenceRows.Skip(1).Where(r => Mean(r, "a_last") is not null).ToList();
+        var lines = new List<string>();
+        foreach (var method in methods.Where(m => !ReferenceRows.Contains(m)))
+        {
+            if (Mean(method, "a_last") is not { } last)
+            {
+                continue;
+            }
+
+            var gaps = references.Select(r => string.Create(CultureInfo.InvariantCulture, $"{(last - Mean(r, "a_last")!.Value) * 100:+0.0;-0.0} vs {r}"));
+            string kept = Mean(method, "zero_shot_before") is > 0 and { } before && Mean(method, "zero_shot_after") is { } after
+                ? string.Create(CultureInfo.InvariantCulture, $"; base classes keep {after / before * 100:F0} % of their zero-shot accuracy")
+                : string.Empty;
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"- {method}: A_last {last * 100:F1} % ({string.Join(", ", gaps)} points){kept}."));
+        }
+
+        return lines.Count == 0 ? "No learner besides the reference rows ran in this scenario." : "**Distance to the reference rows:**\n\n" + string.Join("\n", lines);
     }
 
     private static List<string> Ordered(IEnumerable<string> methods)

@@ -15,7 +15,7 @@ public sealed class LearnErrorTests(CliFixture fixture)
         { "--pet", "lora:q=1", "lora:q=1", "'q'" },
         { "--batch", "0", "--batch 0", "expected at least 1" },
         { "--iters", "0", "--iters 0", "expected at least 1" },
-        { "--lr", "-1", "--lr -1", "greater than 0" },
+        { "--lr", "-1", "--lr -1", "expected at least 0" },
         { "--loss", "foo", "--loss 'foo'", "expected one of sit, all" },
         { "--provider", "gpu", "--provider 'gpu'", "expected one of cpu, cuda" },
         { "--keep", "0", "--keep 0", "expected at least 1" },

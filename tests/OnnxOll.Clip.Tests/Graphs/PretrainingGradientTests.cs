@@ -48,26 +48,10 @@ public sealed class PretrainingGradientTests(TinyModelFixture tiny)
         double expected = SymmetricLoss(images, texts, targets, Math.Exp(weights["logit_scale"][0]));
         Assert.Equal(expected, outputs[ClipGraphNames.Loss][0], 1e-8);
 
-        const double eps = 1e-5;
         var random = new Random(53);
         foreach (var p in layout.Parameters)
         {
-            var grad = outputs[ClipGraphNames.Gradient(p.StoredName)];
-            Assert.Equal(p.Length, grad.Length);
-            double scale = Math.Max(1e-7, grad.Max(Math.Abs));
-            var values = weights[p.StoredName];
-            foreach (int i in Enumerable.Range(0, 2).Select(_ => random.Next(values.Length)).Append(Array.IndexOf(grad, grad.MaxBy(Math.Abs))).Distinct())
-            {
-                double saved = values[i];
-                values[i] = saved + eps;
-                double plus = Loss();
-                values[i] = saved - eps;
-                double minus = Loss();
-                values[i] = saved;
-                double fd = (plus - minus) / (2 * eps);
-                Assert.True(Math.Abs(fd - grad[i]) <= (1e-5 * scale) + 1e-10,
-                    $"{p.StoredName}[{i}]: analytic {grad[i]:E6}, finite difference {fd:E6} (max |grad| {scale:E3})");
-            }
+            FiniteDifferences.AssertMatches(p.StoredName, weights[p.StoredName], outputs[ClipGraphNames.Gradient(p.StoredName)], Loss, random, randomEntries: 2);
         }
 
         Assert.NotEqual(0, outputs[ClipGraphNames.Gradient("logit_scale")][0]);

@@ -124,9 +124,11 @@ internal sealed class ReferenceClip
     }
 
     /// <summary>Mean cross-entropy of exp(logit_scale) · cos(img, txt) over the given target positions; optionally softmax applied twice.</summary>
+    public double LogitScale => w["logit_scale"][0];
+
     public double Loss(double[][] images, double[][] texts, long[] targets, bool doubleSoftmax)
     {
-        double scale = Math.Exp(w["logit_scale"][0]);
+        double scale = Math.Exp(LogitScale);
         var img = images.Select(Normalize).ToArray();
         var txt = texts.Select(Normalize).ToArray();
         double total = 0;
@@ -403,9 +405,14 @@ internal sealed class ReferenceClip
         double ax = Math.Abs(x);
         if (ax >= 3)
         {
-            double inv = 1 / (x * x);
-            double series = 1 - (inv / 2) + (0.75 * inv * inv) - (1.875 * inv * inv * inv) + (6.5625 * inv * inv * inv * inv);
-            return Math.Sign(x) * (1 - (Math.Exp(-x * x) / (ax * Math.Sqrt(Math.PI)) * series));
+            // erfc by its continued fraction (the asymptotic series is only good to ~1e-8 here).
+            double fraction = ax;
+            for (int k = 80; k >= 1; k--)
+            {
+                fraction = ax + (k / 2.0 / fraction);
+            }
+
+            return Math.Sign(x) * (1 - (Math.Exp(-x * x) / (Math.Sqrt(Math.PI) * fraction)));
         }
 
         double sum = 0, term = x;

@@ -26,7 +26,7 @@ public sealed class TrainingGradientTests(TinyModelFixture tiny)
     [MemberData(nameof(Cases))]
     public void GradientsMatchFiniteDifferences(string spec, string visible, bool doubleSoftmax)
     {
-        var parameters = RandomPet(spec);
+        var parameters = RandomPet(tiny, spec);
         var layout = parameters.Layout;
         var model = ClipTrainingGraph.Build(tiny.Frozen, layout,
             new ClipTrainingOptions { Precision = ClipPrecision.Float64, Dropout = false, DoubleSoftmax = doubleSoftmax });
@@ -70,29 +70,14 @@ public sealed class TrainingGradientTests(TinyModelFixture tiny)
         Assert.Equal(expectedLoss, outputs[ClipGraphNames.Loss][0], 1e-8);
         Assert.Equal(Batch * subset.Length, outputs[ClipGraphNames.Logits].Length);
 
-        const double eps = 1e-5;
         var random = new Random(41);
         foreach (var info in layout.Tensors)
         {
-            var grad = outputs[ClipGraphNames.Gradient(info.Name)];
-            double scale = Math.Max(1e-7, grad.Max(Math.Abs));
-            var values = pet[info.Name];
-            foreach (int i in Enumerable.Range(0, 3).Select(_ => random.Next(values.Length)).Append(Array.IndexOf(grad, grad.MaxBy(Math.Abs))))
-            {
-                double saved = values[i];
-                values[i] = saved + eps;
-                double plus = runner.Run(inputs)[ClipGraphNames.Loss][0];
-                values[i] = saved - eps;
-                double minus = runner.Run(inputs)[ClipGraphNames.Loss][0];
-                values[i] = saved;
-                double fd = (plus - minus) / (2 * eps);
-                Assert.True(Math.Abs(fd - grad[i]) <= (1e-5 * scale) + 1e-10,
-                    $"{info.Name}[{i}]: analytic {grad[i]:E6}, finite difference {fd:E6} (max |grad| {scale:E3})");
-            }
+            FiniteDifferences.AssertMatches(info.Name, pet[info.Name], outputs[ClipGraphNames.Gradient(info.Name)], () => runner.Run(inputs)[ClipGraphNames.Loss][0], random);
         }
     }
 
-    private PetParameters RandomPet(string spec)
+    internal static PetParameters RandomPet(TinyModelFixture tiny, string spec)
     {
         var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse(spec), tiny.Config), seed: 13);
         var random = new Random(17);

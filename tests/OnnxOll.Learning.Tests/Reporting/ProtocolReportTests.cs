@@ -14,6 +14,8 @@ public sealed class ProtocolReportTests
         WriteRun(runs, "si-blurry", "sit-lora-both", 2, fLast: 0.20, after: 0.30, seconds: 100);
         WriteRun(runs, "si-blurry", "all-lora-both", 1, fLast: 0.50, after: 0.20, seconds: 50);
         Directory.CreateDirectory(Path.Combine(runs, "si-blurry", "all-lora-both", "s2"));
+        WriteRun(runs, "si-blurry", "rcm", 1, fLast: 0, after: 0.45, seconds: 10, aLast: 0.25);
+        WriteRun(runs, "si-blurry", "probe", 1, fLast: 0, after: 0.45, seconds: 10, aLast: 0.35, records: false);
         string model = Path.Combine(dir.Path, "model");
         Directory.CreateDirectory(model);
         File.WriteAllText(Path.Combine(model, "pretrain.json"), """
@@ -39,9 +41,13 @@ public sealed class ProtocolReportTests
         Assert.True(File.Exists(Path.Combine(dir.Path, "docs", "results", "accuracy-si-blurry.svg")));
         Assert.Contains(" 20 ± 0 |", text, StringComparison.Ordinal);
         Assert.Contains(" 40 |", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("| rcm |", StringComparison.Ordinal) < text.IndexOf("| probe |", StringComparison.Ordinal));
+        Assert.True(text.IndexOf("| probe |", StringComparison.Ordinal) < text.IndexOf("| sit-lora-both |", StringComparison.Ordinal));
+        Assert.Contains("- sit-lora-both: A_last 30.0 % (+5.0 vs rcm, -5.0 vs probe points); base classes keep 78 % of their zero-shot accuracy.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("- rcm:", text, StringComparison.Ordinal);
     }
 
-    private static void WriteRun(string root, string scenario, string method, int seed, double fLast, double after, double seconds)
+    private static void WriteRun(string root, string scenario, string method, int seed, double fLast, double after, double seconds, double aLast = 0.3, bool records = true)
     {
         string run = Path.Combine(root, scenario, method, $"s{seed}");
         Directory.CreateDirectory(run);
@@ -51,16 +57,20 @@ public sealed class ProtocolReportTests
             ["tasks"] = 5,
             ["a_auc"] = 0.5,
             ["a_avg"] = 0.4,
-            ["a_last"] = 0.3,
+            ["a_last"] = aLast,
             ["f_last"] = fLast,
             ["zero_shot_before"] = 0.45,
             ["zero_shot_after"] = after,
             ["zero_shot_change"] = after - 0.45,
         };
         File.WriteAllText(Path.Combine(run, "summary.json"), summary.ToJsonString());
-        File.WriteAllText(Path.Combine(run, "metrics.jsonl"),
+        if (records)
+        {
+            File.WriteAllText(Path.Combine(run, "metrics.jsonl"),
             """{"samples_seen":1000,"task":0,"kind":"anytime","accuracy":0.5,"per_class":{"a":0.5}}""" + "\n" +
             """{"samples_seen":2000,"task":1,"kind":"anytime","accuracy":0.6,"per_class":{"a":0.6}}""" + "\n");
+        }
+
         File.WriteAllText(run + ".seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

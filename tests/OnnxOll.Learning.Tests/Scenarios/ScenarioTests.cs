@@ -51,6 +51,20 @@ public class ScenarioTests
         Assert.NotEqual(a.Entries, other.Build(Labels).Entries);
     }
 
+    [Fact]
+    public void IidEpochsBringEverySampleThatManyTimes_AndRoundTrip()
+    {
+        var spec = ScenarioSpec.Parse("iid:epochs=3,seed=4");
+        Assert.Equal("iid:tasks=1,seed=4,epochs=3", spec.ToString());
+        Assert.Equal(spec, ScenarioSpec.Parse(spec.ToString()));
+        Assert.Equal("iid:tasks=1,seed=4", ScenarioSpec.Parse("iid:seed=4").ToString());
+        var scenario = spec.Build(Labels);
+        Assert.Equal(Enumerable.Range(0, Labels.Length).SelectMany(i => new[] { i, i, i }), scenario.Entries.Select(e => e.SampleIndex).Order());
+        Assert.NotEqual(scenario.Entries.Take(Labels.Length).Select(e => e.SampleIndex).Order(), Enumerable.Range(0, Labels.Length));
+        Assert.Throws<FormatException>(() => ScenarioSpec.Parse("iid:epochs=0"));
+        Assert.Throws<FormatException>(() => ScenarioSpec.Parse("disjoint:epochs=2"));
+    }
+
     [Theory]
     [InlineData("disjoint:tasks=5", 20)]
     [InlineData("si-blurry:n=50,m=10,tasks=5", 10)]

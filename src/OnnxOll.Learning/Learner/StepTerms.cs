@@ -1,0 +1,30 @@
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>Inputs and outputs of the training graph's optional loss terms for one step (see <see cref="OnnxOll.Clip.Graphs.ClipTrainingOptions"/>).</summary>
+public sealed class StepTerms
+{
+    /// <summary>The distillation's normalised reference text features [R, P] (null: no distillation term).</summary>
+    public float[]? ReferenceText { get; init; }
+
+    /// <summary>Number of reference classes R.</summary>
+    public int ReferenceCount { get; init; }
+
+    /// <summary>The teacher's probabilities [B, R], filled before each batch's steps.</summary>
+    public float[] TeacherProbabilities { get; init; } = [];
+
+    /// <summary>Text offsets of the visible classes [S, P], filled before each step; grows with the visible set.</summary>
+    public float[] Offsets { get; set; } = [];
+
+    /// <summary>The offsets' gradients [S, P], filled by each step.</summary>
+    public float[] OffsetGradients { get; set; } = [];
+
+    /// <summary>Makes <see cref="Offsets"/> and <see cref="OffsetGradients"/> hold at least <paramref name="length"/> floats.</summary>
+    public void EnsureOffsetCapacity(int length)
+    {
+        if (Offsets.Length < length)
+        {
+            Offsets = new float[Math.Max(length, Offsets.Length * 2)];
+            OffsetGradients = new float[Offsets.Length];
+        }
+    }
+}
