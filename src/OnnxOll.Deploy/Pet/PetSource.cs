@@ -208,12 +208,12 @@ public sealed class PetSource
     private static string? Join(params string?[] warnings) =>
         warnings.Any(w => w is not null) ? string.Join("; ", warnings.OfType<string>()) : null;
 
-    // The one place a source's recorded model is checked against the model it is opened for.
+    // The one place a source's recorded model is checked against the model it is opened for; its warning comes first (a line is capped).
     private PetSource ForModel(string? recordedHash, string? recordedModel, string modelDirectory, bool allowOtherModel)
     {
         if (recordedHash is not null && ModelMatch.Check(Description, recordedHash, recordedModel, modelDirectory, allowOtherModel) is { } warning)
         {
-            Warning = Join(Warning, warning);
+            Warning = Join(warning, Warning);
         }
 
         return this;
