@@ -10,7 +10,8 @@ namespace OnnxOll.Clip.Graphs;
 /// <remarks>Inputs: <c>pixel_values</c> [B,C,H,W], <c>targets</c> [B] int64 (positions in the visible set S), the PET tensors, and either
 /// <c>text_features</c> [S,P] (L2-normalised; when the text tower has no PET) or <c>input_ids</c> [S,L] (the text tower runs for the S classes).
 /// logits = exp(logit_scale) · norm(img) · norm(txt)ᵀ with the pretrained, frozen logit_scale. Outputs: <c>loss</c>, <c>logits</c>, <c>&lt;pet&gt;.grad</c>.
-/// <see cref="ClipTrainingOptions"/> may add an all-seen term, a distillation term and learned text offsets (with <c>text_offset.grad</c>).</remarks>
+/// <see cref="ClipTrainingOptions"/> may add an all-seen term, a distillation term, learned text offsets (with <c>text_offset.grad</c>) and
+/// <see cref="TrainingLossTerm"/>s of learner plugins, each with inputs of its own.</remarks>
 public static class ClipTrainingGraph
 {
     /// <summary>True when the graph takes <c>input_ids</c> (some PET tensor is in the text tower), false when it takes <c>text_features</c>.</summary>
@@ -44,7 +45,14 @@ public static class ClipTrainingGraph
         string scale = g.Op("Exp", c.Weight("logit_scale"));
         string logits = g.Op("Mul", g.Op("MatMul", image, g.Op("Transpose", [text], Attr.Ints("perm", 1, 0))), scale);
         g.AddNode("Identity", [logits], [ClipGraphNames.Logits]);
-        g.AddNode("Identity", [Loss(c, options, logits, targets, image, scale, config.ProjectionDim)], [ClipGraphNames.Loss]);
+        string loss = Loss(c, options, logits, targets, image, scale, config.ProjectionDim);
+        var terms = new TrainingTermGraph(c, image, text, logits, targets);
+        foreach (var term in options.LossTerms)
+        {
+            loss = g.Op("Add", loss, term.Build(terms));
+        }
+
+        g.AddNode("Identity", [loss], [ClipGraphNames.Loss]);
 
         string[] differentiated = options.TextOffset ? [.. c.PetInputs, ClipGraphNames.TextOffset] : [.. c.PetInputs];
         return GradientGraph.Build(g.Model, ClipGraphNames.Loss, differentiated, [ClipGraphNames.Logits],

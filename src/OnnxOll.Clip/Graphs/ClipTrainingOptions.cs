@@ -23,4 +23,10 @@ public sealed record ClipTrainingOptions
     /// <summary>Whether the graph takes a learned per-class offset added to the normalised text features (then renormalised)
     /// and returns its gradient.</summary>
     public bool TextOffset { get; init; }
+
+    /// <summary>Scalar terms added to the loss before autodiff (learner plugins contribute them).</summary>
+    public IReadOnlyList<TrainingLossTerm> LossTerms { get; init; } = [];
+
+    /// <summary>The part of a session cache key that tells the loss terms apart.</summary>
+    public string LossTermsKey => string.Concat(LossTerms.Select(t => "-" + t.Key));
 }

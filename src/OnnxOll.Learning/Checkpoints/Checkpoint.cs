@@ -15,6 +15,7 @@ namespace OnnxOll.Learning.Checkpoints;
 /// <param name="Tensors">The trainable PET tensors.</param>
 /// <param name="Optimizer">The AdamW state, or null when not saved.</param>
 /// <param name="State">Learner state beside the PET tensors (e.g. prototype sums), restored bit for bit; not trained, so no moments.</param>
+/// <param name="Plugins">Learner plugins' JSON state by plugin name, or null.</param>
 public sealed record Checkpoint(
     long Step,
     string ModelHash,
@@ -26,4 +27,5 @@ public sealed record Checkpoint(
     JsonNode? Metrics,
     IReadOnlyList<NamedTensor> Tensors,
     AdamWState? Optimizer,
-    IReadOnlyList<NamedTensor>? State = null);
+    IReadOnlyList<NamedTensor>? State = null,
+    JsonObject? Plugins = null);

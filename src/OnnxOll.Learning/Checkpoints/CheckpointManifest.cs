@@ -19,7 +19,8 @@ internal sealed record CheckpointManifest(
     long? OptimizerStep,
     string TensorsFile,
     long TensorsBytes,
-    string TensorsSha256)
+    string TensorsSha256,
+    JsonObject? Plugins = null)
 {
     public const string FormatName = "onnxoll-checkpoint";
     public const int Version = 2;
@@ -49,6 +50,7 @@ internal sealed record CheckpointManifest(
             ["tensors_file"] = TensorsFile,
             ["tensors_bytes"] = TensorsBytes,
             ["tensors_sha256"] = TensorsSha256,
+            ["plugins"] = Plugins?.DeepClone(),
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
         json[ChecksumField] = Checksum(json);
@@ -104,7 +106,8 @@ internal sealed record CheckpointManifest(
                 o["optimizer_step"]?.GetValue<long>(),
                 Get(o, "tensors_file", path).GetValue<string>(),
                 Get(o, "tensors_bytes", path).GetValue<long>(),
-                Get(o, "tensors_sha256", path).GetValue<string>());
+                Get(o, "tensors_sha256", path).GetValue<string>(),
+                o["plugins"]?.AsObject().DeepClone().AsObject());
             manifest.Validate(path);
             return manifest;
         }

@@ -62,7 +62,7 @@ public sealed class CheckpointStore
         var manifest = new CheckpointManifest(
             checkpoint.Step, checkpoint.ModelHash, checkpoint.PetSpec, checkpoint.LearnerConfig, checkpoint.Counters,
             checkpoint.RngStates, checkpoint.StreamCursor, checkpoint.Metrics, checkpoint.Optimizer?.Step,
-            Path.GetFileName(tensorsPath), new FileInfo(tensorsPath).Length, Sha256(tensorsPath));
+            Path.GetFileName(tensorsPath), new FileInfo(tensorsPath).Length, Sha256(tensorsPath), checkpoint.Plugins);
         string manifestPath = Path.Combine(RunDirectory, stem + ".json");
         try
         {
@@ -204,7 +204,7 @@ public sealed class CheckpointStore
         var optimizer = manifest.OptimizerStep is { } optimizerStep ? new AdamWState(optimizerStep, m, v) : null;
         return new Checkpoint(
             manifest.Step, manifest.ModelHash, manifest.PetSpec, manifest.LearnerConfig, manifest.Counters,
-            manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer, state);
+            manifest.RngStates, manifest.StreamCursor, manifest.Metrics, tensors, optimizer, state, manifest.Plugins);
     }
 
     private void Prune()

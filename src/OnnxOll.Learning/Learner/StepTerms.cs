@@ -18,6 +18,9 @@ public sealed class StepTerms
     /// <summary>The offsets' gradients [S, P], filled by each step.</summary>
     public float[] OffsetGradients { get; set; } = [];
 
+    /// <summary>Values of the inputs declared by plugins' loss terms (<see cref="OnnxOll.Clip.Graphs.ClipTrainingOptions.LossTerms"/>).</summary>
+    public LossTermInputs Inputs { get; set; } = new();
+
     /// <summary>Makes <see cref="Offsets"/> and <see cref="OffsetGradients"/> hold at least <paramref name="length"/> floats.</summary>
     public void EnsureOffsetCapacity(int length)
     {

@@ -69,7 +69,7 @@ public sealed class TrainingStep : IDisposable
         }
 
         BoundTensor? offsetGradients = null;
-        if (options.DistillWeight > 0 || options.TextOffset)
+        if (options.DistillWeight > 0 || options.TextOffset || options.LossTerms.Count > 0)
         {
             ArgumentNullException.ThrowIfNull(terms);
             offsetGradients = BindTerms(run, terms, b, s);
@@ -84,9 +84,14 @@ public sealed class TrainingStep : IDisposable
         return loss.AsSpan<float>()[0];
     }
 
-    /// <summary>Binds the distillation and offset inputs; returns the offsets' gradient output (null without offsets).</summary>
+    /// <summary>Binds the distillation, plugin loss-term and offset inputs; returns the offsets' gradient output (null without offsets).</summary>
     private BoundTensor? BindTerms(BoundRun run, StepTerms terms, int b, int s)
     {
+        foreach (var (name, (data, shape)) in terms.Inputs.Values)
+        {
+            data.CopyTo(run.Input(name, shape).AsSpan<float>());
+        }
+
         if (options.DistillWeight > 0)
         {
             int r = terms.ReferenceCount;

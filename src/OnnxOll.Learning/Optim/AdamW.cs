@@ -8,17 +8,18 @@ namespace OnnxOll.Learning.Optim;
 /// <remarks>Moment buffers are allocated once in the constructor, so <see cref="Step"/> allocates nothing.</remarks>
 public sealed class AdamW
 {
-    private readonly NamedParameter[] _parameters;
-    private readonly float[][] _m;
-    private readonly float[][] _v;
-    private AdamWOptions _options;
+    private readonly NamedParameter[] parameters;
+    private readonly float[][] firstMoments;
+    private readonly float[][] secondMoments;
+    private readonly bool[] frozen;
+    private AdamWOptions options;
 
     /// <summary>Creates the optimizer; parameter names must be distinct.</summary>
     public AdamW(IReadOnlyList<NamedParameter> parameters, AdamWOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        _options = options ?? new AdamWOptions();
-        _options.Validate();
+        this.options = options ?? new AdamWOptions();
+        this.options.Validate();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in parameters)
         {
@@ -28,23 +29,24 @@ public sealed class AdamW
             }
         }
 
-        _parameters = [.. parameters];
-        _m = _parameters.Select(p => new float[p.Value.Length]).ToArray();
-        _v = _parameters.Select(p => new float[p.Value.Length]).ToArray();
+        this.parameters = [.. parameters];
+        firstMoments = this.parameters.Select(p => new float[p.Value.Length]).ToArray();
+        secondMoments = this.parameters.Select(p => new float[p.Value.Length]).ToArray();
+        frozen = new bool[this.parameters.Length];
     }
 
     /// <summary>The parameters in the order given to the constructor.</summary>
-    public IReadOnlyList<NamedParameter> Parameters => _parameters;
+    public IReadOnlyList<NamedParameter> Parameters => parameters;
 
     /// <summary>Current hyper-parameters; may be replaced between steps (e.g. a learning-rate schedule).</summary>
     public AdamWOptions Options
     {
-        get => _options;
+        get => options;
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             value.Validate();
-            _options = value;
+            options = value;
         }
     }
 
@@ -56,7 +58,7 @@ public sealed class AdamW
     public void Step()
     {
         StepCount++;
-        var o = _options;
+        var o = options;
         float bias1 = 1f - (float)Math.Pow(o.Beta1, StepCount);
         float bias2 = 1f - (float)Math.Pow(o.Beta2, StepCount);
         var k = new UpdateConstants(
@@ -69,20 +71,32 @@ public sealed class AdamW
             Epsilon: o.Epsilon,
             StepSize: o.LearningRate / bias1);
         var noDecay = k with { Decay = 1f };
-        for (int i = 0; i < _parameters.Length; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            Update(_parameters[i].Value.Span, _parameters[i].Gradient.Span, _m[i], _v[i], _parameters[i].Decay ? k : noDecay);
+            if (frozen[i])
+            {
+                continue;
+            }
+
+            Update(parameters[i].Value.Span, parameters[i].Gradient.Span, firstMoments[i], secondMoments[i], parameters[i].Decay ? k : noDecay);
         }
     }
+
+    /// <summary>Freezes parameter <paramref name="name"/> (<see cref="Step"/> leaves it and its moments as they are) or thaws it.</summary>
+    /// <exception cref="ArgumentException">No parameter has that name.</exception>
+    public void Freeze(string name, bool frozen = true) => this.frozen[IndexOf(name)] = frozen;
+
+    /// <summary>Whether parameter <paramref name="name"/> is frozen.</summary>
+    public bool IsFrozen(string name) => frozen[IndexOf(name)];
 
     /// <summary>Zeroes both moments and the step counter (the SIT protocol does this at every task boundary).</summary>
     public void Reset()
     {
         StepCount = 0;
-        for (int i = 0; i < _parameters.Length; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            Array.Clear(_m[i]);
-            Array.Clear(_v[i]);
+            Array.Clear(firstMoments[i]);
+            Array.Clear(secondMoments[i]);
         }
     }
 
@@ -99,7 +113,7 @@ public sealed class AdamW
         float coefficient = maxNorm / (norm + 1e-6f);
         if (coefficient < 1f)
         {
-            foreach (var p in _parameters)
+            foreach (var p in parameters)
             {
                 TensorPrimitives.Multiply(p.Gradient.Span, coefficient, p.Gradient.Span);
             }
@@ -112,7 +126,7 @@ public sealed class AdamW
     public float GradientNorm()
     {
         double sumSquares = 0;
-        foreach (var p in _parameters)
+        foreach (var p in parameters)
         {
             sumSquares += TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)p.Gradient.Span);
         }
@@ -123,7 +137,7 @@ public sealed class AdamW
     /// <summary>True when no gradient element is NaN or infinite.</summary>
     public bool GradientsAreFinite()
     {
-        foreach (var p in _parameters)
+        foreach (var p in parameters)
         {
             if (!TensorPrimitives.IsFiniteAll((ReadOnlySpan<float>)p.Gradient.Span))
             {
@@ -134,15 +148,21 @@ public sealed class AdamW
         return true;
     }
 
+    private int IndexOf(string name)
+    {
+        int index = Array.FindIndex(parameters, p => p.Name == name);
+        return index >= 0 ? index : throw new ArgumentException($"AdamW has no parameter '{name}'.", nameof(name));
+    }
+
     /// <summary>Copies the step counter and moments out (for checkpoints).</summary>
     public AdamWState ExportState()
     {
         var m = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var v = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        for (int i = 0; i < _parameters.Length; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            m[_parameters[i].Name] = (float[])_m[i].Clone();
-            v[_parameters[i].Name] = (float[])_v[i].Clone();
+            m[parameters[i].Name] = (float[])firstMoments[i].Clone();
+            v[parameters[i].Name] = (float[])secondMoments[i].Clone();
         }
 
         return new AdamWState(StepCount, m, v);
@@ -157,18 +177,18 @@ public sealed class AdamW
             throw new ArgumentException($"AdamW state: step must be >= 0, got {state.Step}.", nameof(state));
         }
 
-        var first = new float[_parameters.Length][];
-        var second = new float[_parameters.Length][];
-        for (int i = 0; i < _parameters.Length; i++)
+        var first = new float[parameters.Length][];
+        var second = new float[parameters.Length][];
+        for (int i = 0; i < parameters.Length; i++)
         {
             first[i] = CheckedMoment(state.FirstMoments, "first moment", i);
             second[i] = CheckedMoment(state.SecondMoments, "second moment", i);
         }
 
-        for (int i = 0; i < _parameters.Length; i++)
+        for (int i = 0; i < parameters.Length; i++)
         {
-            first[i].CopyTo(_m[i], 0);
-            second[i].CopyTo(_v[i], 0);
+            first[i].CopyTo(firstMoments[i], 0);
+            second[i].CopyTo(secondMoments[i], 0);
         }
 
         StepCount = state.Step;
@@ -218,8 +238,8 @@ public sealed class AdamW
 
     private float[] CheckedMoment(IReadOnlyDictionary<string, float[]> source, string what, int index)
     {
-        float[] target = _m[index];
-        string name = _parameters[index].Name;
+        float[] target = firstMoments[index];
+        string name = parameters[index].Name;
         if (!source.TryGetValue(name, out var data))
         {
             throw new ArgumentException($"AdamW state: {what} of parameter '{name}' is missing.");

@@ -35,14 +35,14 @@ public sealed class LearnerPluginTests(TinyLearnerFixture fixture) : IClassFixtu
 
         string[] batch =
         [
-            "BeforeBatch", "BeforeStep", "AfterStep", "BeforeStep", "AfterStep", "AfterBatch",
+            "PlanBatch", "BeforeBatch", "BeforeStep", "AfterBackward", "AfterStep", "BeforeStep", "AfterBackward", "AfterStep", "AfterBatch",
             "BeforeEvaluation", "AfterEvaluation", "BeforeCheckpoint", "AfterCheckpoint",
         ];
         string[] expected =
         [
-            "BeforeRun", .. batch, .. batch,
-            "BeforeEvaluation", "AfterEvaluation", // task end
-            "BeforeEvaluation", "AfterEvaluation", // final
+            "BeforeRun", "BeforeTask", .. batch, .. batch,
+            "AfterTask", "BeforeEvaluation", "AfterEvaluation", // task end
+            "AfterStream", "BeforeEvaluation", "AfterEvaluation", // final
             "BeforeCheckpoint", "AfterCheckpoint", "AfterRun",
         ];
         Assert.Equal(expected, plugin.Hooks);

@@ -11,7 +11,17 @@ internal sealed class RecordingPlugin : LearnerPlugin
 
     public override void BeforeRun(LearnerContext context) => Add(nameof(BeforeRun), context);
 
+    public override void BeforeTask(LearnerContext context) => Add(nameof(BeforeTask), context);
+
+    public override void AfterTask(LearnerContext context) => Add(nameof(AfterTask), context);
+
+    public override void PlanBatch(LearnerContext context, BatchPlan plan) => Add(nameof(PlanBatch), context);
+
     public override void BeforeBatch(LearnerContext context) => Add(nameof(BeforeBatch), context);
+
+    public override void AfterBackward(LearnerContext context) => Add(nameof(AfterBackward), context);
+
+    public override void AfterStream(LearnerContext context) => Add(nameof(AfterStream), context);
 
     public override void BeforeStep(LearnerContext context) => Add(nameof(BeforeStep), context);
 

@@ -1,18 +1,28 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Metrics;
+using OnnxOll.Learning.Optim;
 
 namespace OnnxOll.Learning.Learner.Plugins;
 
-/// <summary>What the learner shows its plugins: run state, PET tensors, the current batch and step, the latest results.</summary>
+/// <summary>What the learner shows its plugins and what they may change: run state, PET tensors, gradients, the optimizer's
+/// frozen set, loss-term inputs, task boundaries, the current batch and step, the latest results.</summary>
 public sealed class LearnerContext
 {
-    internal LearnerContext(RunState state, PetParameters pet, LearnerOptions options)
+    private readonly AdamW optimizer;
+
+    internal LearnerContext(ClipModelRuntime model, RunState state, PetParameters pet, LearnerOptions options, AdamW optimizer, IReadOnlyDictionary<string, float[]> gradients)
     {
+        Model = model;
         State = state;
         Pet = pet;
         Options = options;
+        this.optimizer = optimizer;
+        Gradients = gradients;
     }
+
+    /// <summary>The model being learned on (frozen weights, PET layout, preprocessing).</summary>
+    public ClipModelRuntime Model { get; }
 
     /// <summary>Counters, vocabulary and evaluation records of the run.</summary>
     public RunState State { get; }
@@ -23,13 +33,22 @@ public sealed class LearnerContext
     /// <summary>The run's settings.</summary>
     public LearnerOptions Options { get; }
 
+    /// <summary>The PET gradients of the last backward pass by tensor name; <see cref="LearnerPlugin.AfterBackward"/> may change them.</summary>
+    public IReadOnlyDictionary<string, float[]> Gradients { get; }
+
+    /// <summary>Values of the inputs that plugins' loss terms declared, fed at every step.</summary>
+    public LossTermInputs TermInputs { get; } = new();
+
     /// <summary>Stream position just after the last batch trained on.</summary>
     public long Cursor { get; internal set; }
 
-    /// <summary>The batch being trained on (null outside a batch).</summary>
+    /// <summary>The boundary being crossed (in the task hooks) or last crossed.</summary>
+    public TaskBoundary? Boundary { get; internal set; }
+
+    /// <summary>The stream's batch being trained on (null outside a batch); the samples trained on are those of the plan.</summary>
     public SampleBatch<float[]>? Batch { get; internal set; }
 
-    /// <summary>Vocabulary indices of the current batch's labels.</summary>
+    /// <summary>Vocabulary indices of the planned samples' labels, in plan order.</summary>
     public ReadOnlyMemory<int> BatchLabels { get; internal set; }
 
     /// <summary>Index of the current gradient step within the batch.</summary>
@@ -49,4 +68,21 @@ public sealed class LearnerContext
 
     /// <summary>Whether the run was cancelled (meaningful in AfterRun).</summary>
     public bool Cancelled { get; internal set; }
+
+    /// <summary>Whether a plugin announced a boundary that the next batch crosses.</summary>
+    public bool BoundaryPending { get; internal set; }
+
+    /// <summary>Announces a task boundary (for task-free methods): before the next batch the task hooks fire, as they do at the
+    /// scenario's boundaries; the announcement is checkpointed with the batch it followed.</summary>
+    public void AnnounceTaskBoundary() => BoundaryPending = true;
+
+    /// <summary>Freezes PET tensor <paramref name="name"/> (its gradient is zeroed and the optimizer leaves it), or thaws it.
+    /// The frozen set is not checkpointed: a plugin that freezes restores it in <see cref="LearnerPlugin.RestoreState"/>.</summary>
+    public void Freeze(string name, bool frozen = true) => optimizer.Freeze(name, frozen);
+
+    /// <summary>Whether PET tensor <paramref name="name"/> is frozen.</summary>
+    public bool IsFrozen(string name) => optimizer.IsFrozen(name);
+
+    /// <summary>Zeroes the optimizer's moments and step count.</summary>
+    public void ResetOptimizer() => optimizer.Reset();
 }

@@ -1,23 +1,61 @@
+using OnnxOll.Clip.Graphs;
+
 namespace OnnxOll.Learning.Learner.Plugins;
 
-/// <summary>Extends the online learner on its named hooks; every hook does nothing unless overridden.</summary>
-/// <remarks>Hooks run on the learner's thread in this order: BeforeRun; per batch BeforeBatch, (BeforeStep, AfterStep)
-/// per iteration, AfterBatch, then BeforeEvaluation/AfterEvaluation when one is due and BeforeCheckpoint/AfterCheckpoint
-/// when one is written; AfterRun last. A plugin must not change the PET tensors outside the step hooks.</remarks>
+/// <summary>Changes or observes the online learner on its named hooks; every hook does nothing unless overridden.</summary>
+/// <remarks>Hooks run on the learner's thread, user plugins first, then the standard ones (evaluation, metrics log, plots,
+/// optimizer reset). Order: BeforeRun; at a task boundary AfterTask then BeforeTask; per batch PlanBatch (before pixels are
+/// staged), BeforeBatch, per iteration BeforeStep, AfterBackward, AfterStep; AfterBatch; evaluations and checkpoints when due;
+/// at the stream's end AfterTask and AfterStream; AfterRun last. <see cref="LossTerms"/> is asked once, before the first step.</remarks>
 public abstract class LearnerPlugin
 {
+    /// <summary>Names the plugin's state in checkpoints (unique among a learner's plugins).</summary>
+    public virtual string Name => GetType().Name;
+
+    /// <summary>Scalar terms this plugin adds to the training loss (built into the graph before autodiff); their inputs are fed
+    /// through <see cref="LearnerContext.TermInputs"/>.</summary>
+    public virtual IEnumerable<TrainingLossTerm> LossTerms(LearnerContext context) => [];
+
+    /// <summary>The plugin's state for a checkpoint (null: none), written atomically with the PET tensors.</summary>
+    public virtual PluginState? SaveState(LearnerContext context) => null;
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote, on resume, before <see cref="BeforeRun"/>.</summary>
+    public virtual void RestoreState(LearnerContext context, PluginState state)
+    {
+    }
+
     /// <summary>Before the first batch of a run (after any resume).</summary>
     public virtual void BeforeRun(LearnerContext context)
     {
     }
 
-    /// <summary>After a batch arrived and its labels joined the vocabulary, before its first gradient step.</summary>
+    /// <summary>A task begins; <see cref="LearnerContext.Boundary"/> says whether the scenario or a plugin announced it.</summary>
+    public virtual void BeforeTask(LearnerContext context)
+    {
+    }
+
+    /// <summary>A task ended (the scenario moved on, a plugin announced a boundary, or the stream ended).</summary>
+    public virtual void AfterTask(LearnerContext context)
+    {
+    }
+
+    /// <summary>Before the batch's pixels are staged: the plan may add samples (replay), replace or remove them.</summary>
+    public virtual void PlanBatch(LearnerContext context, BatchPlan plan)
+    {
+    }
+
+    /// <summary>After the batch's labels joined the vocabulary and its pixels were staged, before its first gradient step.</summary>
     public virtual void BeforeBatch(LearnerContext context)
     {
     }
 
-    /// <summary>Before one gradient step (iteration) on the current batch.</summary>
+    /// <summary>Before one gradient step (iteration) on the current batch; set loss-term inputs here.</summary>
     public virtual void BeforeStep(LearnerContext context)
+    {
+    }
+
+    /// <summary>After backward, before the optimizer: <see cref="LearnerContext.Gradients"/> may be read and changed.</summary>
+    public virtual void AfterBackward(LearnerContext context)
     {
     }
 
@@ -38,6 +76,11 @@ public abstract class LearnerPlugin
 
     /// <summary>After an evaluation; <see cref="LearnerContext.LastEvaluation"/> holds its record.</summary>
     public virtual void AfterEvaluation(LearnerContext context)
+    {
+    }
+
+    /// <summary>The stream ended (not on cancellation), after the last task's <see cref="AfterTask"/>, before the final checkpoint.</summary>
+    public virtual void AfterStream(LearnerContext context)
     {
     }
 

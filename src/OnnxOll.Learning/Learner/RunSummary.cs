@@ -1,0 +1,38 @@
+using OnnxOll.Learning.Metrics;
+
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>The run's summary metrics from its evaluation records: A_auc over anytime records, A_avg, A_last and F_last over task ends.</summary>
+internal static class RunSummary
+{
+    public static MetricsSummary Of(RunState state, int taskCount, double? zeroShotAfter)
+    {
+        var anytime = new AnytimeAccuracy();
+        var average = new AverageAccuracy();
+        var last = new LastAccuracy();
+        var forgetting = new LastForgetting();
+        foreach (var r in state.Records)
+        {
+            if (r.Kind == EvaluationKind.Anytime)
+            {
+                anytime.Update(r.Accuracy);
+            }
+            else if (r.Kind == EvaluationKind.TaskEnd)
+            {
+                average.Update(r.Accuracy);
+                last.Update(r.Accuracy);
+                forgetting.Update(r.PerClassAccuracy);
+            }
+        }
+
+        return new MetricsSummary(
+            state.SamplesSeen,
+            taskCount,
+            anytime.Count > 0 ? anytime.Result() : null,
+            average.Count > 0 ? average.Result() : null,
+            average.Count > 0 ? last.Result() : null,
+            forgetting.Count > 1 ? forgetting.Result() : null,
+            state.ZeroShotBefore,
+            zeroShotAfter);
+    }
+}
