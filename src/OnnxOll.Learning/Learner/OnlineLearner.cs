@@ -30,11 +30,8 @@ public sealed class OnlineLearner : IDisposable
     private readonly LearnerCheckpoints checkpoints;
     private readonly LearnerContext context;
     private readonly StepLog stepLog;
-    private readonly BatchPlan plan;
-    private readonly float[] pixels;
-    private readonly int[] labels, prototypeLabels;
-    private readonly int sampleLength;
-    private List<LearnerPlugin> hooks = [];
+    private readonly BatchStaging staging;
+    private readonly LearnerHooks hooks;
 
     /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
     public OnlineLearner(ClipModelRuntime model, ScenarioSpec scenario, LearnerOptions options, string runDirectory)
@@ -44,16 +41,14 @@ public sealed class OnlineLearner : IDisposable
         scenarioSpec = scenario;
         this.runDirectory = Path.GetFullPath(runDirectory);
         Directory.CreateDirectory(this.runDirectory);
-        plan = new BatchPlan(2 * options.BatchSize);
-        trainer = new BatchTrainer(model, options, plan.Capacity);
+        staging = new BatchStaging(model, options.BatchSize);
+        trainer = new BatchTrainer(model, options, staging.Plan.Capacity);
         checkpoints = new LearnerCheckpoints(this.runDirectory, model, options, scenario, trainer);
         log = new MetricsLog(this.runDirectory);
         stepLog = new StepLog(log);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients);
-        sampleLength = model.Config.Vision.NumChannels * model.Config.Vision.ImageSize * model.Config.Vision.ImageSize;
-        pixels = new float[plan.Capacity * sampleLength];
-        (labels, prototypeLabels) = (new int[plan.Capacity], new int[plan.Capacity]);
+        hooks = new LearnerHooks(context);
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order, before the standard ones.</summary>
@@ -126,14 +121,9 @@ public sealed class OnlineLearner : IDisposable
 
     private bool Learn(ILearnerStream stream, IReadOnlyList<LearnerPlugin> standard, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
     {
-        hooks = [.. Plugins, stepLog, .. standard];
-        if (options.ResetOptimizerAtTaskBoundary)
-        {
-            hooks.Add(new OptimizerReset());
-        }
-
-        checkpoints.RestorePlugins(hooks, context);
-        trainer.Prepare(hooks.SelectMany(p => p.LossTerms(context)).ToArray(), context.TermInputs);
+        hooks.Assemble(Plugins, [stepLog, .. standard]);
+        checkpoints.RestorePlugins(hooks.Plugins, context);
+        trainer.Prepare(hooks.Plugins.SelectMany(p => p.LossTerms(context)).ToArray(), context.TermInputs);
         var state = context.State;
         text.Extend(state.Vocabulary, trainer.Pet);
         int skippedBefore = state.SkippedSamples;
@@ -143,11 +133,7 @@ public sealed class OnlineLearner : IDisposable
         {
             while (stream.ReadBatch(cancellationToken) is { } batch)
             {
-                if (batch.Task != state.Task || context.BoundaryPending)
-                {
-                    CrossBoundary(new TaskBoundary(state.Task, batch.Task, batch.Task == state.Task));
-                }
-
+                hooks.BeforeBatchOf(batch.Task);
                 TrainOn(batch, stream.Name);
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
@@ -158,13 +144,10 @@ public sealed class OnlineLearner : IDisposable
                     SaveCheckpoint(stream);
                 }
 
-                progress?.Report(new LearnerProgress(state.SamplesSeen, stream.Length ?? 0, state.Task, state.Vocabulary.Count, stepLog.Average.Value, stepLog.Average.Count,
-                    state.Records.Count > 0 ? state.Records[^1].Accuracy : null, state.SkippedSteps, state.SkippedSamples));
+                progress?.Report(LearnerProgress.Of(state, stream.Length, stepLog.Average));
             }
 
-            context.Boundary = new TaskBoundary(state.Task, -1, false);
-            Fire(p => p.AfterTask(context));
-            Fire(p => p.AfterStream(context));
+            hooks.EndStream();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -181,83 +164,31 @@ public sealed class OnlineLearner : IDisposable
         return completed;
     }
 
-    private void CrossBoundary(TaskBoundary boundary)
-    {
-        context.Boundary = boundary;
-        context.BoundaryPending = false;
-        if (boundary.EndedTask >= 0)
-        {
-            Fire(p => p.AfterTask(context));
-        }
-
-        context.State.Task = boundary.NextTask;
-        Fire(p => p.BeforeTask(context));
-    }
-
-    /// <summary>Plans the batch with the plugins, stages it, trains on it and advances the counters past the stream's samples.</summary>
+    /// <summary>Stages the planned batch, trains on it and advances the counters past the stream's samples.</summary>
     private void TrainOn(SampleBatch<float[]> batch, string streamName)
     {
-        if (batch.Samples.Count > options.BatchSize)
-        {
-            throw new InvalidOperationException($"Stream '{streamName}' delivered a batch of {batch.Samples.Count} samples; the learner's batch size is {options.BatchSize}.");
-        }
-
         var state = context.State;
         context.Batch = batch;
-        plan.Reset();
-        foreach (var sample in batch.Samples)
-        {
-            plan.Add(new PlannedSample(sample.Label, sample.Item, FromStream: true));
-        }
-
-        Fire(p => p.PlanBatch(context, plan));
-        int n = plan.Samples.Count;
-        for (int i = 0; i < n; i++)
-        {
-            var sample = plan.Samples[i];
-            labels[i] = state.Vocabulary.GetOrAdd(sample.Label);
-            prototypeLabels[i] = sample.FromStream ? labels[i] : -1;
-            sample.Pixels.AsSpan(0, sampleLength).CopyTo(pixels.AsSpan(i * sampleLength));
-        }
-
+        staging.Stage(batch, streamName, context, Fire);
         text.Extend(state.Vocabulary, trainer.Pet);
-        context.BatchLabels = labels.AsMemory(0, n);
         Fire(p => p.BeforeBatch(context));
-        var trained = n > 0 && !options.ZeroShot ? trainer.Train(pixels, labels.AsSpan(0, n), state.Vocabulary.Count, text, context, Fire) : null;
-        trainer.UpdatePrototypes(pixels, prototypeLabels.AsSpan(0, n));
+        var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, Fire) : null;
+        trainer.UpdatePrototypes(staging.Pixels, staging.StreamLabels);
         stepLog.Batch = trained is { } t ? (t.Loss, t.GradNorm, trainer.VisibleCount) : null;
         state.SamplesSeen += batch.Samples.Count;
         state.Batches++;
     }
 
-    private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock)
-    {
-        var state = context.State;
-        var summary = RunSummary.Of(state, taskCount, zeroShotAfter);
-        if (completed)
-        {
-            log.WriteSummary(summary);
-        }
+    private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
+        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock);
 
-        double seconds = clock.Elapsed.TotalSeconds;
-        long trained = state.SamplesSeen - startSamples;
-        return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples, trained,
-            seconds > 0 ? trained / seconds : 0);
-    }
-
-    private void Fire(Action<LearnerPlugin> hook)
-    {
-        foreach (var plugin in hooks)
-        {
-            hook(plugin);
-        }
-    }
+    private void Fire(Action<LearnerPlugin> hook) => hooks.Fire(hook);
 
     private void SaveCheckpoint(ILearnerStream stream)
     {
         Fire(p => p.BeforeCheckpoint(context));
         log.Sync();
-        context.LastCheckpoint = checkpoints.Save(context, hooks);
+        context.LastCheckpoint = checkpoints.Save(context, hooks.Plugins);
         stream.Commit(context.Cursor);
         Fire(p => p.AfterCheckpoint(context));
     }

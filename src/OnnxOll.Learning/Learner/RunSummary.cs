@@ -1,10 +1,22 @@
+using System.Diagnostics;
 using OnnxOll.Learning.Metrics;
 
 namespace OnnxOll.Learning.Learner;
 
-/// <summary>The run's summary metrics from its evaluation records: A_auc over anytime records, A_avg, A_last and F_last over task ends.</summary>
+/// <summary>A run's result and summary metrics from its evaluation records: A_auc over anytime records, A_avg, A_last and F_last over task ends.</summary>
 internal static class RunSummary
 {
+    /// <summary>The result of a run that started at <paramref name="startSamples"/>; the summary is written to <paramref name="log"/> when given.</summary>
+    public static LearnerResult Finish(RunState state, MetricsLog? log, int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock)
+    {
+        var summary = Of(state, taskCount, zeroShotAfter);
+        log?.WriteSummary(summary);
+        double seconds = clock.Elapsed.TotalSeconds;
+        long trained = state.SamplesSeen - startSamples;
+        return new LearnerResult(summary, state.Records, completed, state.Batches, state.SkippedSteps, state.SkippedSamples, trained,
+            seconds > 0 ? trained / seconds : 0);
+    }
+
     public static MetricsSummary Of(RunState state, int taskCount, double? zeroShotAfter)
     {
         var anytime = new AnytimeAccuracy();

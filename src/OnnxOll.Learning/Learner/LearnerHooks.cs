@@ -1,0 +1,60 @@
+using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Learning.Learner.Standard;
+
+namespace OnnxOll.Learning.Learner;
+
+/// <summary>The plugins of one run in calling order (the user's, then the standard ones) and the hook sequences the loop fires.</summary>
+internal sealed class LearnerHooks(LearnerContext context)
+{
+    private List<LearnerPlugin> plugins = [];
+
+    /// <summary>The plugins in calling order.</summary>
+    public IReadOnlyList<LearnerPlugin> Plugins => plugins;
+
+    /// <summary>Sets the run's plugins: <paramref name="user"/>, then <paramref name="standard"/>, then the optimizer reset when the options ask.</summary>
+    public void Assemble(IEnumerable<LearnerPlugin> user, IEnumerable<LearnerPlugin> standard)
+    {
+        plugins = [.. user, .. standard];
+        if (context.Options.ResetOptimizerAtTaskBoundary)
+        {
+            plugins.Add(new OptimizerReset());
+        }
+    }
+
+    /// <summary>Calls <paramref name="hook"/> on every plugin in order.</summary>
+    public void Fire(Action<LearnerPlugin> hook)
+    {
+        foreach (var plugin in plugins)
+        {
+            hook(plugin);
+        }
+    }
+
+    /// <summary>Fires the task hooks when the next batch (of <paramref name="nextTask"/>) starts a task or follows an announced boundary.</summary>
+    public void BeforeBatchOf(int nextTask)
+    {
+        int task = context.State.Task;
+        if (nextTask == task && !context.BoundaryPending)
+        {
+            return;
+        }
+
+        context.Boundary = new TaskBoundary(task, nextTask, Announced: nextTask == task);
+        context.BoundaryPending = false;
+        if (task >= 0)
+        {
+            Fire(p => p.AfterTask(context));
+        }
+
+        context.State.Task = nextTask;
+        Fire(p => p.BeforeTask(context));
+    }
+
+    /// <summary>Fires the last task's end and the stream's end.</summary>
+    public void EndStream()
+    {
+        context.Boundary = new TaskBoundary(context.State.Task, -1, Announced: false);
+        Fire(p => p.AfterTask(context));
+        Fire(p => p.AfterStream(context));
+    }
+}
