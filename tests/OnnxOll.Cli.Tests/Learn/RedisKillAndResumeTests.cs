@@ -1,6 +1,7 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport.Redis;
 using StackExchange.Redis;
 
 namespace OnnxOll.Cli.Tests.Learn;
@@ -20,7 +21,7 @@ public sealed class RedisKillAndResumeTests : IDisposable
     [RedisFact]
     public void SigkillOfARedisFedLearnerThenResumeLosesAndDuplicatesNothing()
     {
-        using var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address);
+        using var redis = ConnectionMultiplexer.Connect(LoopbackRedis.Address);
         var db = redis.GetDatabase();
         string[] labels = ["red", "green", "blue", "yellow"];
         for (int i = 0; i < Entries; i++)
@@ -37,7 +38,7 @@ public sealed class RedisKillAndResumeTests : IDisposable
         string cache = Path.Combine(root, "cache");
         string[] Args(string group, string run) =>
         [
-            "learn", "--model", Path.Combine(root, "model"), "--data", $"redis://{RedisFactAttribute.Address}/{stream}?group={group}&max_wait_ms=200&end_idle_ms=1500",
+            "learn", "--model", Path.Combine(root, "model"), "--data", $"redis://{LoopbackRedis.Address}/{stream}?group={group}&max_wait_ms=200&end_idle_ms=1500",
             "--scenario", "iid", "--pet", Pet, "--batch", "4", "--iters", "2", "--lr", "0.01", "--eval-every", "0", "--seed", "7", "--out", run, "--threads", "1",
         ];
 
@@ -79,7 +80,7 @@ public sealed class RedisKillAndResumeTests : IDisposable
 
     public void Dispose()
     {
-        using (var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address + ",abortConnect=false"))
+        using (var redis = ConnectionMultiplexer.Connect(LoopbackRedis.Address + ",abortConnect=false"))
         {
             redis.GetDatabase().KeyDelete(stream);
         }
