@@ -4,11 +4,14 @@ namespace OnnxOll.TestSupport.Images;
 public static class Bitmap
 {
     /// <summary>Writes a <paramref name="width"/> × <paramref name="height"/> image of random colours.</summary>
-    public static void WriteRandom(string path, int width, int height, int seed)
+    public static void WriteRandom(string path, int width, int height, int seed) => File.WriteAllBytes(path, Random(width, height, seed));
+
+    /// <summary>Encodes a <paramref name="width"/> × <paramref name="height"/> image of random colours (<see cref="System.Random.NextBytes(byte[])"/> of <paramref name="seed"/>).</summary>
+    public static byte[] Random(int width, int height, int seed)
     {
         var rgb = new byte[width * height * 3];
-        new Random(seed).NextBytes(rgb);
-        Write(path, rgb, width, height);
+        new System.Random(seed).NextBytes(rgb);
+        return Encode(rgb, width, height);
     }
 
     public static void Write(string path, byte[] rgb, int width, int height) => File.WriteAllBytes(path, Encode(rgb, width, height));
