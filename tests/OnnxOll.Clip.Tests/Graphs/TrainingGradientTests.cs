@@ -1,5 +1,4 @@
 using OnnxOll.Clip.Graphs;
-using OnnxOll.Clip.Pet;
 using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Clip.Tests.Graphs;
