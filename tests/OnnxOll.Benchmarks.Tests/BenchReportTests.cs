@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Benchmarks.Tests;
 
@@ -64,17 +65,11 @@ public sealed class BenchReportTests
         {
             Fidelity = [new FidelityResult("tiny", 1e-3, 1.5, 1.49, [new TensorFidelity("a", 0.99, 0.1)])],
         };
-        string path = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
-        try
-        {
-            report.Save(path);
-            var back = BenchReport.Load(path);
-            Assert.Equal(report.ToMarkdown(), back.ToMarkdown());
-            Assert.Equal("test", back.Machine["cpu"]!.GetValue<string>());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = new TempDirectory();
+        string path = temp.File("bench.json");
+        report.Save(path);
+        var back = BenchReport.Load(path);
+        Assert.Equal(report.ToMarkdown(), back.ToMarkdown());
+        Assert.Equal("test", back.Machine["cpu"]!.GetValue<string>());
     }
 }

@@ -1,24 +1,24 @@
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Learner;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Benchmarks.Tests;
 
 /// <summary>A tiny random CLIP folder and a model cache of its own, deleted with the fixture.</summary>
 public sealed class TinyModel : IDisposable
 {
+    private readonly TinyModelFolder model;
+
     public TinyModel()
     {
-        Root = Path.Combine(Path.GetTempPath(), "onnxoll-bench-tests-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory = Path.Combine(Root, "model");
-        Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Root, "cache"));
-        TinyClip.Write(Directory, seed: 5);
+        model = new TinyModelFolder(seed: 5);
+        Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(model.Root, "cache"));
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
-    public string Directory { get; }
+    public string Directory => model.ModelDirectory;
 
-    public void Dispose() => System.IO.Directory.Delete(Root, recursive: true);
+    public void Dispose() => model.Dispose();
 }
 
 /// <summary>The test classes that share one <see cref="TinyModel"/> (and the process-wide cache variable), run one after another.</summary>

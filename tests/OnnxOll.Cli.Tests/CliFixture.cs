@@ -2,40 +2,35 @@ using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Cli.Tests;
 
 /// <summary>A tiny random CLIP folder, a private model cache and helpers to write batch and PET files, shared by one test class.</summary>
 public sealed class CliFixture : IDisposable
 {
+    private readonly TinyModelFolder model;
+
     public CliFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "onnxoll-cli-" + Guid.NewGuid().ToString("N")[..8]);
-        ModelDirectory = Path.Combine(Root, "model");
+        model = new TinyModelFolder(seed: 3);
         Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Root, "cache"));
-        Config = TinyClip.Write(ModelDirectory, seed: 3);
         using var weights = ClipWeights.Open(ModelDirectory);
         LogitScale = weights.LogitScale;
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
     /// <summary>The model folder; batch and PET files go elsewhere (the model hash covers every *.safetensors of the folder).</summary>
-    public string ModelDirectory { get; }
+    public string ModelDirectory => model.ModelDirectory;
 
-    public ClipConfig Config { get; }
+    public ClipConfig Config => model.Config;
 
     public float LogitScale { get; }
 
-    public string PathFor(string name)
-    {
-        string path = Path.Combine(Root, "files", name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return path;
-    }
+    public string PathFor(string name) => model.File(Path.Combine("files", name));
 
     /// <summary>Runs the <c>onnxoll</c> command line in process and returns its exit code.</summary>
     public static int Invoke(params string[] args) => OnnxOllCli.Invoke(args);
@@ -104,22 +99,7 @@ public sealed class CliFixture : IDisposable
         return path;
     }
 
-    public PetParameters RandomPet(string spec, int seed, double scale)
-    {
-        var layout = new PetLayout(PetSpec.Parse(spec), Config);
-        var pet = PetParameters.Create(layout, seed);
-        var random = new Random(seed);
-        foreach (var t in layout.Tensors)
-        {
-            var data = pet[t.Name];
-            for (int i = 0; i < data.Length; i++)
-            {
-                data[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
-            }
-        }
+    public PetParameters RandomPet(string spec, int seed, double scale) => TestSupport.Models.RandomPet.Create(Config, spec, scale, seed);
 
-        return pet;
-    }
-
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => model.Dispose();
 }

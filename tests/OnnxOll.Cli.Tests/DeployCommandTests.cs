@@ -13,6 +13,7 @@ using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests;
 

@@ -1,28 +1,28 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Deploy.Tests;
 
 /// <summary>A tiny random CLIP folder with a private model cache, and helpers for PET tensors and run folders; shared by the collection.</summary>
 public sealed class DeployFixture : IDisposable
 {
+    private readonly TinyModelFolder model;
+
     public DeployFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "onnxoll-deploy-" + Guid.NewGuid().ToString("N")[..8]);
-        ModelDirectory = Path.Combine(Root, "model");
+        model = new TinyModelFolder(seed: 3);
         Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Root, "cache"));
-        Config = TinyClip.Write(ModelDirectory, seed: 3);
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
-    public string ModelDirectory { get; }
+    public string ModelDirectory => model.ModelDirectory;
 
-    public ClipConfig Config { get; }
+    public ClipConfig Config => model.Config;
 
     /// <summary>A fresh folder under the fixture root.</summary>
     public string Folder(string name)
@@ -33,22 +33,7 @@ public sealed class DeployFixture : IDisposable
     }
 
     /// <summary>PET tensors of <paramref name="spec"/> drawn uniformly from ±<paramref name="scale"/> (all non-zero).</summary>
-    public PetParameters RandomPet(string spec, int seed, double scale)
-    {
-        var layout = new PetLayout(PetSpec.Parse(spec), Config);
-        var pet = PetParameters.Create(layout, seed);
-        var random = new Random(seed);
-        foreach (var t in layout.Tensors)
-        {
-            var data = pet[t.Name];
-            for (int i = 0; i < data.Length; i++)
-            {
-                data[i] = (float)(((random.NextDouble() * 2) - 1) * scale);
-            }
-        }
-
-        return pet;
-    }
+    public PetParameters RandomPet(string spec, int seed, double scale) => TestSupport.Models.RandomPet.Create(Config, spec, scale, seed);
 
     /// <summary>Writes a run folder holding one checkpoint (with AdamW moments) of <paramref name="pet"/>, its prompts and its classes.</summary>
     public string WriteRun(string name, PetParameters pet, IReadOnlyList<string> prompts, IReadOnlyList<string> classes)
@@ -70,5 +55,5 @@ public sealed class DeployFixture : IDisposable
         Assert.All(expected.Layout.Tensors, t => Assert.Equal(expected[t.Name], actual[t.Name]));
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => model.Dispose();
 }

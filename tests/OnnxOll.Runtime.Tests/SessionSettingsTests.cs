@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxOll.Onnx.Models;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Runtime.Tests;
 

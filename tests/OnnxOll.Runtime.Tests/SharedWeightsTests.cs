@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxOll.Onnx.Graph;
 using OnnxOll.Onnx.Models;
+using OnnxOll.TestSupport;
 using Xunit.Abstractions;
 using DataType = OnnxOll.Onnx.Proto.TensorProto.Types.DataType;
 

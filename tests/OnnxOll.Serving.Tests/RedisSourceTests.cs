@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using OnnxOll.TestSupport.Redis;
 using StackExchange.Redis;
 
 namespace OnnxOll.Serving.Tests;

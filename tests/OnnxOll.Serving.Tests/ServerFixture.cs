@@ -1,6 +1,6 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Learner;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Serving.Tests;
 
@@ -9,17 +9,17 @@ public sealed class ServerFixture : IDisposable
 {
     public const string Pet = "lora:r=4,alpha=8,towers=image,targets=q+v";
 
+    private readonly TinyModelFolder model;
+
     public ServerFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "onnxoll-serving-" + Guid.NewGuid().ToString("N")[..8]);
-        ModelDirectory = Path.Combine(Root, "model");
         Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, Path.Combine(Path.GetTempPath(), $"onnxoll-serving-cache-{Environment.ProcessId}"));
-        TinyClip.Write(ModelDirectory, seed: 5);
+        model = new TinyModelFolder(seed: 5);
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
-    public string ModelDirectory { get; }
+    public string ModelDirectory => model.ModelDirectory;
 
     public ServeOptions Options(string run) => new()
     {
@@ -32,5 +32,5 @@ public sealed class ServerFixture : IDisposable
         Sessions = Runtime.SessionSettings.Default with { IntraOpThreads = 1, AllowSpinning = false },
     };
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => model.Dispose();
 }

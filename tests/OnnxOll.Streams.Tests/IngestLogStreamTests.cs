@@ -1,4 +1,5 @@
 using OnnxOll.Streams.Log;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Streams.Tests;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Runs;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Errors;
 
@@ -369,18 +370,9 @@ public sealed class CorruptionPropertyTests(CliFixture fixture)
     private static byte[] Encoded(byte[] bmp, bool jpeg)
     {
         var decoded = Clip.Imaging.ImageDecoder.Decode(bmp, "bmp");
-        using var output = new MemoryStream();
-        var writer = new StbImageWriteSharp.ImageWriter();
-        if (jpeg)
-        {
-            writer.WriteJpg(decoded.Pixels, decoded.Width, decoded.Height, StbImageWriteSharp.ColorComponents.RedGreenBlue, output, 90);
-        }
-        else
-        {
-            writer.WritePng(decoded.Pixels, decoded.Width, decoded.Height, StbImageWriteSharp.ColorComponents.RedGreenBlue, output);
-        }
-
-        return output.ToArray();
+        return jpeg
+            ? TestImages.Jpeg(decoded.Pixels, decoded.Width, decoded.Height, StbImageWriteSharp.ColorComponents.RedGreenBlue, quality: 90)
+            : TestImages.Png(decoded.Pixels, decoded.Width, decoded.Height, StbImageWriteSharp.ColorComponents.RedGreenBlue);
     }
 
     private static string Copy(string source, string targetFile)

@@ -1,3 +1,5 @@
+using OnnxOll.TestSupport.Images;
+
 namespace OnnxOll.Cli.Tests.Errors;
 
 /// <summary><c>learn</c> refuses bad options, specs and folders with one line and exit code 2, before touching any run folder.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Errors;
 

@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Errors;
 

@@ -4,6 +4,7 @@ using OnnxOll.Cli.Tests.Runs;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Errors;
 

@@ -1,3 +1,5 @@
+using OnnxOll.TestSupport.Images;
+
 namespace OnnxOll.Cli.Tests.Errors;
 
 /// <summary>Option values out of range are refused by the parser with one line naming the option and the range, before any file is written.</summary>

@@ -1,33 +1,29 @@
 using System.Text.RegularExpressions;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Metrics;
+using OnnxOll.TestSupport.Images;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
 /// <summary>Data that makes no sense is warned about before the run, and learn's final line lists only the files that exist.</summary>
 public sealed partial class FinalLineTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-final-" + Guid.NewGuid().ToString("N")[..8]);
-
-    public FinalLineTests()
-    {
-        TinyClip.Write(Path.Combine(root, "model"), seed: 5);
-    }
+    private readonly TinyModelFolder tiny = new(seed: 5);
 
     [Fact]
     public void OneClassWithoutTestSplitWarnsAndListsOnlyWrittenFiles()
     {
-        string data = Path.Combine(root, "one-class");
+        string data = Path.Combine(tiny.Root, "one-class");
         Directory.CreateDirectory(Path.Combine(data, "only"));
         for (int i = 0; i < 6; i++)
         {
             Bitmap.WriteRandom(Path.Combine(data, "only", $"{i}.bmp"), 8, 8, seed: i);
         }
 
-        string run = Path.Combine(root, "run");
+        string run = Path.Combine(tiny.Root, "run");
         var output = new List<string>();
-        using var child = CliProcess.Start(Path.Combine(root, "cache"), output.Add,
-            "learn", "--model", Path.Combine(root, "model"), "--data", $"folder:{data}", "--scenario", "iid", "--batch", "4", "--out", run, "--threads", "1");
+        using var child = CliProcess.Start(Path.Combine(tiny.Root, "cache"), output.Add,
+            "learn", "--model", tiny.ModelDirectory, "--data", $"folder:{data}", "--scenario", "iid", "--batch", "4", "--out", run, "--threads", "1");
         string errors = child.StandardError.ReadToEnd();
         child.WaitForExit();
 
@@ -44,10 +40,10 @@ public sealed partial class FinalLineTests : IDisposable
     [Fact]
     public void InterruptedRunListsOnlyWrittenFiles()
     {
-        string run = Path.Combine(root, "interrupted");
+        string run = Path.Combine(tiny.Root, "interrupted");
         var output = new List<string>();
         using var trained = new ManualResetEventSlim();
-        using var child = CliProcess.Start(Path.Combine(root, "cache"), line =>
+        using var child = CliProcess.Start(Path.Combine(tiny.Root, "cache"), line =>
             {
                 lock (output)
                 {
@@ -59,7 +55,7 @@ public sealed partial class FinalLineTests : IDisposable
                     trained.Set();
                 }
             },
-            "learn", "--model", Path.Combine(root, "model"), "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
+            "learn", "--model", tiny.ModelDirectory, "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
             "--scenario", "iid", "--batch", "8", "--eval-every", "0", "--checkpoint-every", "1000", "--out", run, "--threads", "1");
         Assert.True(trained.Wait(TimeSpan.FromMinutes(2)), "no batch was trained within 2 minutes");
         using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -80,7 +76,7 @@ public sealed partial class FinalLineTests : IDisposable
         Assert.Contains("1 checkpoint)", final, StringComparison.Ordinal);
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => tiny.Dispose();
 
     private static string FinalLine(List<string> output, string start)
     {

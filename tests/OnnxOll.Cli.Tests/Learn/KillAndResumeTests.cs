@@ -1,18 +1,13 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
 public sealed class KillAndResumeTests : IDisposable
 {
     private const string Pet = "lora:r=4,alpha=8,towers=both,targets=q+v";
-    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-resume-" + Guid.NewGuid().ToString("N")[..8]);
-
-    public KillAndResumeTests()
-    {
-        TinyClip.Write(Path.Combine(root, "model"), seed: 11);
-    }
+    private readonly TinyModelFolder tiny = new(seed: 11);
 
     [Fact]
     public void ResumeAfterSigkillGivesBitIdenticalPetTensorsAndMetrics()
@@ -20,8 +15,8 @@ public sealed class KillAndResumeTests : IDisposable
         int seed = Environment.TickCount & 0xffff;
         var rng = new Random(seed);
         int killAfter = rng.Next(2, 12);
-        string cache = Path.Combine(root, "cache");
-        string model = Path.Combine(root, "model");
+        string cache = Path.Combine(tiny.Root, "cache");
+        string model = tiny.ModelDirectory;
         string[] Args(string run) =>
         [
             "learn", "--model", model, "--data", "synthetic:colours=4,shapes=2,textures=1,train=40,test=4,seed=2",
@@ -29,10 +24,10 @@ public sealed class KillAndResumeTests : IDisposable
             "--eval-every", "0", "--seed", "7", "--out", run, "--threads", "1",
         ];
 
-        string reference = Path.Combine(root, "reference");
+        string reference = Path.Combine(tiny.Root, "reference");
         CliProcess.RunToEnd(cache, Args(reference));
 
-        string interrupted = Path.Combine(root, "interrupted");
+        string interrupted = Path.Combine(tiny.Root, "interrupted");
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
             var store = new CheckpointStore(interrupted);
@@ -75,12 +70,12 @@ public sealed class KillAndResumeTests : IDisposable
     [Fact]
     public void InterruptWritesACheckpointAndExitsCleanly()
     {
-        string cache = Path.Combine(root, "cache");
-        string run = Path.Combine(root, "sigint");
+        string cache = Path.Combine(tiny.Root, "cache");
+        string run = Path.Combine(tiny.Root, "sigint");
         // Without a terminal, learn prints a progress line once the first batch is trained (and its signal handlers are in place).
         using var trained = new ManualResetEventSlim();
         using var child = CliProcess.Start(cache, line => { if (line.Contains(" samples", StringComparison.Ordinal)) { trained.Set(); } },
-            "learn", "--model", Path.Combine(root, "model"), "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
+            "learn", "--model", tiny.ModelDirectory, "--data", "synthetic:colours=4,shapes=2,textures=1,train=2000,test=4",
             "--scenario", "iid", "--pet", Pet, "--batch", "8", "--iters", "2", "--eval-every", "0", "--checkpoint-every", "1000", "--out", run);
         var store = new CheckpointStore(run);
         Assert.True(trained.Wait(TimeSpan.FromMinutes(2)), "no batch was trained within 2 minutes");
@@ -97,5 +92,5 @@ public sealed class KillAndResumeTests : IDisposable
         Assert.True(step > 0);
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => tiny.Dispose();
 }

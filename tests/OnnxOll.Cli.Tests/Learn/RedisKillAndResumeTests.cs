@@ -1,6 +1,8 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport.Images;
+using OnnxOll.TestSupport.Models;
+using OnnxOll.TestSupport.Redis;
 using StackExchange.Redis;
 
 namespace OnnxOll.Cli.Tests.Learn;
@@ -9,42 +11,33 @@ public sealed class RedisKillAndResumeTests : IDisposable
 {
     private const string Pet = "lora:r=4,alpha=8,towers=image,targets=q+v";
     private const int Entries = 40;
-    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-redis-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TinyModelFolder tiny = new(seed: 11);
     private readonly string stream = "onnxoll-test-" + Guid.NewGuid().ToString("N")[..8];
-
-    public RedisKillAndResumeTests()
-    {
-        TinyClip.Write(Path.Combine(root, "model"), seed: 11);
-    }
 
     [RedisFact]
     public void SigkillOfARedisFedLearnerThenResumeLosesAndDuplicatesNothing()
     {
-        using var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address);
+        using var redis = ConnectionMultiplexer.Connect(LoopbackRedis.Address);
         var db = redis.GetDatabase();
         string[] labels = ["red", "green", "blue", "yellow"];
         for (int i = 0; i < Entries; i++)
         {
-            var rgb = new byte[16 * 16 * 3];
-            new Random(i).NextBytes(rgb);
-            string file = Path.Combine(root, "entry.bmp");
-            Bitmap.Write(file, rgb, 16, 16);
-            db.StreamAdd(stream, [new NameValueEntry("label", labels[i % 4]), new NameValueEntry("image", File.ReadAllBytes(file))]);
+            db.StreamAdd(stream, [new NameValueEntry("label", labels[i % 4]), new NameValueEntry("image", Bitmap.Random(16, 16, seed: i))]);
         }
 
         int seed = Environment.TickCount & 0xffff;
         int killAfter = new Random(seed).Next(2, 8);
-        string cache = Path.Combine(root, "cache");
+        string cache = Path.Combine(tiny.Root, "cache");
         string[] Args(string group, string run) =>
         [
-            "learn", "--model", Path.Combine(root, "model"), "--data", $"redis://{RedisFactAttribute.Address}/{stream}?group={group}&max_wait_ms=200&end_idle_ms=1500",
+            "learn", "--model", tiny.ModelDirectory, "--data", $"redis://{LoopbackRedis.Address}/{stream}?group={group}&max_wait_ms=200&end_idle_ms=1500",
             "--scenario", "iid", "--pet", Pet, "--batch", "4", "--iters", "2", "--lr", "0.01", "--eval-every", "0", "--seed", "7", "--out", run, "--threads", "1",
         ];
 
-        string reference = Path.Combine(root, "reference");
+        string reference = Path.Combine(tiny.Root, "reference");
         CliProcess.RunToEnd(cache, Args("reference", reference));
 
-        string interrupted = Path.Combine(root, "interrupted");
+        string interrupted = Path.Combine(tiny.Root, "interrupted");
         using (var child = CliProcess.Start(cache, Args("interrupted", interrupted)))
         {
             var store = new CheckpointStore(interrupted);
@@ -62,7 +55,7 @@ public sealed class RedisKillAndResumeTests : IDisposable
 
         CliProcess.RunToEnd(cache, [.. Args("interrupted", interrupted), "--resume"]);
 
-        string hash = ModelHash.Compute(Path.Combine(root, "model"));
+        string hash = ModelHash.Compute(tiny.ModelDirectory);
         string spec = PetSpec.Parse(Pet).ToString();
         var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
         var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
@@ -79,11 +72,11 @@ public sealed class RedisKillAndResumeTests : IDisposable
 
     public void Dispose()
     {
-        using (var redis = ConnectionMultiplexer.Connect(RedisFactAttribute.Address + ",abortConnect=false"))
+        using (var redis = ConnectionMultiplexer.Connect(LoopbackRedis.Address + ",abortConnect=false"))
         {
             redis.GetDatabase().KeyDelete(stream);
         }
 
-        Directory.Delete(root, recursive: true);
+        tiny.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using OnnxOll.Cli.Tests.Errors;
 using OnnxOll.Clip.Model;
 using OnnxOll.Learning.Pretraining;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Pretrain;
 

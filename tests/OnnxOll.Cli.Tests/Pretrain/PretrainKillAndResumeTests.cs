@@ -1,28 +1,29 @@
 using OnnxOll.Cli.Tests.Learn;
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Cli.Tests.Pretrain;
 
 /// <summary>SIGKILL of <c>onnxoll pretrain</c> at a random checkpoint, then <c>--resume</c>: the written weights are bit-identical to an uninterrupted run.</summary>
 public sealed class PretrainKillAndResumeTests : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-pretrain-resume-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly TempDirectory temp = new();
 
     [Fact]
     public void ResumeAfterSigkillGivesBitIdenticalWeights()
     {
         int seed = Environment.TickCount & 0xffff;
         int killAfter = new Random(seed).Next(2, 20);
-        var (recipe, tokenizer) = MicroRecipe.Write(root, epochs: 3);
-        string cache = Path.Combine(root, "cache");
+        var (recipe, tokenizer) = MicroRecipe.Write(temp.Path, epochs: 3);
+        string cache = Path.Combine(temp.Path, "cache");
         string[] Args(string model) =>
             ["pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", model, "--seed", "5",
              "--checkpoint-every", "1", "--threads", "1"];
 
-        string reference = Path.Combine(root, "reference");
+        string reference = Path.Combine(temp.Path, "reference");
         CliProcess.RunToEnd(cache, Args(reference));
 
-        string interrupted = Path.Combine(root, "interrupted");
+        string interrupted = Path.Combine(temp.Path, "interrupted");
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
             var store = new CheckpointStore(Path.Combine(interrupted, "pretrain-run"));
@@ -46,11 +47,5 @@ public sealed class PretrainKillAndResumeTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(reference, "pretrain_classes.txt")), File.ReadAllText(Path.Combine(interrupted, "pretrain_classes.txt")));
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(root))
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
+    public void Dispose() => temp.Dispose();
 }

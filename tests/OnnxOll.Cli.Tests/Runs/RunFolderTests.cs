@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Errors;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
+using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Runs;
 

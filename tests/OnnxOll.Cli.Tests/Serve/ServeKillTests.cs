@@ -4,9 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Streams.Log;
+using OnnxOll.TestSupport.Images;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Cli.Tests.Serve;
 
@@ -14,20 +15,15 @@ public sealed class ServeKillTests : IDisposable
 {
     private const string Pet = "lora:r=4,alpha=8,towers=image,targets=q+v";
     private const int Batch = 4;
-    private readonly string root = Path.Combine(Path.GetTempPath(), "onnxoll-serve-kill-" + Guid.NewGuid().ToString("N")[..8]);
-
-    public ServeKillTests()
-    {
-        TinyClip.Write(Path.Combine(root, "model"), seed: 11);
-    }
+    private readonly TinyModelFolder tiny = new(seed: 11);
 
     [Fact]
     public async Task SigkillDuringConcurrentIngestThenRestartTrainsEveryAcknowledgedObservationOnceAndMatchesAnUninterruptedServer()
     {
         int seed = Environment.TickCount & 0xffff;
         int killAfter = new Random(seed).Next(10, 40);
-        string cache = Path.Combine(root, "cache");
-        string run = Path.Combine(root, "run");
+        string cache = Path.Combine(tiny.Root, "cache");
+        string run = Path.Combine(tiny.Root, "run");
         var acknowledged = new ConcurrentDictionary<long, string>();
 
         using (var server = ServeProcess.Start(cache, Args(run)))
@@ -62,7 +58,7 @@ public sealed class ServeKillTests : IDisposable
 
         Assert.Equal(logged.Count, restarted.GetProperty("samples_learned").GetInt64());
 
-        string reference = Path.Combine(root, "reference");
+        string reference = Path.Combine(tiny.Root, "reference");
         Directory.CreateDirectory(Path.Combine(reference, "ingest"));
         foreach (var file in Directory.GetFiles(Path.Combine(run, "ingest")))
         {
@@ -75,7 +71,7 @@ public sealed class ServeKillTests : IDisposable
             server.Kill();
         }
 
-        string hash = ModelHash.Compute(Path.Combine(root, "model"));
+        string hash = ModelHash.Compute(tiny.ModelDirectory);
         string spec = PetSpec.Parse(Pet).ToString();
         var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
         var actual = new CheckpointStore(run).LoadLatest(hash, spec).Checkpoint!;
@@ -88,11 +84,11 @@ public sealed class ServeKillTests : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => tiny.Dispose();
 
     private string[] Args(string run) =>
     [
-        "serve", "--model", Path.Combine(root, "model"), "--out", run, "--port", "0", "--pet", Pet, "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "serve", "--model", tiny.ModelDirectory, "--out", run, "--port", "0", "--pet", Pet, "--batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--iters", "2", "--lr", "0.01", "--max-wait-ms", "200", "--replay-window", "3600", "--threads", "1",
     ];
 
@@ -102,12 +98,7 @@ public sealed class ServeKillTests : IDisposable
         for (int i = 0; !stop.IsCancellationRequested; i++)
         {
             string label = labels[(client + i) % labels.Length];
-            var rgb = new byte[16 * 16 * 3];
-            new Random((client * 1000) + i).NextBytes(rgb);
-            string path = Path.Combine(Path.GetTempPath(), $"onnxoll-kill-{Environment.ProcessId}-{client}.bmp");
-            Bitmap.Write(path, rgb, 16, 16);
-            // The local read is not cancelled: only the request races the kill (a cancelled read threw outside the catch).
-            var content = new ByteArrayContent(await File.ReadAllBytesAsync(path, CancellationToken.None));
+            var content = new ByteArrayContent(Bitmap.Random(16, 16, seed: (client * 1000) + i));
             content.Headers.ContentType = new MediaTypeHeaderValue("image/bmp");
             try
             {

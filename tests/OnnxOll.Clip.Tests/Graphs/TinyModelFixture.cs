@@ -1,24 +1,23 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
-using OnnxOll.Clip.Tiny;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Clip.Tests.Graphs;
 
 /// <summary>One random tiny CLIP folder (seed 7) and its frozen-weights cache, shared by the graph tests.</summary>
 public sealed class TinyModelFixture : IDisposable
 {
+    private readonly TinyModelFolder model = new(seed: 7);
+
     public TinyModelFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), $"onnxoll-clip-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Folder = Path.Combine(Root, "model");
-        TinyClip.Write(Folder, seed: 7);
         Weights = ClipWeights.Open(Folder);
         Frozen = FrozenWeights.Prepare(Weights, Path.Combine(Root, "cache"));
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
-    public string Folder { get; }
+    public string Folder => model.ModelDirectory;
 
     public ClipWeights Weights { get; }
 
@@ -29,7 +28,7 @@ public sealed class TinyModelFixture : IDisposable
     public void Dispose()
     {
         Weights.Dispose();
-        Directory.Delete(Root, recursive: true);
+        model.Dispose();
     }
 }
 

@@ -1,6 +1,7 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Onnx.Proto;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Clip.Tests.Graphs;
 
@@ -27,7 +28,7 @@ public sealed class TowerForwardTests(TinyModelFixture tiny)
     [MemberData(nameof(Cases))]
     public void ImageEmbedsMatchReference(string spec, ClipPrecision precision, double tolerance)
     {
-        var parameters = RandomPet(spec);
+        var parameters = RandomPet.Create(tiny.Config, spec, scale: 0.1, seed: 5, valueSeed: 9);
         var v = tiny.Config.Vision;
         var pixels = TestInputs.Pixels(11, Batch, v.NumChannels, v.ImageSize);
         var model = ClipVisionGraph.Build(tiny.Frozen, new ClipGraphOptions { Precision = precision, Pet = parameters.Layout });
@@ -45,7 +46,7 @@ public sealed class TowerForwardTests(TinyModelFixture tiny)
     [MemberData(nameof(Cases))]
     public void TextEmbedsMatchReference(string spec, ClipPrecision precision, double tolerance)
     {
-        var parameters = RandomPet(spec);
+        var parameters = RandomPet.Create(tiny.Config, spec, scale: 0.1, seed: 5, valueSeed: 9);
         var t = tiny.Config.Text;
         int length = t.MaxPositionEmbeddings;
         var ids = TestInputs.Ids(12, Classes, length, t.EosTokenId!.Value);
@@ -95,22 +96,6 @@ public sealed class TowerForwardTests(TinyModelFixture tiny)
         double scale = Math.Max(1e-12, expected.Max(Math.Abs));
         double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() / scale;
         Assert.True(worst <= tolerance, $"max |expected - actual| / max |expected| = {worst:E3} > {tolerance:E1}");
-    }
-
-    private PetParameters RandomPet(string spec)
-    {
-        var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse(spec), tiny.Config), seed: 5);
-        var random = new Random(9);
-        foreach (var t in parameters.Layout.Tensors)
-        {
-            var data = parameters[t.Name];
-            for (int i = 0; i < data.Length; i++)
-            {
-                data[i] = (float)((random.NextDouble() - 0.5) * 0.2);
-            }
-        }
-
-        return parameters;
     }
 
     private Dictionary<string, double[]> Run(ModelProto model, string fileName, Dictionary<string, (Array, long[])> inputs)

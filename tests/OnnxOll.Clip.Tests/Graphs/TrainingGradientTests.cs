@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Graphs;
-using OnnxOll.Clip.Pet;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Clip.Tests.Graphs;
 
@@ -26,7 +26,7 @@ public sealed class TrainingGradientTests(TinyModelFixture tiny)
     [MemberData(nameof(Cases))]
     public void GradientsMatchFiniteDifferences(string spec, string visible, bool doubleSoftmax)
     {
-        var parameters = RandomPet(tiny, spec);
+        var parameters = RandomPet.Create(tiny.Config, spec, scale: 0.2, seed: 13, valueSeed: 17);
         var layout = parameters.Layout;
         var model = ClipTrainingGraph.Build(tiny.Frozen, layout,
             new ClipTrainingOptions { Precision = ClipPrecision.Float64, Dropout = false, DoubleSoftmax = doubleSoftmax });
@@ -75,21 +75,5 @@ public sealed class TrainingGradientTests(TinyModelFixture tiny)
         {
             FiniteDifferences.AssertMatches(info.Name, pet[info.Name], outputs[ClipGraphNames.Gradient(info.Name)], () => runner.Run(inputs)[ClipGraphNames.Loss][0], random);
         }
-    }
-
-    internal static PetParameters RandomPet(TinyModelFixture tiny, string spec)
-    {
-        var parameters = PetParameters.Create(new PetLayout(PetSpec.Parse(spec), tiny.Config), seed: 13);
-        var random = new Random(17);
-        foreach (var t in parameters.Layout.Tensors)
-        {
-            var data = parameters[t.Name];
-            for (int i = 0; i < data.Length; i++)
-            {
-                data[i] = (float)((random.NextDouble() - 0.5) * 0.4);
-            }
-        }
-
-        return parameters;
     }
 }

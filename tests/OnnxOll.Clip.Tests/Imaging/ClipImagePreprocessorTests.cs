@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using OnnxOll.Clip.Imaging;
+using OnnxOll.TestSupport.Images;
 using StbImageWriteSharp;
 using Xunit;
 

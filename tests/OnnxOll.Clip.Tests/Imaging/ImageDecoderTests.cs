@@ -1,4 +1,6 @@
 using OnnxOll.Clip.Imaging;
+using OnnxOll.TestSupport;
+using OnnxOll.TestSupport.Images;
 using StbImageWriteSharp;
 using Xunit;
 
@@ -7,7 +9,7 @@ namespace OnnxOll.Clip.Tests.Imaging;
 /// <summary>Decoding of files the tests write, channel conversion to RGB, and one clear error per kind of bad input.</summary>
 public sealed class ImageDecoderTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
@@ -52,7 +54,7 @@ public sealed class ImageDecoderTests : IDisposable
     public void Bmp_DecodesExactly()
     {
         var pixels = TestImages.Pattern(7, 4);
-        var image = ImageDecoder.Decode(TestImages.Bmp(pixels, 7, 4), "image.bmp");
+        var image = ImageDecoder.Decode(Bitmap.Encode(pixels, 7, 4), "image.bmp");
         Assert.Equal((7, 4), (image.Width, image.Height));
         Assert.Equal(pixels, image.Pixels);
     }

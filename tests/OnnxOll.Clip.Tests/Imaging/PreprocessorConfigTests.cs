@@ -1,10 +1,11 @@
 using OnnxOll.Clip.Imaging;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Imaging;
 
 public sealed class PreprocessorConfigTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly TempDirectory folder = new();
 
     [Fact]
     public void HuggingFaceFieldsBecomeTheOptions()

@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Model;
 
@@ -8,17 +9,10 @@ public sealed class ClipConfigTests
     [Fact]
     public void SaveThenLoadRoundTrips()
     {
-        string dir = Directory.CreateTempSubdirectory("clip-config").FullName;
-        try
-        {
-            var config = TinyClip.Config(TinyShape.Tiny) with { Vision = TinyClip.Config(TinyShape.Tiny).Vision with { HiddenAct = ClipActivation.Gelu } };
-            config.Save(Path.Combine(dir, ClipConfig.FileName));
-            Assert.Equal(config, ClipConfig.Load(dir));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDirectory();
+        var config = TinyClip.Config(TinyShape.Tiny) with { Vision = TinyClip.Config(TinyShape.Tiny).Vision with { HiddenAct = ClipActivation.Gelu } };
+        config.Save(temp.File(ClipConfig.FileName));
+        Assert.Equal(config, ClipConfig.Load(temp.Path));
     }
 
     [Fact]

@@ -1,15 +1,16 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Pet;
 
 public sealed class PetParametersTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("clip-pet").FullName;
+    private readonly TempDirectory temp = new();
     private readonly PetLayout layout = new(PetSpec.Parse("lora:r=4,targets=q+o,init=zero;lora:targets=fc1,init=xavier,towers=text;adapter:dim=8"), TinyClip.Config(TinyShape.Tiny));
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void InitialisationFollowsTheSpecAndIsSeeded()
@@ -33,7 +34,7 @@ public sealed class PetParametersTests : IDisposable
     {
         var p = PetParameters.Create(layout, seed: 4);
         p["vision_model.encoder.layers.1.self_attn.out_proj.lora_B"][5] = 0.5f;
-        string path = Path.Combine(dir, "pet.safetensors");
+        string path = Path.Combine(temp.Path, "pet.safetensors");
         p.Save(path);
         var loaded = PetParameters.Load(path, layout);
         foreach (var t in layout.Tensors)
@@ -48,7 +49,7 @@ public sealed class PetParametersTests : IDisposable
     [Fact]
     public void LoadRejectsAFileForAnotherSpec()
     {
-        string path = Path.Combine(dir, "small.safetensors");
+        string path = Path.Combine(temp.Path, "small.safetensors");
         var smaller = new PetLayout(PetSpec.Parse("lora:r=2,targets=q+o"), TinyClip.Config(TinyShape.Tiny));
         PetParameters.Create(smaller, seed: 1).Save(path);
         var e = Assert.Throws<InvalidDataException>(() => PetParameters.Load(path, layout));

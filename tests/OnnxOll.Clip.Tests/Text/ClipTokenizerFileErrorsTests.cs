@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Text;
+using OnnxOll.TestSupport;
 using Xunit;
 
 namespace OnnxOll.Clip.Tests.Text;
@@ -6,20 +7,20 @@ namespace OnnxOll.Clip.Tests.Text;
 /// <summary>Bad tokenizer files and options give one clear exception naming the file and the problem.</summary>
 public sealed class ClipTokenizerFileErrorsTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "onnxoll-bad-vocab-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new();
 
-    public ClipTokenizerFileErrorsTests() => TinyVocabulary.Write(_directory);
+    public ClipTokenizerFileErrorsTests() => TinyVocabulary.Write(_directory.Path);
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
-    private string Vocab => Path.Combine(_directory, TinyVocabulary.VocabFileName);
+    private string Vocab => Path.Combine(_directory.Path, TinyVocabulary.VocabFileName);
 
-    private string Merges => Path.Combine(_directory, TinyVocabulary.MergesFileName);
+    private string Merges => Path.Combine(_directory.Path, TinyVocabulary.MergesFileName);
 
     [Fact]
     public void MissingFile_NamesIt()
     {
-        string missing = Path.Combine(_directory, "nope.json");
+        string missing = Path.Combine(_directory.Path, "nope.json");
         var error = Assert.Throws<FileNotFoundException>(() => ClipTokenizer.Create(missing, Merges));
         Assert.Contains(missing, error.Message);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OnnxOll.Clip.Text;
+using OnnxOll.TestSupport;
 using Xunit;
 
 namespace OnnxOll.Clip.Tests.Text;
@@ -7,18 +8,18 @@ namespace OnnxOll.Clip.Tests.Text;
 /// <summary>The generated tiny vocabulary: layout, determinism, and the CLIP tokenizer's rules on it.</summary>
 public sealed class TinyVocabularyTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "onnxoll-tiny-vocab-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new();
     private readonly ClipTokenizer _tokenizer;
     private readonly Dictionary<string, int> _vocab;
 
     public TinyVocabularyTests()
     {
-        TinyVocabulary.Write(_directory);
-        _tokenizer = ClipTokenizer.Create(Path.Combine(_directory, TinyVocabulary.VocabFileName), Path.Combine(_directory, TinyVocabulary.MergesFileName));
-        _vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(_directory, TinyVocabulary.VocabFileName)))!;
+        TinyVocabulary.Write(_directory.Path);
+        _tokenizer = ClipTokenizer.Create(Path.Combine(_directory.Path, TinyVocabulary.VocabFileName), Path.Combine(_directory.Path, TinyVocabulary.MergesFileName));
+        _vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(_directory.Path, TinyVocabulary.VocabFileName)))!;
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void Layout_IsClipStyle()
@@ -32,7 +33,7 @@ public sealed class TinyVocabularyTests : IDisposable
         Assert.Equal((0, 64, 320, 255, 511), (_vocab["!"], _vocab["a"], _vocab["a</w>"], _vocab["\u0143"], _vocab["\u0143</w>"]));
         Assert.Equal(_vocab.Count, _vocab.Values.Distinct().Count());
         Assert.Equal(Enumerable.Range(0, _vocab.Count), _vocab.Values.Order());
-        var merges = File.ReadAllLines(Path.Combine(_directory, TinyVocabulary.MergesFileName));
+        var merges = File.ReadAllLines(Path.Combine(_directory.Path, TinyVocabulary.MergesFileName));
         Assert.Equal("#version: 0.2", merges[0]);
         Assert.All(merges.Skip(1), m => Assert.Equal(2, m.Split(' ').Length));
     }
@@ -40,18 +41,11 @@ public sealed class TinyVocabularyTests : IDisposable
     [Fact]
     public void Output_IsDeterministic()
     {
-        string again = _directory + "-again";
-        try
+        using var again = new TempDirectory();
+        TinyVocabulary.Write(again.Path);
+        foreach (var name in new[] { TinyVocabulary.VocabFileName, TinyVocabulary.MergesFileName })
         {
-            TinyVocabulary.Write(again);
-            foreach (var name in new[] { TinyVocabulary.VocabFileName, TinyVocabulary.MergesFileName })
-            {
-                Assert.Equal(File.ReadAllBytes(Path.Combine(_directory, name)), File.ReadAllBytes(Path.Combine(again, name)));
-            }
-        }
-        finally
-        {
-            Directory.Delete(again, recursive: true);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_directory.Path, name)), File.ReadAllBytes(Path.Combine(again.Path, name)));
         }
     }
 

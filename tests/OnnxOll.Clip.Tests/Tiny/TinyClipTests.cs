@@ -1,19 +1,20 @@
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Text;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Tiny;
 
 public sealed class TinyClipTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("clip-tiny").FullName;
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void WritesALoadableHuggingFaceFolder()
     {
-        string folder = Path.Combine(dir, "a");
+        string folder = Path.Combine(temp.Path, "a");
         var config = TinyClip.Write(folder, seed: 1);
         using var weights = ClipWeights.Open(folder);
         Assert.Equal(config, weights.Config);
@@ -34,12 +35,12 @@ public sealed class TinyClipTests : IDisposable
     [Fact]
     public void SameSeedSameBytesOtherSeedOtherWeights()
     {
-        TinyClip.Write(Path.Combine(dir, "a"), seed: 1);
-        TinyClip.Write(Path.Combine(dir, "b"), seed: 1);
-        TinyClip.Write(Path.Combine(dir, "c"), seed: 2);
-        byte[] a = File.ReadAllBytes(Path.Combine(dir, "a", ClipWeights.FileName));
-        Assert.Equal(a, File.ReadAllBytes(Path.Combine(dir, "b", ClipWeights.FileName)));
-        Assert.NotEqual(a, File.ReadAllBytes(Path.Combine(dir, "c", ClipWeights.FileName)));
+        TinyClip.Write(Path.Combine(temp.Path, "a"), seed: 1);
+        TinyClip.Write(Path.Combine(temp.Path, "b"), seed: 1);
+        TinyClip.Write(Path.Combine(temp.Path, "c"), seed: 2);
+        byte[] a = File.ReadAllBytes(Path.Combine(temp.Path, "a", ClipWeights.FileName));
+        Assert.Equal(a, File.ReadAllBytes(Path.Combine(temp.Path, "b", ClipWeights.FileName)));
+        Assert.NotEqual(a, File.ReadAllBytes(Path.Combine(temp.Path, "c", ClipWeights.FileName)));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Learning.Optim;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Checkpoints;
 

@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Checkpoints;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Checkpoints;
 

@@ -1,5 +1,6 @@
 using OnnxOll.Learning.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Checkpoints;
 

@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Data;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Data;
 

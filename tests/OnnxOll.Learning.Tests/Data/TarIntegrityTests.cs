@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using OnnxOll.Learning.Data;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Data;
 

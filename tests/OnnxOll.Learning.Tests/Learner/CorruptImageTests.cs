@@ -2,6 +2,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;
+using OnnxOll.TestSupport.Images;
 using StbImageWriteSharp;
 
 namespace OnnxOll.Learning.Tests.Learner;
@@ -58,8 +59,7 @@ public sealed class CorruptImageTests(TinyLearnerFixture fixture) : IClassFixtur
                         pixels[p + c] = (byte)(200 + i);
                     }
 
-                    using var stream = File.Create(Path.Combine(dir, $"{i:D2}.png"));
-                    new ImageWriter().WritePng(pixels, 16, 16, ColorComponents.RedGreenBlue, stream);
+                    File.WriteAllBytes(Path.Combine(dir, $"{i:D2}.png"), TestImages.Png(pixels, 16, 16, ColorComponents.RedGreenBlue));
                 }
             }
         }

@@ -1,5 +1,5 @@
-using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Learner;
+using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Learning.Tests.Learner;
 
@@ -10,19 +10,19 @@ public sealed class TinyLearnerFixture : IDisposable
 {
     private static readonly string SharedCache = Path.Combine(Path.GetTempPath(), $"onnxoll-learning-tests-cache-{Environment.ProcessId}");
 
+    private readonly TinyModelFolder model;
+
     public TinyLearnerFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), "onnxoll-learner-" + Guid.NewGuid().ToString("N")[..8]);
-        ModelDirectory = Path.Combine(Root, "model");
         Environment.SetEnvironmentVariable(ModelCache.EnvironmentVariable, SharedCache);
-        TinyClip.Write(ModelDirectory, seed: 3);
+        model = new TinyModelFolder(seed: 3);
     }
 
-    public string Root { get; }
+    public string Root => model.Root;
 
-    public string ModelDirectory { get; }
+    public string ModelDirectory => model.ModelDirectory;
 
     public string RunDirectory(string name) => Path.Combine(Root, name);
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => model.Dispose();
 }

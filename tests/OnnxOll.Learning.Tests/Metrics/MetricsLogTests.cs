@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using OnnxOll.Learning.Metrics;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Metrics;
 

@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Pretraining;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Pretraining;
 
@@ -71,17 +72,11 @@ public sealed class CaptionBuilderTests
     [Fact]
     public void AClassUnderTwoSuperclassesIsRefusedNamingTheFile()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"hierarchy-{Guid.NewGuid():N}.json");
+        using var temp = new TempDirectory();
+        string path = temp.File("hierarchy.json");
         File.WriteAllText(path, """{"a": ["x", "y"], "b": ["y"]}""");
-        try
-        {
-            var e = Assert.Throws<InvalidDataException>(() => LabelHierarchy.Load(path));
-            Assert.Contains(path, e.Message, StringComparison.Ordinal);
-            Assert.Contains("'y'", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var e = Assert.Throws<InvalidDataException>(() => LabelHierarchy.Load(path));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("'y'", e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Pretraining;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Pretraining;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Learning.Reporting;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Reporting;
 

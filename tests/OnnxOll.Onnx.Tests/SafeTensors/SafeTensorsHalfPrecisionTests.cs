@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Onnx.Tests.SafeTensors;
 

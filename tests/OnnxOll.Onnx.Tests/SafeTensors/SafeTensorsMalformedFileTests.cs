@@ -1,5 +1,6 @@
 using System.Text;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Onnx.Tests.SafeTensors;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Onnx.Tests.SafeTensors;
 

@@ -1,6 +1,7 @@
 using OnnxOll.Onnx.Graph;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Runtime.Tests.GraphExecution;
 

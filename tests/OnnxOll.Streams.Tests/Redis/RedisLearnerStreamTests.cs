@@ -1,5 +1,6 @@
 using OnnxOll.Learning.Data;
 using OnnxOll.Streams.Redis;
+using OnnxOll.TestSupport.Redis;
 using StackExchange.Redis;
 
 namespace OnnxOll.Streams.Tests.Redis;

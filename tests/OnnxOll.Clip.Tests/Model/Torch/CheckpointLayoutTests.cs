@@ -1,18 +1,19 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Tests.Graphs;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Model.Torch;
 
 /// <summary>The micro CLIP of tests/fixtures/generate.py in every layout against its Hugging Face safetensors folder.</summary>
 public sealed class CheckpointLayoutTests : IDisposable
 {
-    private readonly string cache = Directory.CreateTempSubdirectory("onnxoll-layouts").FullName;
+    private readonly TempDirectory cache = new();
 
     // Columns: fixture folder (or file) relative to tests/fixtures/torch.
     public static TheoryData<string> Layouts => new() { "hf-bin", "open_clip", "openai", "openai/ViT-Micro.pt" };
 
-    public void Dispose() => Directory.Delete(cache, recursive: true);
+    public void Dispose() => cache.Dispose();
 
     [Theory]
     [MemberData(nameof(Layouts))]
@@ -87,7 +88,7 @@ public sealed class CheckpointLayoutTests : IDisposable
 
     private (double[] Image, double[] Text) Embed(ClipWeights weights, string name)
     {
-        var frozen = FrozenWeights.Prepare(weights, Path.Combine(cache, $"{name}-{Guid.NewGuid():N}"));
+        var frozen = FrozenWeights.Prepare(weights, Path.Combine(cache.Path, $"{name}-{Guid.NewGuid():N}"));
         var v = weights.Config.Vision;
         var t = weights.Config.Text;
         var pixels = TestInputs.ToFloat(TestInputs.Pixels(4, 3, v.NumChannels, v.ImageSize));

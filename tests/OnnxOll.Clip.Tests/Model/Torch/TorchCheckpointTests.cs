@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Model.Torch;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Clip.Tests.Model.Torch;
 
@@ -65,46 +66,42 @@ public sealed class TorchCheckpointTests
     [Fact]
     public void TruncatedArchiveNamesTheFile()
     {
-        using var temp = new TempCopy();
+        using var temp = new TempDirectory();
+        string path = temp.File("copy.pt");
         var bytes = File.ReadAllBytes(TorchFixtures.File("dtypes.pt"));
-        File.WriteAllBytes(temp.Path, bytes[..(bytes.Length / 2)]);
-        var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Open(temp.Path));
-        Assert.StartsWith($"{temp.Path}: not a readable zip archive", e.Message);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Open(path));
+        Assert.StartsWith($"{path}: not a readable zip archive", e.Message);
     }
 
     [Fact]
     public void MissingStorageEntryNamesTheEntryAndTensor()
     {
-        using var temp = new TempCopy();
-        File.Copy(TorchFixtures.File("dtypes.pt"), temp.Path);
-        using (var zip = System.IO.Compression.ZipFile.Open(temp.Path, System.IO.Compression.ZipArchiveMode.Update))
+        using var temp = new TempDirectory();
+        string path = temp.File("copy.pt");
+        File.Copy(TorchFixtures.File("dtypes.pt"), path);
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
         {
             zip.GetEntry("dtypes/data/0")!.Delete();
         }
 
-        using var checkpoint = TorchCheckpoint.Open(temp.Path);
+        using var checkpoint = TorchCheckpoint.Open(path);
         var e = Assert.Throws<InvalidDataException>(() => checkpoint.ReadFloat32("f32"));
-        Assert.Equal($"{temp.Path}: storage entry 'dtypes/data/0' of tensor 'f32' is missing.", e.Message);
+        Assert.Equal($"{path}: storage entry 'dtypes/data/0' of tensor 'f32' is missing.", e.Message);
     }
 
     [Fact]
     public void UnknownOpcodeIsNamed()
     {
-        using var temp = new TempCopy();
-        using (var zip = System.IO.Compression.ZipFile.Open(temp.Path, System.IO.Compression.ZipArchiveMode.Create))
+        using var temp = new TempDirectory();
+        string path = temp.File("copy.pt");
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
         {
             using var s = zip.CreateEntry("x/data.pkl").Open();
             s.Write([0x80, 0x02, (byte)'i', (byte)'.']); // INST: builds an object of a named class
         }
 
-        var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Open(temp.Path));
-        Assert.Equal($"{temp.Path}: x/data.pkl: opcode 0x69 at byte 2 is not allowed (a checkpoint holds only tensors, dicts, lists and numbers).", e.Message);
-    }
-
-    private sealed class TempCopy : IDisposable
-    {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"onnxoll-torch-{Guid.NewGuid():N}.pt");
-
-        public void Dispose() => File.Delete(Path);
+        var e = Assert.Throws<InvalidDataException>(() => TorchCheckpoint.Open(path));
+        Assert.Equal($"{path}: x/data.pkl: opcode 0x69 at byte 2 is not allowed (a checkpoint holds only tensors, dicts, lists and numbers).", e.Message);
     }
 }

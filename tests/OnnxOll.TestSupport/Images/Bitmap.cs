@@ -1,21 +1,27 @@
-namespace OnnxOll.Cli.Tests;
+namespace OnnxOll.TestSupport.Images;
 
-/// <summary>Writes 24-bit uncompressed BMP files (bottom-up rows, padded to 4 bytes) from RGB pixels.</summary>
+/// <summary>Encodes 24-bit uncompressed BMP images (bottom-up rows, padded to 4 bytes) from top-down RGB pixels.</summary>
 public static class Bitmap
 {
     /// <summary>Writes a <paramref name="width"/> × <paramref name="height"/> image of random colours.</summary>
-    public static void WriteRandom(string path, int width, int height, int seed)
+    public static void WriteRandom(string path, int width, int height, int seed) => File.WriteAllBytes(path, Random(width, height, seed));
+
+    /// <summary>Encodes a <paramref name="width"/> × <paramref name="height"/> image of random colours (<see cref="System.Random.NextBytes(byte[])"/> of <paramref name="seed"/>).</summary>
+    public static byte[] Random(int width, int height, int seed)
     {
         var rgb = new byte[width * height * 3];
-        new Random(seed).NextBytes(rgb);
-        Write(path, rgb, width, height);
+        new System.Random(seed).NextBytes(rgb);
+        return Encode(rgb, width, height);
     }
 
-    public static void Write(string path, byte[] rgb, int width, int height)
+    public static void Write(string path, byte[] rgb, int width, int height) => File.WriteAllBytes(path, Encode(rgb, width, height));
+
+    public static byte[] Encode(byte[] rgb, int width, int height)
     {
         int stride = ((width * 3) + 3) / 4 * 4;
         int imageSize = stride * height;
-        using var writer = new BinaryWriter(File.Create(path));
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
         writer.Write((byte)'B');
         writer.Write((byte)'M');
         writer.Write(54 + imageSize);
@@ -45,5 +51,8 @@ public static class Bitmap
 
             writer.Write(row);
         }
+
+        writer.Flush();
+        return stream.ToArray();
     }
 }

@@ -1,9 +1,9 @@
 using StbImageWriteSharp;
 
-namespace OnnxOll.Clip.Tests.Imaging;
+namespace OnnxOll.TestSupport.Images;
 
-/// <summary>Synthetic test images and encoders (StbImageWriteSharp) shared by the imaging tests.</summary>
-internal static class TestImages
+/// <summary>Synthetic test images and their PNG and JPEG encodings (StbImageWriteSharp).</summary>
+public static class TestImages
 {
     /// <summary>Deterministic pattern, the same formula as pil_reference.py: (37x + 91y + 53c + 7xy) mod 256.</summary>
     public static byte[] Pattern(int width, int height, int channels = 3)
@@ -43,13 +43,6 @@ internal static class TestImages
     {
         using var stream = new MemoryStream();
         new ImageWriter().WriteJpg(pixels, width, height, components, stream, quality);
-        return stream.ToArray();
-    }
-
-    public static byte[] Bmp(byte[] pixels, int width, int height)
-    {
-        using var stream = new MemoryStream();
-        new ImageWriter().WriteBmp(pixels, width, height, ColorComponents.RedGreenBlue, stream);
         return stream.ToArray();
     }
 }

@@ -1,6 +1,6 @@
-namespace OnnxOll.Serving.Tests;
+namespace OnnxOll.TestSupport.Redis;
 
-/// <summary>A fact that needs the loopback Redis server and is skipped, with one line, when none answers.</summary>
+/// <summary>A fact that needs the loopback Redis server (<see cref="LoopbackRedis"/>) and is skipped, with one line, when none answers.</summary>
 public sealed class RedisFactAttribute : FactAttribute
 {
     public RedisFactAttribute()
