@@ -9,7 +9,7 @@ using OnnxOll.Deploy.Inference;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.Models;

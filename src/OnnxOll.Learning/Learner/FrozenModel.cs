@@ -30,14 +30,14 @@ public sealed class FrozenModel
     /// <summary>The model config.</summary>
     public ClipConfig Config => Frozen.Config;
 
-    /// <summary>Identity of the base model (<see cref="OnnxOll.Learning.Checkpoints.ModelHash"/>: config, headers and weights).</summary>
+    /// <summary>Identity of the base model (<see cref="OnnxOll.Storage.Checkpoints.ModelHash"/>: config, headers and weights).</summary>
     public string ModelHash { get; }
 
     /// <summary>Opens the model folder, prepares its cache (and the int8 weights when <paramref name="precision"/> asks for them)
     /// and resolves the PET spec against its config.</summary>
     public static FrozenModel Open(string modelDirectory, PetSpec spec, FrozenPrecision precision = FrozenPrecision.Float32)
     {
-        string hash = OnnxOll.Learning.Checkpoints.ModelHash.Compute(modelDirectory);
+        string hash = OnnxOll.Storage.Checkpoints.ModelHash.Compute(modelDirectory);
         using var weights = ClipWeights.Open(modelDirectory);
         var layout = new PetLayout(spec, weights.Config);
         return new FrozenModel(FrozenWeights.Prepare(weights, ModelCache.DirectoryFor(hash)).As(precision), layout, hash);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using OnnxOll.Cli.Tests.Runs;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 

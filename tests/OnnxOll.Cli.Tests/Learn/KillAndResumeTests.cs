@@ -1,6 +1,6 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Learn;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Log;
 
 namespace OnnxOll.Cli.Tests.Serve;

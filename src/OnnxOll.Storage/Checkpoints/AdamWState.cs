@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Optim;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>A copy of the optimizer state: step counter and first/second moments per parameter name.</summary>
 public sealed record AdamWState(

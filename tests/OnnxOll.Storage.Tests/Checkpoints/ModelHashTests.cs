@@ -1,7 +1,8 @@
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Learning.Tests;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 
-namespace OnnxOll.Learning.Tests.Checkpoints;
+namespace OnnxOll.Storage.Tests.Checkpoints;
 
 public class ModelHashTests
 {

@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>Writes a file via a temp file in the same directory, flushed to disk, then moved over the target (the rename flushed too).</summary>
 /// <remarks>A crash leaves at most a stray temp file; the target is either the old or the complete new content.</remarks>

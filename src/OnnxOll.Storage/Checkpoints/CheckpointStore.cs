@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using OnnxOll.Learning.Optim;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>Checkpoints in a run directory: <c>ckpt-&lt;step:D8&gt;.safetensors</c> (PET tensors, AdamW moments as <c>.adam_m</c>/<c>.adam_v</c>) + a JSON manifest.</summary>
 /// <remarks>

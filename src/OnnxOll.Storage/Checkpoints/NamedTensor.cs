@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>A float32 tensor to checkpoint: name, row-major data and shape.</summary>
 public sealed record NamedTensor

@@ -1,6 +1,7 @@
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Learning.Tests;
+using OnnxOll.Storage.Checkpoints;
 
-namespace OnnxOll.Learning.Tests.Checkpoints;
+namespace OnnxOll.Storage.Tests.Checkpoints;
 
 public sealed class DirectorySyncTests
 {

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>The JSON manifest of one checkpoint: identity, run state and the checksum of its safetensors file.</summary>
 internal sealed record CheckpointManifest(

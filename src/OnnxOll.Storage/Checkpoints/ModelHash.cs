@@ -7,7 +7,7 @@ using System.Text;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Model.Torch;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>The identity of a model folder: SHA-256 over config.json and, per safetensors file, its header, length and an XxHash128 of
 /// its tensor bytes, or for a PyTorch checkpoint (see <see cref="ClipModelFiles"/>) over its config files, file name, length, pickled

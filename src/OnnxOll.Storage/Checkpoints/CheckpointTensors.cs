@@ -1,7 +1,7 @@
 using System.Globalization;
 using OnnxOll.Onnx.SafeTensors;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>Maps a checkpoint's PET tensors, AdamW moments (<c>name.adam_m</c>, <c>name.adam_v</c>) and learner state (<c>state:name</c>)
 /// to and from one safetensors file.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>Flushes a directory's entries to disk (fsync on the directory), so a file just created or renamed into it survives a power loss.</summary>
 /// <remarks>POSIX only; on Windows the file system journals directory changes and there is no directory handle to flush.</remarks>

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Optim;
 
-namespace OnnxOll.Learning.Checkpoints;
+namespace OnnxOll.Storage.Checkpoints;
 
 /// <summary>Everything needed to resume a run: PET tensors, optimizer state, counters, RNG states, stream cursor and metrics so far.</summary>
 /// <param name="Step">The learner's step counter; names the checkpoint files.</param>
