@@ -3,7 +3,7 @@ using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Cli.Tests;

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Learning.Learner;
 
 namespace OnnxOll.Deploy.Tests;
 

@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 
 namespace OnnxOll.Serving.Tests;

@@ -7,6 +7,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Synthetic;

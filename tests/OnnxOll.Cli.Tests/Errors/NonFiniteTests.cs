@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using OnnxOll.Cli.Tests.Runs;
+using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Cli.Tests.Errors;

@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

@@ -6,7 +6,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>One CLIP folder made runnable: frozen weights in the cache, tokenizer, PET layout and the sessions of its graphs.</summary>
 /// <remarks>Graphs are generated once per (model, PET spec, options, generator code) and kept in the model's cache directory. Owns its

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.SafeTensors;
 
-namespace OnnxOll.Deploy.Inference;
+namespace OnnxOll.Inference;
 
 /// <summary>Class names with their L2-normalised text features [C, P] (prompt templates averaged), so a device classifies without the text tower.</summary>
 /// <param name="names">The class names, in row order.</param>

@@ -4,7 +4,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>A model folder's frozen weights (prepared in the model cache) and a PET layout, without a tokenizer:
 /// enough for batch files that already carry token ids (folders without vocab.json/merges.txt work).</summary>

@@ -2,7 +2,7 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>Binds the PET tensors a session takes (and optionally their gradient outputs) to preallocated tensors of a run.</summary>
 public sealed class PetBinding

@@ -1,9 +1,7 @@
-using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>L2-normalised text features of every class seen so far (prompt templates averaged), and each class's token ids.</summary>
 /// <remarks>Without text PET a class's features are computed once, when it first appears; with text PET, <see cref="Refresh"/>
@@ -14,8 +12,7 @@ public sealed class TextFeatures : IDisposable
     private readonly PromptTemplates templates;
     private readonly List<float[]> features = [];
     private readonly List<long[]> tokens = [];
-    private readonly BoundRun run;
-    private readonly PetBinding pet;
+    private readonly TextEmbedder embedder;
     private readonly int dim;
     private readonly int length;
 
@@ -26,8 +23,7 @@ public sealed class TextFeatures : IDisposable
         this.templates = templates;
         dim = model.Config.ProjectionDim;
         length = model.Config.Text.MaxPositionEmbeddings;
-        run = model.Text.Bind();
-        pet = new PetBinding(model.Text, run, model.Layout, gradients: false);
+        embedder = new TextEmbedder(model);
     }
 
     /// <summary>Number of classes with features.</summary>
@@ -66,19 +62,15 @@ public sealed class TextFeatures : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => run.Dispose();
+    public void Dispose() => embedder.Dispose();
 
     private void Encode(int classId, PetParameters parameters)
     {
         long[] ids = tokens[classId];
         int prompts = ids.Length / length;
-        ids.AsSpan().CopyTo(run.Input(ClipGraphNames.InputIds, prompts, length).AsSpan<long>());
-        var output = run.Output(ClipGraphNames.TextEmbeds, prompts, dim);
-        pet.CopyIn(parameters);
-        run.Run();
+        var embeds = embedder.Embed(ids, prompts, length, parameters);
         var sum = features[classId].AsSpan();
         sum.Clear();
-        var embeds = output.AsSpan<float>();
         for (int p = 0; p < prompts; p++)
         {
             System.Numerics.Tensors.TensorPrimitives.Add(sum, embeds.Slice(p * dim, dim), sum);

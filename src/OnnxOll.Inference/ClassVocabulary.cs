@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>Class names in order of first appearance in the stream; no class count is declared in advance.</summary>
 public sealed class ClassVocabulary

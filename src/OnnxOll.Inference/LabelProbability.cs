@@ -1,4 +1,4 @@
-namespace OnnxOll.Deploy.Inference;
+namespace OnnxOll.Inference;
 
 /// <summary>One candidate label of a prediction and its softmax probability.</summary>
 /// <param name="Label">The class name.</param>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>Where OnnxOll keeps per-model artifacts (frozen weights file, generated graphs): <c>$ONNXOLL_CACHE</c> or <c>~/.cache/onnxoll</c>.</summary>
 public static class ModelCache

@@ -4,7 +4,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Learner;
+namespace OnnxOll.Inference;
 
 /// <summary>What classifying with a CLIP model needs: its evaluation graphs with PET inputs, tokenizer, preprocessing and logit scale.</summary>
 /// <remarks>A model folder (<see cref="ClipModelRuntime"/>) and an exported folder both provide it, so evaluation and prediction run on either.</remarks>
