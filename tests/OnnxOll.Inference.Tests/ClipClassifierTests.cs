@@ -1,10 +1,12 @@
 using System.Numerics.Tensors;
 using OnnxOll.Clip.Imaging;
+using OnnxOll.Benchmarks.Tests;
 using OnnxOll.Clip.Pet;
 
 namespace OnnxOll.Inference.Tests;
 
-public sealed class ClipClassifierTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
+[Collection(TinyModelCollection.Name)]
+public sealed class ClipClassifierTests(TinyModel tiny)
 {
     private static readonly string[] Labels = ["red", "green", "blue"];
 
@@ -21,7 +23,7 @@ public sealed class ClipClassifierTests(TinyModelFixture fixture) : IClassFixtur
     [Fact]
     public void Probabilities_AreASoftmaxOverTheClassesMostLikelyFirst()
     {
-        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse("lora:r=2,alpha=4"));
+        using var model = ClipModelRuntime.Open(tiny.Directory, PetSpec.Parse("lora:r=2,alpha=4"));
         var pet = PetParameters.Create(model.Layout, seed: 1);
         using var classifier = new ClipClassifier(model);
         var image = classifier.Embed(Image(), pet);
@@ -39,7 +41,7 @@ public sealed class ClipClassifierTests(TinyModelFixture fixture) : IClassFixtur
     [Fact]
     public void ClassFeatures_UseTheStoredRowsWhenEveryLabelIsStored()
     {
-        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.None);
+        using var model = ClipModelRuntime.Open(tiny.Directory, PetSpec.None);
         int dim = model.Config.ProjectionDim;
         var stored = new ClassEmbeddings(Labels, Enumerable.Range(0, Labels.Length * dim).Select(i => (float)i).ToArray(), dim);
         var classes = ClipClassifier.ClassFeatures(model, PetParameters.Zero(model.Layout), ["blue", "red"], ["a {}."], stored);
