@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Learning.Scenarios;
@@ -68,17 +69,17 @@ public static class CaseRunner
     private static CaseMeasurement Inference(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)
     {
         using var model = ClipModelRuntime.Open(modelDir, PetSpec.None, settings, precision);
-        var v = model.Config.Vision;
-        using var run = model.Vision.Bind();
-        var pixels = run.Input(ClipGraphNames.PixelValues, c.Batch, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>();
+        using var classifier = new ClipClassifier(model);
+        var pixels = new float[c.Batch * classifier.SampleLength];
         var rng = new Random(0);
         for (int i = 0; i < pixels.Length; i++)
         {
             pixels[i] = (float)((rng.NextDouble() * 2) - 1);
         }
 
-        run.Output(ClipGraphNames.ImageEmbeds, c.Batch, model.Config.ProjectionDim);
-        return Measurement(c, precision, Stopwatches.Time(run.Run, warmup: 2, c.Steps));
+        var pet = PetParameters.Zero(model.Layout);
+        var embeds = new float[c.Batch * classifier.Dimension];
+        return Measurement(c, precision, Stopwatches.Time(() => classifier.Embed(pixels, c.Batch, pet, embeds), warmup: 2, c.Steps));
     }
 
     /// <summary>The whole job as <c>onnxoll learn</c> runs it: 12 synthetic classes (iid), <see cref="BenchCase.Steps"/> stream batches,

@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Benchmarks;
@@ -44,14 +45,10 @@ public static class Int8Fidelity
     /// <summary>Normalised image embeddings of the setup's batch from its evaluation graph (with its PET values).</summary>
     private static float[] ImageEmbeddings(StepSetup setup, int batch)
     {
-        var model = setup.Model;
-        var v = model.Config.Vision;
-        using var run = model.Vision.Bind();
-        setup.Pixels.CopyTo(run.Input(ClipGraphNames.PixelValues, batch, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>());
-        var output = run.Output(ClipGraphNames.ImageEmbeds, batch, model.Config.ProjectionDim);
-        new Learning.Learner.PetBinding(model.Vision, run, model.Layout, gradients: false).CopyIn(setup.Pet);
-        run.Run();
-        return output.AsSpan<float>().ToArray();
+        using var classifier = new ClipClassifier(setup.Model);
+        var output = new float[batch * classifier.Dimension];
+        classifier.Embed(setup.Pixels, batch, setup.Pet, output);
+        return output;
     }
 
     private static double Norm(ReadOnlySpan<float> x)

@@ -1,3 +1,4 @@
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Learning.Scenarios;

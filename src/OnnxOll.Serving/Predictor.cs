@@ -1,9 +1,6 @@
-using System.Numerics.Tensors;
-using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Learner;
-using OnnxOll.Runtime;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Serving;
 
@@ -14,8 +11,7 @@ public sealed class Predictor : IDisposable
     private readonly object gate = new();
     private readonly ClipModelRuntime model;
     private readonly ClipImagePreprocessor preprocessor;
-    private readonly BoundRun run;
-    private readonly PetBinding pet;
+    private readonly ClipClassifier classifier;
     private readonly ClassVocabulary labels = new();
     private readonly TextFeatures text;
     private long textVersion = -1;
@@ -26,8 +22,7 @@ public sealed class Predictor : IDisposable
         this.model = model;
         preprocessor = new ClipImagePreprocessor(model.Preprocessing);
         text = new TextFeatures(model, new PromptTemplates(prompts));
-        run = model.Vision.Bind();
-        pet = new PetBinding(model.Vision, run, model.Layout, gradients: false);
+        classifier = new ClipClassifier(model);
     }
 
     /// <summary>Every candidate with its probability, most likely first.</summary>
@@ -45,30 +40,16 @@ public sealed class Predictor : IDisposable
             textVersion = snapshot.Batches;
             var ids = candidates.Select(labels.GetOrAdd).ToArray();
             text.Extend(labels, snapshot.Pet);
-            var v = model.Config.Vision;
-            pixels.CopyTo(run.Input(ClipGraphNames.PixelValues, 1, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>());
-            var embeds = run.Output(ClipGraphNames.ImageEmbeds, 1, model.Config.ProjectionDim);
-            pet.CopyIn(snapshot.Pet);
-            run.Run();
-            var e = embeds.AsSpan<float>();
-            double scale = Math.Exp(model.Frozen.LogitScale);
-            var logits = new double[ids.Length];
-            for (int i = 0; i < ids.Length; i++)
-            {
-                logits[i] = scale * TensorPrimitives.Dot(e, text.Row(ids[i]));
-            }
-
-            double max = logits.Max();
-            var weights = logits.Select(l => Math.Exp(l - max)).ToArray();
-            double sum = weights.Sum();
-            return candidates.Select((label, i) => new LabelProbability(label, weights[i] / sum)).OrderByDescending(p => p.Probability).ToArray();
+            var embedding = new float[classifier.Dimension];
+            classifier.Embed(pixels, 1, snapshot.Pet, embedding);
+            return classifier.Probabilities(embedding, ClipClassifier.ClassFeatures(text, ids, candidates));
         }
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        run.Dispose();
+        classifier.Dispose();
         text.Dispose();
     }
 }

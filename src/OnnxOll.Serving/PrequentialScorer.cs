@@ -1,9 +1,6 @@
-using System.Numerics.Tensors;
-using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner.Plugins;
-using OnnxOll.Runtime;
 
 namespace OnnxOll.Serving;
 
@@ -13,15 +10,13 @@ internal sealed class PrequentialScorer : IDisposable
 {
     private readonly ClipModelRuntime model;
     private readonly TextFeatures text;
-    private readonly BoundRun run;
-    private readonly PetBinding pet;
+    private readonly ClipClassifier classifier;
 
     public PrequentialScorer(ClipModelRuntime model, IReadOnlyList<string> prompts)
     {
         this.model = model;
         text = new TextFeatures(model, new PromptTemplates(prompts));
-        run = model.Vision.Bind();
-        pet = new PetBinding(model.Vision, run, model.Layout, gradients: false);
+        classifier = new ClipClassifier(model);
     }
 
     /// <summary>Fraction of the current batch whose label scores highest among all learned classes; null for an empty batch.</summary>
@@ -40,36 +35,23 @@ internal sealed class PrequentialScorer : IDisposable
         }
 
         text.Extend(context.State.Vocabulary, context.Pet);
-        var v = model.Config.Vision;
-        int length = v.NumChannels * v.ImageSize * v.ImageSize;
-        var pixels = run.Input(ClipGraphNames.PixelValues, n, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>();
+        int length = classifier.SampleLength;
+        var pixels = new float[n * length];
         for (int i = 0; i < n; i++)
         {
-            batch.Samples[i].Item.CopyTo(pixels.Slice(i * length, length));
+            batch.Samples[i].Item.CopyTo(pixels.AsSpan(i * length, length));
         }
 
-        int dim = model.Config.ProjectionDim;
-        var embeds = run.Output(ClipGraphNames.ImageEmbeds, n, dim);
-        pet.CopyIn(context.Pet);
-        run.Run();
-        var e = embeds.AsSpan<float>();
+        int dim = classifier.Dimension;
+        var embeds = new float[n * dim];
+        classifier.Embed(pixels, n, context.Pet, embeds);
+        var classes = ClipClassifier.ClassFeatures(text, Enumerable.Range(0, text.Count).ToArray(), context.State.Vocabulary.Names);
+        var scores = new float[text.Count];
         int correct = 0;
         var labels = context.BatchLabels.Span;
         for (int i = 0; i < n; i++)
         {
-            int best = 0;
-            float bestScore = float.NegativeInfinity;
-            for (int c = 0; c < text.Count; c++)
-            {
-                float score = TensorPrimitives.Dot(e.Slice(i * dim, dim), text.Row(c));
-                if (score > bestScore)
-                {
-                    bestScore = score;
-                    best = c;
-                }
-            }
-
-            correct += best == labels[i] ? 1 : 0;
+            correct += ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), classes.Rows, scores) == labels[i] ? 1 : 0;
         }
 
         return (double)correct / n;
@@ -77,7 +59,7 @@ internal sealed class PrequentialScorer : IDisposable
 
     public void Dispose()
     {
-        run.Dispose();
+        classifier.Dispose();
         text.Dispose();
     }
 }

@@ -1,4 +1,5 @@
-using OnnxOll.Learning.Learner;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Benchmarks.Tests;

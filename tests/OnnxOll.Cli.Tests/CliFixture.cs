@@ -2,7 +2,8 @@ using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.TestSupport.Models;
 

@@ -7,6 +7,7 @@ using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Scenarios;

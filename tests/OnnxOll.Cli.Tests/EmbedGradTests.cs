@@ -1,5 +1,6 @@
 using OnnxOll.Cli.Commands;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Runtime;
 

@@ -3,6 +3,7 @@ using OnnxOll.Deploy.Pet;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
 using OnnxOll.Learning.Scenarios;

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Deploy.Tests;
@@ -45,7 +46,7 @@ public sealed class DeployFixture : IDisposable
         var metrics = new JsonObject { ["vocabulary"] = new JsonArray(classes.Select(c => (JsonNode?)c).ToArray()), ["records"] = new JsonArray() };
         new CheckpointStore(run).Save(new Checkpoint(
             7, ModelHash.Compute(ModelDirectory), pet.Layout.Spec.ToString(), config, new Dictionary<string, long>(), new JsonObject(), 0, metrics, tensors,
-            new Learning.Optim.AdamWState(3, moments, moments)));
+            new AdamWState(3, moments, moments)));
         return run;
     }
 

@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Deploy.Tests;

@@ -2,11 +2,10 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Export;
-using OnnxOll.Deploy.Inference;
+using OnnxOll.Inference;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
@@ -152,7 +151,7 @@ public sealed class ExportTests(DeployFixture fixture)
         // The stored class features are the text tower's with the learned PET (prompts averaged), as predict computes them.
         var stored = ClassEmbeddings.Load(Path.Combine(dir, ModelExporter.ClassEmbeddingsFileName));
         using var runtime = ClipModelRuntime.Open(fixture.ModelDirectory, pet.Layout.Spec);
-        var expected = ZeroShotClassifier.ClassFeatures(runtime, pet, Classes, ["a photo of a {}.", "a {} thing."]);
+        var expected = ClipClassifier.ClassFeatures(runtime, pet, Classes, ["a photo of a {}.", "a {} thing."]);
         Assert.Equal(Classes, stored.Names);
         Assert.Equal(expected.Rows, stored.Rows);
     }

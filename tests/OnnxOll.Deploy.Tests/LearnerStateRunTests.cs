@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 
 namespace OnnxOll.Deploy.Tests;
@@ -25,7 +25,7 @@ public sealed class LearnerStateRunTests(DeployFixture fixture)
         var metrics = new JsonObject { ["vocabulary"] = new JsonArray("cat"), ["records"] = new JsonArray() };
         string manifest = new CheckpointStore(run).Save(new Checkpoint(
             1, ModelHash.Compute(fixture.ModelDirectory), pet.Layout.Spec.ToString(), config, new Dictionary<string, long>(), new JsonObject(), 0, metrics, tensors,
-            new Learning.Optim.AdamWState(1, moments, moments), [.. memory.ToTensors(), .. offsets.ToTensors()]));
+            new AdamWState(1, moments, moments), [.. memory.ToTensors(), .. offsets.ToTensors()]));
 
         var source = PetSource.FromRun(run, fixture.ModelDirectory);
         DeployFixture.AssertSameTensors(pet, source.Load(pet.Layout));

@@ -2,7 +2,7 @@ using OnnxOll.Clip.Tiny;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Deploy.Tests;
 

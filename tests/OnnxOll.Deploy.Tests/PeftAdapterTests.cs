@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Tests;

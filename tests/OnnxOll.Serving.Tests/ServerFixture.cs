@@ -1,4 +1,6 @@
 using OnnxOll.Clip.Pet;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.TestSupport.Models;
 

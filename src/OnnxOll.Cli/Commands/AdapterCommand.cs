@@ -2,7 +2,7 @@ using System.CommandLine;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.Runtime;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;

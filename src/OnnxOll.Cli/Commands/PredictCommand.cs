@@ -4,9 +4,8 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
-using OnnxOll.Deploy.Inference;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 using Spectre.Console;
 
@@ -98,9 +97,10 @@ public static class PredictCommand
         var decoded = Decode(imagePath);
         using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
         var pet = source.Load(model.Layout);
-        var image = ZeroShotClassifier.EmbedImage(model, pet, decoded);
-        var classes = ZeroShotClassifier.ClassFeatures(model, pet, labels, prompts ?? source.Prompts ?? [PromptTemplates.DefaultTemplate]);
-        return ZeroShotClassifier.Probabilities(model, image, classes);
+        using var classifier = new ClipClassifier(model);
+        var image = classifier.Embed(decoded, pet);
+        var classes = ClipClassifier.ClassFeatures(model, pet, labels, prompts ?? source.Prompts ?? [PromptTemplates.DefaultTemplate]);
+        return classifier.Probabilities(image, classes);
     }
 
     /// <summary>Every label with its probability from an export folder alone; without labels, its class vocabulary (stored text features).</summary>
@@ -109,10 +109,11 @@ public static class PredictCommand
     {
         var decoded = Decode(imagePath);
         using var model = ExportedModel.Open(exportDir, settings);
-        var image = ZeroShotClassifier.EmbedImage(model, model.Pet, decoded);
+        using var classifier = new ClipClassifier(model);
+        var image = classifier.Embed(decoded, model.Pet);
         var candidates = labels ?? model.Classes?.Names ?? throw new ArgumentException($"--labels is needed: {exportDir} holds no class vocabulary.");
-        var classes = ZeroShotClassifier.ClassFeatures(model, model.Pet, candidates, prompts ?? model.Prompts, prompts is null ? model.Classes : null);
-        return ZeroShotClassifier.Probabilities(model, image, classes);
+        var classes = ClipClassifier.ClassFeatures(model, model.Pet, candidates, prompts ?? model.Prompts, prompts is null ? model.Classes : null);
+        return classifier.Probabilities(image, classes);
     }
 
     private static RgbImage Decode(string imagePath) =>

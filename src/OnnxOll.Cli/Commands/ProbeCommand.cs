@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Reference;
 using OnnxOll.Learning.Synthetic;

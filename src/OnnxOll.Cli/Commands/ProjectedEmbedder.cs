@@ -1,6 +1,6 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Cli.Commands;
@@ -27,15 +27,18 @@ public sealed class ProjectedEmbedder : IDisposable
     public float[] Images(ReadOnlyMemory<float> pixels, int batch, PetParameters pet)
     {
         vision ??= model.OpenGraph(Kind("vision"), () => ClipVisionGraph.Build(model.Frozen, Options), settings);
-        var v = model.Config.Vision;
-        return Run(vision, ClipGraphNames.ImageEmbeds, batch, pet, run => pixels.Span.CopyTo(run.Input(ClipGraphNames.PixelValues, batch, v.NumChannels, v.ImageSize, v.ImageSize).AsSpan<float>()));
+        using var embedder = new ImageEmbedder(vision, model.Layout, model.Config, chunk: Math.Max(batch, 1));
+        var embeds = new float[batch * embedder.Dimension];
+        embedder.Embed(pixels.Span, batch, pet, embeds);
+        return embeds;
     }
 
     /// <summary>Text embeddings [C, P] of token ids [C, L].</summary>
     public float[] Texts(ReadOnlyMemory<long> ids, int classes, int length, PetParameters pet)
     {
         text ??= model.OpenGraph(Kind("text"), () => ClipTextGraph.Build(model.Frozen, Options), settings);
-        return Run(text, ClipGraphNames.TextEmbeds, classes, pet, run => ids.Span.CopyTo(run.Input(ClipGraphNames.InputIds, classes, length).AsSpan<long>()));
+        using var embedder = new TextEmbedder(text, model.Layout, model.Config);
+        return embedder.Embed(ids.Span, classes, length, pet).ToArray();
     }
 
     /// <inheritdoc/>
@@ -48,14 +51,4 @@ public sealed class ProjectedEmbedder : IDisposable
     private ClipGraphOptions Options => new() { Pet = model.Layout, Normalize = normalize };
 
     private string Kind(string tower) => $"{tower}-{(normalize ? "norm" : "raw")}";
-
-    private float[] Run(OnnxSession session, string output, int rows, PetParameters pet, Action<BoundRun> fill)
-    {
-        using var run = session.Bind();
-        fill(run);
-        var embeds = run.Output(output, rows, model.Config.ProjectionDim);
-        new PetBinding(session, run, model.Layout, gradients: false).CopyIn(pet);
-        run.Run();
-        return embeds.AsSpan<float>().ToArray();
-    }
 }

@@ -3,9 +3,8 @@ using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Deploy.Inference;
+using OnnxOll.Inference;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Runtime;
 

@@ -5,12 +5,11 @@ using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Deploy.Inference;
+using OnnxOll.Inference;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
@@ -189,7 +188,7 @@ public static class ModelExporter
         if (classes is { Count: > 0 })
         {
             using var runtime = ClipModelRuntime.Open(modelDir, spec, options.Settings, options.Frozen);
-            ZeroShotClassifier.ClassFeatures(runtime, pet, classes, prompts).Save(Path.Combine(outDir, ClassEmbeddingsFileName));
+            ClipClassifier.ClassFeatures(runtime, pet, classes, prompts).Save(Path.Combine(outDir, ClassEmbeddingsFileName));
             manifest["classes"] = new JsonArray(classes.Select(c => (JsonNode?)c).ToArray());
             manifest["class_embeddings"] = ClassEmbeddingsFileName;
         }

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Google.FlatBuffers;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Deploy.OrtAdapters;
 

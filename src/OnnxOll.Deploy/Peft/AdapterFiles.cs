@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.Json;
 using OnnxOll.Onnx.SafeTensors;
 

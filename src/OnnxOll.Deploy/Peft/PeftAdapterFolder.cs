@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Deploy.Peft;

@@ -1,4 +1,4 @@
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Deploy.Pet;
 

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.OrtAdapters;
 using OnnxOll.Deploy.Peft;
-using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Learning.Runs;
+using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Storage.Runs;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Pet;
@@ -131,7 +131,7 @@ public sealed class PetSource
         string manifestPath = Path.ChangeExtension(path, ".json");
         var manifest = File.Exists(manifestPath) ? ReadManifest(manifestPath) : null;
         return new PetSource(spec, path, PromptsOf(manifest), ClassesOf(manifest), layout => CheckpointPet.Read(path).Fill(layout))
-            .ForModel(madeFor, RunFolder.RecordedModel(Path.GetDirectoryName(Path.GetFullPath(path))!), modelDirectory, allowOtherModel);
+            .ForModel(madeFor, RunSettingsFile.RecordedModel(Path.GetDirectoryName(Path.GetFullPath(path))!), modelDirectory, allowOtherModel);
     }
 
     /// <summary>Either <paramref name="run"/> or <paramref name="petPath"/> (any source of <see cref="Open"/>: run folder, checkpoint, adapter folder, ...), or the base model.</summary>
@@ -202,7 +202,7 @@ public sealed class PetSource
                 checkpoint.LearnerConfig["text_offset_lr"] is not null
                     ? $"{runDirectory} learned per-class text offsets; PET tensors carry none, so this scores the prompts' own text features"
                     : null),
-        }.ForModel(checkpoint.ModelHash, RunFolder.RecordedModel(runDirectory), modelDirectory, allowOtherModel);
+        }.ForModel(checkpoint.ModelHash, RunSettingsFile.RecordedModel(runDirectory), modelDirectory, allowOtherModel);
     }
 
     private static string? Join(params string?[] warnings) =>

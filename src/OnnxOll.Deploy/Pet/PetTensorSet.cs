@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 
 namespace OnnxOll.Deploy.Pet;

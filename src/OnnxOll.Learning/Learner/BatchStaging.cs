@@ -1,3 +1,4 @@
+using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner.Plugins;
 

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Optim;
 

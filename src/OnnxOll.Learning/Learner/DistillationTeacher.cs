@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -1,8 +1,7 @@
 using System.Numerics.Tensors;
-using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
-using OnnxOll.Runtime;
 
 namespace OnnxOll.Learning.Learner;
 
@@ -13,19 +12,17 @@ public sealed class Evaluator : IDisposable
     private const int EvalBatch = 64;
     private const long CacheBudgetFloats = 256L * 1024 * 1024;
 
-    private readonly IClipInference model;
     private readonly ILabelledSampleSource source;
     private readonly SamplePreparer preparer;
     private readonly Dictionary<string, List<int>> samplesByClass = new(StringComparer.Ordinal);
     private readonly Dictionary<int, float[]> cache = [];
-    private readonly ImageEmbedder embedder;
+    private readonly ClipClassifier classifier;
     private readonly int dim;
     private long cachedFloats;
 
     /// <summary>Evaluates on <paramref name="testSource"/>, using at most <paramref name="perClass"/> images of each class (0: all).</summary>
     public Evaluator(IClipInference model, ILabelledSampleSource testSource, int perClass)
     {
-        this.model = model;
         source = testSource;
         preparer = new SamplePreparer(model.Preprocessing);
         dim = model.Config.ProjectionDim;
@@ -43,7 +40,7 @@ public sealed class Evaluator : IDisposable
             }
         }
 
-        embedder = new ImageEmbedder(model);
+        classifier = new ClipClassifier(model);
     }
 
     /// <summary>Class names present in the test data.</summary>
@@ -80,7 +77,7 @@ public sealed class Evaluator : IDisposable
 
         var correctByClass = new int[classIds.Count];
         var totalByClass = new int[classIds.Count];
-        int sampleLength = embedder.SampleLength;
+        int sampleLength = classifier.SampleLength;
         var pixels = new float[EvalBatch * sampleLength];
         var embeds = new float[EvalBatch * dim];
         var scores = new float[classIds.Count];
@@ -92,16 +89,10 @@ public sealed class Evaluator : IDisposable
                 Pixels(indices[start + i].Sample).CopyTo(pixels, i * sampleLength);
             }
 
-            embedder.Embed(pixels, b, parameters, embeds);
+            classifier.Embed(pixels, b, parameters, embeds);
             for (int i = 0; i < b; i++)
             {
-                var e = embeds.AsSpan(i * dim, dim);
-                for (int p = 0; p < scores.Length; p++)
-                {
-                    scores[p] = TensorPrimitives.Dot(classFeatures.AsSpan(p * dim, dim), e);
-                }
-
-                int best = TensorPrimitives.IndexOfMax<float>(scores);
+                int best = ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), classFeatures, scores);
                 int truth = indices[start + i].Position;
                 totalByClass[truth]++;
                 correctByClass[truth] += best == truth ? 1 : 0;
@@ -148,7 +139,7 @@ public sealed class Evaluator : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => embedder.Dispose();
+    public void Dispose() => classifier.Dispose();
 
     private float[] Pixels(int sample)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Scenarios;
 

@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;

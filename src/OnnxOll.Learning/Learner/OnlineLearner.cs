@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Scenarios;
 
 namespace OnnxOll.Learning.Learner;

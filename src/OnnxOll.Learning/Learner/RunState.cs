@@ -1,3 +1,4 @@
+using OnnxOll.Inference;
 using System.Text.Json.Nodes;
 using OnnxOll.Learning.Metrics;
 

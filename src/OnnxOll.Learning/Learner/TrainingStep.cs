@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Learning.Learner;

@@ -1,7 +1,7 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Onnx.SafeTensors;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Optim;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Optim;
 
 namespace OnnxOll.Learning.Pretraining;

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Storage.Runs;
 
 namespace OnnxOll.Learning.Runs;
 
@@ -15,7 +16,7 @@ public sealed class RunFolder : IDisposable
     public const string LockFileName = "run.lock";
 
     /// <summary>The settings file's name.</summary>
-    public const string SettingsFileName = "run.json";
+    public const string SettingsFileName = RunSettingsFile.FileName;
 
     private const string FormatName = "onnxoll-run";
 
@@ -78,19 +79,6 @@ public sealed class RunFolder : IDisposable
             }
 
             throw;
-        }
-    }
-
-    /// <summary>The model folder a run's <c>run.json</c> names (<see cref="RunSettings.ModelDirectory"/>), or null when it names none or cannot be read.</summary>
-    public static string? RecordedModel(string directory)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(Path.Combine(directory, SettingsFileName)))?["model"] is JsonValue model && model.TryGetValue(out string? path) ? path : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Streams.Log;
 

@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.Text;
 using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Runs;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.TestSupport.Images;
 

@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests.Errors;

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using OnnxOll.Cli.Tests.Runs;
-using OnnxOll.Learning.Checkpoints;
-using OnnxOll.Learning.Learner;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.TestSupport.Images;
 

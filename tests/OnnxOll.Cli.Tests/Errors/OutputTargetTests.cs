@@ -1,5 +1,5 @@
 using OnnxOll.Cli.Tests.Runs;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Errors;
 

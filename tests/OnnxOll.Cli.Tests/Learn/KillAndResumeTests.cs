@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Clip.Tiny;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Cli.Tests.Learn;

@@ -1,5 +1,5 @@
 using OnnxOll.Cli.Tests.Learn;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport;
 
 namespace OnnxOll.Cli.Tests.Pretrain;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Errors;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Runs;
 

@@ -1,6 +1,6 @@
 using OnnxOll.Cli.Tests.Errors;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Runs;
 

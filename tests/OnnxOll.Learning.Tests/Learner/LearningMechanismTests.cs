@@ -1,7 +1,8 @@
 using System.Numerics.Tensors;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Scenarios;
 using OnnxOll.Learning.Synthetic;

@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
 using OnnxOll.Learning.Scenarios;

@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
 using OnnxOll.Learning.Scenarios;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Onnx.Graph;
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Scenarios;

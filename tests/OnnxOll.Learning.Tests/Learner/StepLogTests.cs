@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;

@@ -1,6 +1,7 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 
 namespace OnnxOll.Learning.Tests.Learner;

@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Optim;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Learning.Tests.Optim;
 

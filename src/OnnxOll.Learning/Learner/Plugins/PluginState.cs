@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Checkpoints;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Learning.Learner.Plugins;
 

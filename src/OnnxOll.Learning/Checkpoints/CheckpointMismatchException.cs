@@ -1,4 +1,0 @@
-namespace OnnxOll.Learning.Checkpoints;
-
-/// <summary>Thrown when a checkpoint belongs to another base model or PET spec than the run resuming it.</summary>
-public sealed class CheckpointMismatchException(string message) : InvalidOperationException(message);
