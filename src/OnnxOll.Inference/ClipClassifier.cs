@@ -11,6 +11,11 @@ namespace OnnxOll.Inference;
 public sealed class ClipClassifier(IClipInference model) : IDisposable
 {
     private readonly ImageEmbedder embedder = new(model);
+    private PetParameters? frozen;
+    private float[] learned = [];
+
+    /// <summary>Routes each image to the learned or the frozen model in <see cref="EmbedRouted"/> (null: every image is the learned model's).</summary>
+    public IInputRouter? Router { get; set; }
 
     /// <summary>Floats of one preprocessed image.</summary>
     public int SampleLength => embedder.SampleLength;
@@ -20,6 +25,44 @@ public sealed class ClipClassifier(IClipInference model) : IDisposable
 
     /// <summary>L2-normalised embeddings of <paramref name="count"/> preprocessed images into <paramref name="output"/> (count × <see cref="Dimension"/>).</summary>
     public void Embed(ReadOnlySpan<float> pixels, int count, PetParameters pet, Span<float> output) => embedder.Embed(pixels, count, pet, output);
+
+    /// <summary>Like <see cref="Embed(ReadOnlySpan{float}, int, PetParameters, Span{float})"/>, with the <see cref="Router"/> choosing per image:
+    /// an image sent to the frozen model gets its embedding without PET and <paramref name="toFrozen"/>[i] set, so it is scored
+    /// against the frozen model's class features.</summary>
+    public void EmbedRouted(ReadOnlySpan<float> pixels, int count, PetParameters pet, Span<float> output, Span<bool> toFrozen)
+    {
+        toFrozen[..count].Clear();
+        if (Router is null)
+        {
+            embedder.Embed(pixels, count, pet, output);
+            return;
+        }
+
+        int dim = Dimension;
+        frozen ??= PetParameters.Zero(model.Layout);
+        embedder.Embed(pixels, count, frozen, output);
+        for (int i = 0; i < count; i++)
+        {
+            toFrozen[i] = Router.ToFrozen(output.Slice(i * dim, dim));
+        }
+
+        if (toFrozen[..count].Contains(false))
+        {
+            if (learned.Length < count * dim)
+            {
+                learned = new float[count * dim];
+            }
+
+            embedder.Embed(pixels, count, pet, learned);
+            for (int i = 0; i < count; i++)
+            {
+                if (!toFrozen[i])
+                {
+                    learned.AsSpan(i * dim, dim).CopyTo(output.Slice(i * dim, dim));
+                }
+            }
+        }
+    }
 
     /// <summary>The L2-normalised embedding of one image, preprocessed as the model says.</summary>
     public float[] Embed(RgbImage image, PetParameters pet)

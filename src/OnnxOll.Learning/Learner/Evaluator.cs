@@ -43,23 +43,39 @@ public sealed class Evaluator : IDisposable
         classifier = new ClipClassifier(model);
     }
 
+    /// <summary>Sends each image to the learned or the frozen model (null: all to the learned one); an image sent to the frozen
+    /// model is scored against the frozen text features alone (no offsets, no prototypes).</summary>
+    public IInputRouter? Router
+    {
+        get => classifier.Router;
+        set => classifier.Router = value;
+    }
+
     /// <summary>Class names present in the test data.</summary>
     public IReadOnlyCollection<string> Classes => samplesByClass.Keys;
 
     /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/>, predicting among those classes.</summary>
     /// <remarks>With <paramref name="prototypes"/> and a weight w &gt; 0 a class scores (1 − w) · cos(image, text) + w · cos(image, prototype),
     /// its prototype being the normalised mean of its stream images (the text features stand in for a class without images).
-    /// With <paramref name="offsets"/> a class's text features are normalise(features + its learned offset).</remarks>
+    /// With <paramref name="offsets"/> a class's text features are normalise(features + its learned offset). With a <see cref="Router"/>,
+    /// <paramref name="frozenText"/> holds the frozen model's text features (default: <paramref name="text"/>, right when the text tower has no PET).</remarks>
     public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
         IReadOnlyList<int> classIds, ClassVocabulary vocabulary, TextFeatures text, PetParameters parameters, PrototypeMemory? prototypes = null, float prototypeWeight = 0,
-        TextOffsets? offsets = null) =>
-        Evaluate(classIds, vocabulary, ClassFeatures(classIds, text, prototypes, prototypeWeight, offsets), parameters);
+        TextOffsets? offsets = null, TextFeatures? frozenText = null) =>
+        Evaluate(classIds, vocabulary, ClassFeatures(classIds, text, prototypes, prototypeWeight, offsets), parameters,
+            Router is null ? null : ClassFeatures(classIds, frozenText ?? text, null, 0, null));
 
     /// <summary>Accuracy (and per-class accuracy) over the test images of <paramref name="classIds"/> when class p scores
-    /// <paramref name="classFeatures"/>[p] · image embedding (rows of the embedding's width, one per class).</summary>
+    /// <paramref name="classFeatures"/>[p] · image embedding (rows of the embedding's width, one per class); images the <see cref="Router"/>
+    /// sends to the frozen model score against <paramref name="frozenClassFeatures"/>.</summary>
     public (double Accuracy, IReadOnlyDictionary<string, double> PerClass) Evaluate(
-        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, float[] classFeatures, PetParameters parameters)
+        IReadOnlyList<int> classIds, ClassVocabulary vocabulary, float[] classFeatures, PetParameters parameters, float[]? frozenClassFeatures = null)
     {
+        if (Router is not null && frozenClassFeatures is null)
+        {
+            throw new ArgumentNullException(nameof(frozenClassFeatures), "A routed evaluation needs the frozen model's class features.");
+        }
+
         var perClass = new Dictionary<string, double>(StringComparer.Ordinal);
         var indices = new List<(int Sample, int Position)>();
         for (int p = 0; p < classIds.Count; p++)
@@ -81,6 +97,7 @@ public sealed class Evaluator : IDisposable
         var pixels = new float[EvalBatch * sampleLength];
         var embeds = new float[EvalBatch * dim];
         var scores = new float[classIds.Count];
+        var toFrozen = new bool[EvalBatch];
         for (int start = 0; start < indices.Count; start += EvalBatch)
         {
             int b = Math.Min(EvalBatch, indices.Count - start);
@@ -89,10 +106,10 @@ public sealed class Evaluator : IDisposable
                 Pixels(indices[start + i].Sample).CopyTo(pixels, i * sampleLength);
             }
 
-            classifier.Embed(pixels, b, parameters, embeds);
+            classifier.EmbedRouted(pixels, b, parameters, embeds, toFrozen);
             for (int i = 0; i < b; i++)
             {
-                int best = ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), classFeatures, scores);
+                int best = ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), toFrozen[i] ? frozenClassFeatures! : classFeatures, scores);
                 int truth = indices[start + i].Position;
                 totalByClass[truth]++;
                 correctByClass[truth] += best == truth ? 1 : 0;

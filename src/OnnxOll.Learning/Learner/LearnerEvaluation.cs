@@ -1,3 +1,4 @@
+using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
@@ -8,8 +9,9 @@ namespace OnnxOll.Learning.Learner;
 
 /// <summary>Scores the learner on its evaluation images: the seen classes with PET, prototypes and offsets (recorded in the run state and
 /// metrics log, with the evaluation hooks fired), and the holdout classes' zero-shot accuracy.</summary>
+/// <remarks>A plugin's router (<see cref="LearnerPlugin.Router"/>) decides per image whether the learned or the frozen model scores it.</remarks>
 internal sealed class LearnerEvaluation(
-    ClipModelRuntime model, ILabelledSampleSource images, BatchTrainer trainer, TextFeatures text, MetricsLog log, LearnerContext context, Action<Action<LearnerPlugin>> fire)
+    ClipModelRuntime model, ILabelledSampleSource images, BatchTrainer trainer, TextFeatures text, MetricsLog log, LearnerContext context, LearnerHooks hooks)
     : IDisposable
 {
     private readonly Evaluator evaluator = new(model, images, context.Options.EvalPerClass);
@@ -23,18 +25,20 @@ internal sealed class LearnerEvaluation(
             return;
         }
 
-        fire(p => p.BeforeEvaluation(context));
+        hooks.Fire(p => p.BeforeEvaluation(context));
         if (model.TextHasPet)
         {
             text.Refresh(trainer.Pet);
         }
 
         var options = context.Options;
+        evaluator.Router = hooks.Router();
+        using var frozenText = FrozenText(state.Vocabulary);
         var (accuracy, perClass) = evaluator.Evaluate(Enumerable.Range(0, state.Vocabulary.Count).ToArray(), state.Vocabulary, text, trainer.Pet,
-            trainer.Prototypes, options.PrototypeWeight, trainer.Offsets);
+            trainer.Prototypes, options.PrototypeWeight, trainer.Offsets, frozenText);
         var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
         context.LastEvaluation = record;
-        fire(p => p.AfterEvaluation(context));
+        hooks.Fire(p => p.AfterEvaluation(context));
         state.Records.Add(record);
         log.Append(record);
     }
@@ -50,7 +54,23 @@ internal sealed class LearnerEvaluation(
 
         using var features = new TextFeatures(model, new PromptTemplates(context.Options.Prompts));
         features.Extend(vocabulary, trainer.Pet);
-        return evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, features, trainer.Pet).Accuracy;
+        evaluator.Router = hooks.Router();
+        using var frozenText = FrozenText(vocabulary);
+        return evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, features, trainer.Pet, frozenText: frozenText).Accuracy;
+    }
+
+    /// <summary>The frozen model's text features of <paramref name="vocabulary"/> when a router may need them and the text tower has PET
+    /// (without text PET the learner's own text features are the frozen model's).</summary>
+    private TextFeatures? FrozenText(ClassVocabulary vocabulary)
+    {
+        if (evaluator.Router is null || !model.TextHasPet)
+        {
+            return null;
+        }
+
+        var frozen = new TextFeatures(model, new PromptTemplates(context.Options.Prompts));
+        frozen.Extend(vocabulary, PetParameters.Zero(model.Layout));
+        return frozen;
     }
 
     public void Dispose() => evaluator.Dispose();

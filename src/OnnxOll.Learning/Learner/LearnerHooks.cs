@@ -1,3 +1,4 @@
+using OnnxOll.Inference;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
 
@@ -20,6 +21,9 @@ internal sealed class LearnerHooks(LearnerContext context)
             plugins.Add(new OptimizerReset());
         }
     }
+
+    /// <summary>The first plugin's inference router, or null.</summary>
+    public IInputRouter? Router() => plugins.Select(p => p.Router(context)).FirstOrDefault(r => r is not null);
 
     /// <summary>Calls <paramref name="hook"/> on every plugin in order.</summary>
     public void Fire(Action<LearnerPlugin> hook)

@@ -84,7 +84,7 @@ public sealed class OnlineLearner : IDisposable
             throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {Cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
         }
 
-        using var evaluation = carved.Evaluation is null ? null : new LearnerEvaluation(model, carved.Evaluation, trainer, text, log, context, Fire);
+        using var evaluation = carved.Evaluation is null ? null : new LearnerEvaluation(model, carved.Evaluation, trainer, text, log, context, hooks);
         var state = context.State;
         bool holdout = carved.Holdout.Count > 0 && evaluation is not null;
         if (holdout && state.ZeroShotBefore is null)

@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Learning.Learner.Plugins;
 
@@ -15,6 +16,10 @@ public abstract class LearnerPlugin
     /// <summary>Scalar terms this plugin adds to the training loss (built into the graph before autodiff); their inputs are fed
     /// through <see cref="LearnerContext.TermInputs"/>.</summary>
     public virtual IEnumerable<TrainingLossTerm> LossTerms(LearnerContext context) => [];
+
+    /// <summary>Routes inputs at inference: which images the learned PET model serves and which the frozen model (zero-shot);
+    /// asked before each evaluation, the first plugin's router wins (null: none).</summary>
+    public virtual IInputRouter? Router(LearnerContext context) => null;
 
     /// <summary>The plugin's state for a checkpoint (null: none), written atomically with the PET tensors.</summary>
     public virtual PluginState? SaveState(LearnerContext context) => null;
