@@ -19,11 +19,13 @@ internal sealed class PrequentialScorer : IDisposable
         classifier = new ClipClassifier(model);
     }
 
-    /// <summary>Fraction of the current batch whose label scores highest among all learned classes; null for an empty batch.</summary>
+    /// <summary>Fraction of the current batch's stream samples (not those a plugin added) whose label scores highest among all
+    /// learned classes; null when the batch has none.</summary>
     public double? Score(LearnerContext context)
     {
-        var batch = context.Batch!;
-        int n = batch.Samples.Count;
+        var plan = context.Plan!;
+        var streamed = Enumerable.Range(0, plan.Samples.Count).Where(i => plan.Samples[i].FromStream).ToArray();
+        int n = streamed.Length;
         if (n == 0)
         {
             return null;
@@ -39,7 +41,7 @@ internal sealed class PrequentialScorer : IDisposable
         var pixels = new float[n * length];
         for (int i = 0; i < n; i++)
         {
-            batch.Samples[i].Item.CopyTo(pixels.AsSpan(i * length, length));
+            plan.Samples[streamed[i]].Pixels.AsSpan(0, length).CopyTo(pixels.AsSpan(i * length, length));
         }
 
         int dim = classifier.Dimension;
@@ -51,7 +53,7 @@ internal sealed class PrequentialScorer : IDisposable
         var labels = context.BatchLabels.Span;
         for (int i = 0; i < n; i++)
         {
-            correct += ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), classes.Rows, scores) == labels[i] ? 1 : 0;
+            correct += ClipClassifier.Predict(embeds.AsSpan(i * dim, dim), classes.Rows, scores) == labels[streamed[i]] ? 1 : 0;
         }
 
         return (double)correct / n;

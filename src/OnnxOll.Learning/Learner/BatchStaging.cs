@@ -60,6 +60,7 @@ internal sealed class BatchStaging
             sample.Pixels.AsSpan(0, sampleLength).CopyTo(pixels.AsSpan(i * sampleLength));
         }
 
+        context.Plan = Plan;
         context.BatchLabels = labels.AsMemory(0, Count);
     }
 }

@@ -15,8 +15,9 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
     private readonly CheckpointStore store = new(runDirectory, Math.Max(1, options.KeepCheckpoints));
     private readonly Dictionary<string, PluginState> restored = new(StringComparer.Ordinal);
 
-    /// <summary>Loads the latest good checkpoint into <paramref name="context"/>'s state; returns its note (see <see cref="OnlineLearner.Resume"/>).</summary>
-    public string Resume(LearnerContext context, Action<string>? warning)
+    /// <summary>Loads the latest good checkpoint into <paramref name="context"/>'s state; returns its note (see <see cref="OnlineLearner.Resume"/>)
+    /// and whether a checkpoint was loaded.</summary>
+    public (string Note, bool Resumed) Resume(LearnerContext context, Action<string>? warning)
     {
         var removed = store.RemoveOrphans();
         if (removed.Count > 0)
@@ -28,7 +29,7 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
         if (loaded.Checkpoint is not { } checkpoint)
         {
             return loaded.Skipped.Count == 0
-                ? "no checkpoint found; starting from scratch"
+                ? ("no checkpoint found; starting from scratch", false)
                 : throw new InvalidDataException($"{runDirectory}: no checkpoint can be resumed ({string.Join("; ", loaded.Skipped)}); nothing was changed.");
         }
 
@@ -60,7 +61,7 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
         context.Cursor = checkpoint.StreamCursor;
         context.LastCheckpoint = where;
         KeepPluginStates(checkpoint);
-        return $"resumed from {Path.GetFileName(where)} (step {checkpoint.Step}) at sample {checkpoint.StreamCursor}";
+        return ($"resumed from {Path.GetFileName(where)} (step {checkpoint.Step}) at sample {checkpoint.StreamCursor}", true);
     }
 
     /// <summary>Hands each plugin the state the resumed checkpoint holds for it (once).</summary>

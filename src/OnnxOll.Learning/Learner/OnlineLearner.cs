@@ -69,8 +69,12 @@ public sealed class OnlineLearner : IDisposable
     /// <exception cref="InvalidDataException">The folder holds checkpoints but none passes its checks.</exception>
     public string Resume(Action<string>? warning = null)
     {
-        string note = checkpoints.Resume(context, warning);
-        stepLog.Resume(context.State, warning);
+        var (note, resumed) = checkpoints.Resume(context, warning);
+        if (resumed)
+        {
+            stepLog.Resume(context.State, warning);
+        }
+
         return note;
     }
 
@@ -129,7 +133,7 @@ public sealed class OnlineLearner : IDisposable
         text.Extend(state.Vocabulary, trainer.Pet);
         int skippedBefore = state.SkippedSamples;
         bool completed = true;
-        Fire(p => p.BeforeRun(context));
+        hooks.Fire(p => p.BeforeRun(context));
         try
         {
             while (stream.ReadBatch(cancellationToken) is { } batch)
@@ -138,8 +142,8 @@ public sealed class OnlineLearner : IDisposable
                 TrainOn(batch, stream.Name);
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
-                Fire(p => p.AfterBatch(context));
-                context.Batch = null;
+                hooks.Fire(p => p.AfterBatch(context));
+                (context.Batch, context.Plan) = (null, null);
                 if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
                     SaveCheckpoint(stream);
@@ -161,7 +165,7 @@ public sealed class OnlineLearner : IDisposable
         }
 
         context.Cancelled = !completed;
-        Fire(p => p.AfterRun(context));
+        hooks.Fire(p => p.AfterRun(context));
         return completed;
     }
 
@@ -170,10 +174,10 @@ public sealed class OnlineLearner : IDisposable
     {
         var state = context.State;
         context.Batch = batch;
-        staging.Stage(batch, streamName, context, Fire);
+        staging.Stage(batch, streamName, context, hooks.Fire);
         text.Extend(state.Vocabulary, trainer.Pet);
-        Fire(p => p.BeforeBatch(context));
-        var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, Fire) : null;
+        hooks.Fire(p => p.BeforeBatch(context));
+        var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, hooks.Fire) : null;
         trainer.UpdatePrototypes(staging.Pixels, staging.StreamLabels);
         stepLog.Batch = trained is { } t ? (t.Loss, t.GradNorm, trainer.VisibleCount) : null;
         state.SamplesSeen += batch.Samples.Count;
@@ -183,14 +187,12 @@ public sealed class OnlineLearner : IDisposable
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
         RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock);
 
-    private void Fire(Action<LearnerPlugin> hook) => hooks.Fire(hook);
-
     private void SaveCheckpoint(ILearnerStream stream)
     {
-        Fire(p => p.BeforeCheckpoint(context));
+        hooks.Fire(p => p.BeforeCheckpoint(context));
         log.Sync();
         context.LastCheckpoint = checkpoints.Save(context, hooks.Plugins);
         stream.Commit(context.Cursor);
-        Fire(p => p.AfterCheckpoint(context));
+        hooks.Fire(p => p.AfterCheckpoint(context));
     }
 }

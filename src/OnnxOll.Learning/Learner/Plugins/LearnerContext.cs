@@ -49,6 +49,9 @@ public sealed class LearnerContext
     /// <summary>The stream's batch being trained on (null outside a batch); the samples trained on are those of the plan.</summary>
     public SampleBatch<float[]>? Batch { get; internal set; }
 
+    /// <summary>The samples the current batch trains on (null outside a batch): the stream's, as plugins planned them.</summary>
+    public BatchPlan? Plan { get; internal set; }
+
     /// <summary>Vocabulary indices of the planned samples' labels, in plan order.</summary>
     public ReadOnlyMemory<int> BatchLabels { get; internal set; }
 
