@@ -8,10 +8,10 @@ internal sealed class BicubicCoefficients
     public const int PrecisionBits = 22;
 
     private const double Support = 2.0;
-    private int _inSize = -1;
-    private int _outSize = -1;
-    private int _first = -1;
-    private int _count = -1;
+    private int inSize = -1;
+    private int outSize = -1;
+    private int first = -1;
+    private int count = -1;
 
     /// <summary>Taps per output position (the row stride of <see cref="Weights"/>).</summary>
     public int KernelSize { get; private set; }
@@ -28,7 +28,7 @@ internal sealed class BicubicCoefficients
     /// <summary>Computes taps for output positions [first, first + count) of a resize from inSize to outSize; reuses buffers and skips work when unchanged.</summary>
     public void Compute(int inSize, int outSize, int first, int count)
     {
-        if (inSize == _inSize && outSize == _outSize && first == _first && count == _count)
+        if (inSize == this.inSize && outSize == this.outSize && first == this.first && count == this.count)
         {
             return;
         }
@@ -75,7 +75,7 @@ internal sealed class BicubicCoefficients
             Starts[i] = start;
             Lengths[i] = end - start;
         }
-        (_inSize, _outSize, _first, _count) = (inSize, outSize, first, count);
+        (this.inSize, this.outSize, this.first, this.count) = (inSize, outSize, first, count);
     }
 
     /// <summary>Rounds a fixed-point sum (already offset by half a unit) to a byte, clamping to [0, 255].</summary>

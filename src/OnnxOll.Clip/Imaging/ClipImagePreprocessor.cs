@@ -4,11 +4,11 @@ namespace OnnxOll.Clip.Imaging;
 /// <remarks>Matches torchvision's Resize(size, BICUBIC) + CenterCrop(size) on PIL images. An instance reuses its scratch buffers and is single-threaded.</remarks>
 public sealed class ClipImagePreprocessor
 {
-    private readonly BicubicCoefficients _columns = new();
-    private readonly BicubicCoefficients _rows = new();
-    private readonly float[] _normalised;
-    private readonly int _resize;
-    private byte[] _stretched = [];
+    private readonly BicubicCoefficients columns = new();
+    private readonly BicubicCoefficients rows = new();
+    private readonly float[] normalised;
+    private readonly int resize;
+    private byte[] stretched = [];
 
     /// <summary>Creates a preprocessor; the options are validated and copied.</summary>
     public ClipImagePreprocessor(ClipImagePreprocessorOptions? options = null)
@@ -27,13 +27,13 @@ public sealed class ClipImagePreprocessor
             throw new ArgumentOutOfRangeException(nameof(options), $"ResizeShortestEdge {edge} is smaller than the crop ImageSize {options.ImageSize}.");
         }
         ImageSize = options.ImageSize;
-        _resize = options.ResizeShortestEdge ?? options.ImageSize;
-        _normalised = new float[3 * 256];
+        resize = options.ResizeShortestEdge ?? options.ImageSize;
+        normalised = new float[3 * 256];
         for (int c = 0; c < 3; c++)
         {
             for (int v = 0; v < 256; v++)
             {
-                _normalised[(c * 256) + v] = ((v / 255f) - options.Mean[c]) / options.Std[c];
+                normalised[(c * 256) + v] = ((v / 255f) - options.Mean[c]) / options.Std[c];
             }
         }
     }
@@ -77,11 +77,11 @@ public sealed class ClipImagePreprocessor
         // torchvision's CenterCrop: int(round((resized - size) / 2)) with Python's half-to-even rounding.
         int left = (int)Math.Round((resizedWidth - size) / 2.0, MidpointRounding.ToEven);
         int top = (int)Math.Round((resizedHeight - size) / 2.0, MidpointRounding.ToEven);
-        _columns.Compute(width, resizedWidth, left, size);
-        _rows.Compute(height, resizedHeight, top, size);
+        columns.Compute(width, resizedWidth, left, size);
+        rows.Compute(height, resizedHeight, top, size);
 
-        int firstRow = _rows.Starts[0];
-        int lastRow = _rows.Starts[size - 1] + _rows.Lengths[size - 1];
+        int firstRow = rows.Starts[0];
+        int lastRow = rows.Starts[size - 1] + rows.Lengths[size - 1];
         StretchRows(pixels, width, channels, firstRow, lastRow);
         StretchColumnsAndNormalise(firstRow, batch.Slice(batchIndex * sample, sample));
     }
@@ -89,19 +89,19 @@ public sealed class ClipImagePreprocessor
     /// <summary>Size after scaling the shortest side to the resize length (torchvision: long = int(size * long / short)).</summary>
     private (int Width, int Height) ResizedSize(int width, int height) =>
         width <= height
-            ? (_resize, (int)((double)_resize * height / width))
-            : ((int)((double)_resize * width / height), _resize);
+            ? (resize, (int)((double)resize * height / width))
+            : ((int)((double)resize * width / height), resize);
 
-    // Horizontal pass over the input rows the vertical pass needs, into _stretched [rows, size, 3] as bytes (Pillow's intermediate).
+    // Horizontal pass over the input rows the vertical pass needs, into stretched [rows, size, 3] as bytes (Pillow's intermediate).
     private void StretchRows(ReadOnlySpan<byte> pixels, int width, int channels, int firstRow, int lastRow)
     {
         int size = ImageSize;
         int needed = (lastRow - firstRow) * size * 3;
-        if (_stretched.Length < needed)
+        if (stretched.Length < needed)
         {
-            _stretched = new byte[needed];
+            stretched = new byte[needed];
         }
-        int k = _columns.KernelSize;
+        int k = columns.KernelSize;
         int g = channels == 1 ? 0 : 1;
         int half = 1 << (BicubicCoefficients.PrecisionBits - 1);
         for (int y = firstRow; y < lastRow; y++)
@@ -110,9 +110,9 @@ public sealed class ClipImagePreprocessor
             int output = (y - firstRow) * size * 3;
             for (int x = 0; x < size; x++)
             {
-                int start = _columns.Starts[x];
-                int length = _columns.Lengths[x];
-                var weights = _columns.Weights.AsSpan(x * k, length);
+                int start = columns.Starts[x];
+                int length = columns.Lengths[x];
+                var weights = columns.Weights.AsSpan(x * k, length);
                 int r = half, gr = half, b = half;
                 int at = start * channels;
                 for (int t = 0; t < length; t++, at += channels)
@@ -122,26 +122,26 @@ public sealed class ClipImagePreprocessor
                     gr += row[at + g] * w;
                     b += row[at + (2 * g)] * w;
                 }
-                _stretched[output++] = BicubicCoefficients.Clip(r);
-                _stretched[output++] = BicubicCoefficients.Clip(gr);
-                _stretched[output++] = BicubicCoefficients.Clip(b);
+                stretched[output++] = BicubicCoefficients.Clip(r);
+                stretched[output++] = BicubicCoefficients.Clip(gr);
+                stretched[output++] = BicubicCoefficients.Clip(b);
             }
         }
     }
 
-    // Vertical pass from _stretched, then byte -> (v / 255 - mean) / std into the CHW slot.
+    // Vertical pass from stretched, then byte -> (v / 255 - mean) / std into the CHW slot.
     private void StretchColumnsAndNormalise(int firstRow, Span<float> slot)
     {
         int size = ImageSize;
         int plane = size * size;
-        int k = _rows.KernelSize;
+        int k = rows.KernelSize;
         int stride = size * 3;
         int half = 1 << (BicubicCoefficients.PrecisionBits - 1);
         for (int y = 0; y < size; y++)
         {
-            int start = _rows.Starts[y] - firstRow;
-            int length = _rows.Lengths[y];
-            var weights = _rows.Weights.AsSpan(y * k, length);
+            int start = rows.Starts[y] - firstRow;
+            int length = rows.Lengths[y];
+            var weights = rows.Weights.AsSpan(y * k, length);
             for (int x = 0; x < size; x++)
             {
                 int r = half, g = half, b = half;
@@ -149,14 +149,14 @@ public sealed class ClipImagePreprocessor
                 for (int t = 0; t < length; t++, at += stride)
                 {
                     int w = weights[t];
-                    r += _stretched[at] * w;
-                    g += _stretched[at + 1] * w;
-                    b += _stretched[at + 2] * w;
+                    r += stretched[at] * w;
+                    g += stretched[at + 1] * w;
+                    b += stretched[at + 2] * w;
                 }
                 int o = (y * size) + x;
-                slot[o] = _normalised[BicubicCoefficients.Clip(r)];
-                slot[plane + o] = _normalised[256 + BicubicCoefficients.Clip(g)];
-                slot[(2 * plane) + o] = _normalised[512 + BicubicCoefficients.Clip(b)];
+                slot[o] = normalised[BicubicCoefficients.Clip(r)];
+                slot[plane + o] = normalised[256 + BicubicCoefficients.Clip(g)];
+                slot[(2 * plane) + o] = normalised[512 + BicubicCoefficients.Clip(b)];
             }
         }
     }

@@ -18,15 +18,15 @@ public sealed partial class ClipTokenizer
     /// <summary>Suffix marking the last symbol of a word.</summary>
     public const string EndOfWordSuffix = "</w>";
 
-    private readonly BpeTokenizer _bpe;
-    private readonly string?[] _idToToken;
-    private readonly ClipTokenizerOptions _options;
+    private readonly BpeTokenizer bpe;
+    private readonly string?[] idToToken;
+    private readonly ClipTokenizerOptions options;
 
     private ClipTokenizer(BpeTokenizer bpe, string?[] idToToken, ClipTokenizerOptions options, int bosId, int eosId)
     {
-        _bpe = bpe;
-        _idToToken = idToToken;
-        _options = options;
+        this.bpe = bpe;
+        this.idToToken = idToToken;
+        this.options = options;
         BosId = bosId;
         EosId = eosId;
         VocabSize = idToToken.Length;
@@ -46,7 +46,7 @@ public sealed partial class ClipTokenizer
     public int VocabSize { get; }
 
     /// <summary>Default context length used by <see cref="EncodeBatch(IReadOnlyList{string}, Span{long})"/>.</summary>
-    public int ContextLength => _options.ContextLength;
+    public int ContextLength => options.ContextLength;
 
     /// <summary>Loads an HF-style <c>vocab.json</c> and <c>merges.txt</c> (header <c>#version</c> allowed).</summary>
     public static ClipTokenizer Create(string vocabJsonPath, string mergesPath, ClipTokenizerOptions? options = null)
@@ -158,7 +158,7 @@ public sealed partial class ClipTokenizer
             {
                 continue;
             }
-            symbols.Append((uint)id < (uint)_idToToken.Length ? _idToToken[id] : throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} is not in the vocabulary (size {VocabSize})."));
+            symbols.Append((uint)id < (uint)idToToken.Length ? idToToken[id] : throw new ArgumentOutOfRangeException(nameof(ids), $"Token id {id} is not in the vocabulary (size {VocabSize})."));
         }
         var bytes = new byte[symbols.Length];
         int count = 0;
@@ -176,8 +176,8 @@ public sealed partial class ClipTokenizer
     private IReadOnlyList<int> EncodeBody(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        string cleaned = ClipTextCleaner.Clean(text, _options.HtmlUnescape);
-        return cleaned.Length == 0 ? [] : _bpe.EncodeToIds(cleaned);
+        string cleaned = ClipTextCleaner.Clean(text, options.HtmlUnescape);
+        return cleaned.Length == 0 ? [] : bpe.EncodeToIds(cleaned);
     }
 
     private static Dictionary<string, int> ReadVocabulary(string vocabJsonPath)

@@ -3,7 +3,7 @@ namespace OnnxOll.Learning.Metrics;
 /// <summary>Accumulates top-1 accuracy over (target, prediction) pairs, overall and per target class.</summary>
 public sealed class Accuracy
 {
-    private readonly Dictionary<string, (int Correct, int Total)> _perClass = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Correct, int Total)> perClass = new(StringComparer.Ordinal);
 
     /// <summary>Number of pairs seen since the last reset.</summary>
     public int Count { get; private set; }
@@ -17,8 +17,8 @@ public sealed class Accuracy
         bool hit = string.Equals(target, prediction, StringComparison.Ordinal);
         Count++;
         Correct += hit ? 1 : 0;
-        var (c, t) = _perClass.GetValueOrDefault(target);
-        _perClass[target] = (c + (hit ? 1 : 0), t + 1);
+        var (c, t) = perClass.GetValueOrDefault(target);
+        perClass[target] = (c + (hit ? 1 : 0), t + 1);
     }
 
     /// <summary>Adds a batch of predictions; both lists must have the same length.</summary>
@@ -40,12 +40,12 @@ public sealed class Accuracy
 
     /// <summary>Fraction correct per target class.</summary>
     public IReadOnlyDictionary<string, double> ResultPerClass() =>
-        _perClass.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (double)kv.Value.Correct / kv.Value.Total, StringComparer.Ordinal);
+        perClass.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => (double)kv.Value.Correct / kv.Value.Total, StringComparer.Ordinal);
 
     /// <summary>Forgets all pairs.</summary>
     public void Reset()
     {
-        _perClass.Clear();
+        perClass.Clear();
         Count = 0;
         Correct = 0;
     }

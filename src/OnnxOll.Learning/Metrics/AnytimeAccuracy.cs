@@ -3,7 +3,7 @@ namespace OnnxOll.Learning.Metrics;
 /// <summary>A_auc: the mean of anytime evaluations taken every <see cref="Interval"/> stream samples (on test data of classes seen so far).</summary>
 public sealed class AnytimeAccuracy
 {
-    private double _sum;
+    private double sum;
 
     /// <summary>Creates the metric; the paper evaluates every 1000 samples.</summary>
     public AnytimeAccuracy(long interval = 1000)
@@ -24,17 +24,17 @@ public sealed class AnytimeAccuracy
     /// <summary>Adds one anytime evaluation's accuracy.</summary>
     public void Update(double accuracy)
     {
-        _sum += accuracy;
+        sum += accuracy;
         Count++;
     }
 
     /// <summary>Mean of the evaluations (0 when none).</summary>
-    public double Result() => Count == 0 ? 0 : _sum / Count;
+    public double Result() => Count == 0 ? 0 : sum / Count;
 
     /// <summary>Forgets all evaluations.</summary>
     public void Reset()
     {
-        _sum = 0;
+        sum = 0;
         Count = 0;
     }
 }

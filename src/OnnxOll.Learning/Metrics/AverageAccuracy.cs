@@ -3,7 +3,7 @@ namespace OnnxOll.Learning.Metrics;
 /// <summary>A_avg: the mean of the accuracies measured at the end of each task.</summary>
 public sealed class AverageAccuracy
 {
-    private double _sum;
+    private double sum;
 
     /// <summary>Number of task ends accumulated.</summary>
     public int Count { get; private set; }
@@ -11,17 +11,17 @@ public sealed class AverageAccuracy
     /// <summary>Adds the accuracy measured at one task end.</summary>
     public void Update(double taskEndAccuracy)
     {
-        _sum += taskEndAccuracy;
+        sum += taskEndAccuracy;
         Count++;
     }
 
     /// <summary>Mean over task ends (0 when none).</summary>
-    public double Result() => Count == 0 ? 0 : _sum / Count;
+    public double Result() => Count == 0 ? 0 : sum / Count;
 
     /// <summary>Forgets all task ends.</summary>
     public void Reset()
     {
-        _sum = 0;
+        sum = 0;
         Count = 0;
     }
 }

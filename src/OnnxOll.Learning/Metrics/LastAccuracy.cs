@@ -3,14 +3,14 @@ namespace OnnxOll.Learning.Metrics;
 /// <summary>A_last: the accuracy after the last task (the most recent task-end evaluation).</summary>
 public sealed class LastAccuracy
 {
-    private double? _last;
+    private double? last;
 
     /// <summary>Records a task-end accuracy, replacing the previous one.</summary>
-    public void Update(double taskEndAccuracy) => _last = taskEndAccuracy;
+    public void Update(double taskEndAccuracy) => last = taskEndAccuracy;
 
     /// <summary>The last recorded accuracy (0 when none).</summary>
-    public double Result() => _last ?? 0;
+    public double Result() => last ?? 0;
 
     /// <summary>Forgets the recorded accuracy.</summary>
-    public void Reset() => _last = null;
+    public void Reset() => last = null;
 }

@@ -4,32 +4,32 @@ namespace OnnxOll.Learning.Metrics;
 /// <remarks>Only classes evaluated both at the last task end and at some earlier one count; the result can be negative.</remarks>
 public sealed class LastForgetting
 {
-    private readonly List<IReadOnlyDictionary<string, double>> _taskEnds = [];
+    private readonly List<IReadOnlyDictionary<string, double>> taskEnds = [];
 
     /// <summary>Number of task ends accumulated.</summary>
-    public int Count => _taskEnds.Count;
+    public int Count => taskEnds.Count;
 
     /// <summary>Adds the per-class accuracies measured at one task end.</summary>
     public void Update(IReadOnlyDictionary<string, double> perClassAccuracy)
     {
         ArgumentNullException.ThrowIfNull(perClassAccuracy);
-        _taskEnds.Add(new Dictionary<string, double>(perClassAccuracy, StringComparer.Ordinal));
+        taskEnds.Add(new Dictionary<string, double>(perClassAccuracy, StringComparer.Ordinal));
     }
 
     /// <summary>Mean forgetting over the classes of the last task end seen earlier (0 when there are none).</summary>
     public double Result()
     {
-        if (_taskEnds.Count < 2)
+        if (taskEnds.Count < 2)
         {
             return 0;
         }
 
-        var final = _taskEnds[^1];
+        var final = taskEnds[^1];
         double sum = 0;
         int classes = 0;
         foreach (var (cls, finalAccuracy) in final)
         {
-            var earlier = _taskEnds.Take(_taskEnds.Count - 1).Where(t => t.ContainsKey(cls)).Select(t => t[cls]).ToList();
+            var earlier = taskEnds.Take(taskEnds.Count - 1).Where(t => t.ContainsKey(cls)).Select(t => t[cls]).ToList();
             if (earlier.Count > 0)
             {
                 sum += earlier.Max() - finalAccuracy;
@@ -41,5 +41,5 @@ public sealed class LastForgetting
     }
 
     /// <summary>Forgets all task ends.</summary>
-    public void Reset() => _taskEnds.Clear();
+    public void Reset() => taskEnds.Clear();
 }

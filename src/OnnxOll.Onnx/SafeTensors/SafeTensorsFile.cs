@@ -11,24 +11,24 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 {
     private const int LengthPrefixSize = 8;
 
-    private readonly MemoryMappedFile _mapping;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _base;
-    private readonly Dictionary<string, SafeTensorInfo> _byName;
-    private bool _disposed;
+    private readonly MemoryMappedFile mapping;
+    private readonly MemoryMappedViewAccessor view;
+    private readonly byte* basePointer;
+    private readonly Dictionary<string, SafeTensorInfo> byName;
+    private bool disposed;
 
     private SafeTensorsFile(
         string path, MemoryMappedFile mapping, MemoryMappedViewAccessor view, byte* basePointer, long dataStart,
         SafeTensorsHeader header)
     {
         Path = path;
-        _mapping = mapping;
-        _view = view;
-        _base = basePointer;
+        this.mapping = mapping;
+        this.view = view;
+        this.basePointer = basePointer;
         DataStart = dataStart;
         Tensors = header.Tensors.AsReadOnly();
         Metadata = header.Metadata.AsReadOnly();
-        _byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
     /// <summary>The path the file was opened with.</summary>
@@ -103,19 +103,19 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     }
 
     /// <summary>True if the file holds a tensor named <paramref name="name"/>.</summary>
-    public bool Contains(string name) => _byName.ContainsKey(name);
+    public bool Contains(string name) => byName.ContainsKey(name);
 
     /// <summary>The entry of tensor <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such tensor; the message names the file and the tensor.</exception>
     public SafeTensorInfo Get(string name) =>
-        _byName.TryGetValue(name, out var info)
+        byName.TryGetValue(name, out var info)
             ? info
-            : throw new KeyNotFoundException($"{Path}: no tensor named '{name}' (the file holds {_byName.Count} tensors)");
+            : throw new KeyNotFoundException($"{Path}: no tensor named '{name}' (the file holds {byName.Count} tensors)");
 
     /// <summary>The raw little-endian bytes of tensor <paramref name="name"/>, directly in the mapping (valid until Dispose).</summary>
     public ReadOnlySpan<byte> GetBytes(string name)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         var info = Get(name);
         if (info.ByteLength > int.MaxValue)
         {
@@ -123,7 +123,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
                 $"{Path}: tensor '{name}' is {info.ByteLength} bytes, more than one span can address (2 GiB)");
         }
 
-        return new ReadOnlySpan<byte>(_base + DataStart + info.Begin, (int)info.ByteLength);
+        return new ReadOnlySpan<byte>(basePointer + DataStart + info.Begin, (int)info.ByteLength);
     }
 
     /// <summary>A copy of the raw bytes of tensor <paramref name="name"/>.</summary>
@@ -194,15 +194,15 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <summary>Releases the mapping; spans handed out before become invalid.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
         {
             return;
         }
 
-        _disposed = true;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _mapping.Dispose();
+        disposed = true;
+        view.SafeMemoryMappedViewHandle.ReleasePointer();
+        view.Dispose();
+        mapping.Dispose();
     }
 
     internal static void RequireLittleEndianHost()

@@ -12,14 +12,14 @@ public sealed class SafeTensorsWriter
 {
     private const int Alignment = 8;
 
-    private readonly List<Entry> _entries = [];
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly List<Entry> entries = [];
+    private readonly HashSet<string> names = new(StringComparer.Ordinal);
 
     /// <summary>String pairs written as the header's "__metadata__" (omitted when empty).</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Number of tensors added so far.</summary>
-    public int Count => _entries.Count;
+    public int Count => entries.Count;
 
     /// <summary>Adds a tensor from its raw little-endian bytes, which must be exactly product(shape) × element size long.</summary>
     /// <exception cref="ArgumentException">Duplicate or reserved name, negative dimension, or wrong byte length.</exception>
@@ -40,8 +40,8 @@ public sealed class SafeTensorsWriter
                 nameof(data));
         }
 
-        _names.Add(name);
-        _entries.Add(new Entry(name, dtype, (long[])shape.Clone(), data.ToArray()));
+        names.Add(name);
+        entries.Add(new Entry(name, dtype, (long[])shape.Clone(), data.ToArray()));
     }
 
     /// <summary>Adds an F32 tensor.</summary>
@@ -83,7 +83,7 @@ public sealed class SafeTensorsWriter
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
         stream.Write(header);
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             stream.Write(entry.Data);
         }
@@ -117,7 +117,7 @@ public sealed class SafeTensorsWriter
             }
 
             long offset = 0;
-            foreach (var entry in _entries)
+            foreach (var entry in entries)
             {
                 json.WriteStartObject(entry.Name);
                 json.WriteString("dtype", SafeTensorDTypes.ToName(entry.DType));
@@ -171,7 +171,7 @@ public sealed class SafeTensorsWriter
             throw new ArgumentException($"tensor name '{name}' is reserved for the header's metadata", nameof(name));
         }
 
-        if (_names.Contains(name))
+        if (names.Contains(name))
         {
             throw new ArgumentException($"tensor '{name}' was already added", nameof(name));
         }

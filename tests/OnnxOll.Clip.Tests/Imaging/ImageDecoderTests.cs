@@ -9,9 +9,9 @@ namespace OnnxOll.Clip.Tests.Imaging;
 /// <summary>Decoding of files the tests write, channel conversion to RGB, and one clear error per kind of bad input.</summary>
 public sealed class ImageDecoderTests : IDisposable
 {
-    private readonly TempDirectory _folder = new();
+    private readonly TempDirectory folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     // Columns: stored channels, expected RGB of the pixel whose stored bytes start at 1, 2, 3, 4.
     [Theory]
@@ -33,7 +33,7 @@ public sealed class ImageDecoderTests : IDisposable
         {
             stored[3] = 4;
         }
-        string path = _folder.File("image.png");
+        string path = folder.File("image.png");
         File.WriteAllBytes(path, TestImages.Png(stored, width, height, components));
 
         var image = ImageDecoder.Decode(path);
@@ -62,7 +62,7 @@ public sealed class ImageDecoderTests : IDisposable
     [Fact]
     public void Jpeg_DecodesCloseToTheColour()
     {
-        string path = _folder.File("image.jpg");
+        string path = folder.File("image.jpg");
         File.WriteAllBytes(path, TestImages.Jpeg(TestImages.Constant(16, 8, 200, 40, 90), 16, 8, ColorComponents.RedGreenBlue));
         var image = ImageDecoder.Decode(path);
         Assert.Equal((16, 8), (image.Width, image.Height));
@@ -112,7 +112,7 @@ public sealed class ImageDecoderTests : IDisposable
     [MemberData(nameof(BadFiles))]
     public void BadFile_GivesOneClearErrorNamingTheFile(string name, byte[] contents)
     {
-        string path = _folder.File(name);
+        string path = folder.File(name);
         File.WriteAllBytes(path, contents);
         var error = Assert.Throws<InvalidDataException>(() => ImageDecoder.Decode(path));
         Assert.Contains(path, error.Message);

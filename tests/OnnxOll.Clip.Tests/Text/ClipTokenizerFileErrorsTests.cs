@@ -7,20 +7,20 @@ namespace OnnxOll.Clip.Tests.Text;
 /// <summary>Bad tokenizer files and options give one clear exception naming the file and the problem.</summary>
 public sealed class ClipTokenizerFileErrorsTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory directory = new();
 
-    public ClipTokenizerFileErrorsTests() => TinyVocabulary.Write(_directory.Path);
+    public ClipTokenizerFileErrorsTests() => TinyVocabulary.Write(directory.Path);
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
-    private string Vocab => Path.Combine(_directory.Path, TinyVocabulary.VocabFileName);
+    private string Vocab => Path.Combine(directory.Path, TinyVocabulary.VocabFileName);
 
-    private string Merges => Path.Combine(_directory.Path, TinyVocabulary.MergesFileName);
+    private string Merges => Path.Combine(directory.Path, TinyVocabulary.MergesFileName);
 
     [Fact]
     public void MissingFile_NamesIt()
     {
-        string missing = Path.Combine(_directory.Path, "nope.json");
+        string missing = Path.Combine(directory.Path, "nope.json");
         var error = Assert.Throws<FileNotFoundException>(() => ClipTokenizer.Create(missing, Merges));
         Assert.Contains(missing, error.Message);
     }

@@ -3,22 +3,22 @@ namespace OnnxOll.Learning.Tests.Optim;
 /// <summary>Plain double-precision loops of torch.optim.AdamW's update (amsgrad off, maximize off).</summary>
 internal sealed class ReferenceAdamW(double lr, double beta1, double beta2, double eps, double weightDecay)
 {
-    private readonly Dictionary<double[], (double[] M, double[] V)> _state = [];
-    private int _step;
+    private readonly Dictionary<double[], (double[] M, double[] V)> state = [];
+    private int step;
 
     public void Step(IReadOnlyList<(double[] P, double[] G)> parameters)
     {
-        _step++;
+        step++;
         foreach (var (p, g) in parameters)
         {
-            if (!_state.TryGetValue(p, out var s))
+            if (!state.TryGetValue(p, out var s))
             {
                 s = (new double[p.Length], new double[p.Length]);
-                _state[p] = s;
+                state[p] = s;
             }
 
-            double bc1 = 1 - Math.Pow(beta1, _step);
-            double bc2 = 1 - Math.Pow(beta2, _step);
+            double bc1 = 1 - Math.Pow(beta1, step);
+            double bc2 = 1 - Math.Pow(beta2, step);
             for (int i = 0; i < p.Length; i++)
             {
                 p[i] *= 1 - (lr * weightDecay);

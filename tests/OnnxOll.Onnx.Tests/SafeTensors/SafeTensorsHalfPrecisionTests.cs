@@ -6,9 +6,9 @@ namespace OnnxOll.Onnx.Tests.SafeTensors;
 
 public sealed class SafeTensorsHalfPrecisionTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     // Columns: float input, IEEE half bits worked out by hand (round to nearest, ties to even).
     [Theory]
@@ -65,7 +65,7 @@ public sealed class SafeTensorsHalfPrecisionTests : IDisposable
         var writer = new SafeTensorsWriter();
         writer.AddFloat16("h", values, values.Length);
         writer.AddBFloat16("b", values, values.Length);
-        var path = _temp.File("random.safetensors");
+        var path = temp.File("random.safetensors");
         writer.Write(path);
 
         using var file = SafeTensorsFile.Open(path);
@@ -91,7 +91,7 @@ public sealed class SafeTensorsHalfPrecisionTests : IDisposable
 
         var writer = new SafeTensorsWriter();
         writer.Add("all", dtype, [256, 256], data);
-        var path = _temp.File("all.safetensors");
+        var path = temp.File("all.safetensors");
         writer.Write(path);
 
         using var file = SafeTensorsFile.Open(path);
@@ -119,7 +119,7 @@ public sealed class SafeTensorsHalfPrecisionTests : IDisposable
             writer.AddFloat16("x", [value]);
         }
 
-        var path = _temp.File("one.safetensors");
+        var path = temp.File("one.safetensors");
         writer.Write(path);
         using var file = SafeTensorsFile.Open(path);
         return BinaryPrimitives.ReadUInt16LittleEndian(file.GetBytes("x"));

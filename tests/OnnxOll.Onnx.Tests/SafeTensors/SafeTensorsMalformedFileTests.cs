@@ -8,9 +8,9 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
 {
     private const string F32Pair = "\"dtype\":\"F32\",\"shape\":[2]";
 
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     // Columns: header JSON, bytes of data after it, a fragment the message must contain (it names the field).
     [Theory]
@@ -105,7 +105,7 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
     [InlineData("  {\"a\": {\"dtype\": \"BOOL\", \"shape\": [1, 1], \"data_offsets\": [0, 1]}}      ", 1)]
     public void LegalEdgeCasesOpen(string header, int dataLength)
     {
-        var path = _temp.File("legal.safetensors");
+        var path = temp.File("legal.safetensors");
         File.WriteAllBytes(path, SafeTensorsTestData.Raw(header, new byte[dataLength]));
 
         using var file = SafeTensorsFile.Open(path);
@@ -114,7 +114,7 @@ public sealed class SafeTensorsMalformedFileTests : IDisposable
 
     private void AssertRejected(byte[] bytes, string expected)
     {
-        var path = _temp.File("bad.safetensors");
+        var path = temp.File("bad.safetensors");
         File.WriteAllBytes(path, bytes);
 
         var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensorsFile.Open(path));

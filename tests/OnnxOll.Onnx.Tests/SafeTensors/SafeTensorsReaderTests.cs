@@ -6,9 +6,9 @@ namespace OnnxOll.Onnx.Tests.SafeTensors;
 
 public sealed class SafeTensorsReaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void HandBuiltFileIsReadAtTheOffsetsItsHeaderGives()
@@ -24,7 +24,7 @@ public sealed class SafeTensorsReaderTests : IDisposable
         const string header = "{\"__metadata__\":{\"format\":\"pt\"}," +
             "\"b.idx\":{\"dtype\":\"I16\",\"shape\":[2,2],\"data_offsets\":[16,24]}," +
             "\"a.w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
-        var path = _temp.File("hand.safetensors");
+        var path = temp.File("hand.safetensors");
         File.WriteAllBytes(path, SafeTensorsTestData.Raw(header + new string(' ', 6), data));
 
         using var file = SafeTensorsFile.Open(path);
@@ -157,7 +157,7 @@ public sealed class SafeTensorsReaderTests : IDisposable
     {
         var writer = new SafeTensorsWriter();
         writer.Add("t", dtype, shape, bytes);
-        var path = _temp.File($"single-{Guid.NewGuid():N}.safetensors");
+        var path = temp.File($"single-{Guid.NewGuid():N}.safetensors");
         writer.Write(path);
         return SafeTensorsFile.Open(path);
     }

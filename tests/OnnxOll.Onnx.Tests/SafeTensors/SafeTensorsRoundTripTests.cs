@@ -10,18 +10,18 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
 {
     private static readonly long[][] Shapes = [[], [0], [3], [2, 3], [2, 0, 4], [1, 1, 1, 5], [7, 3]];
 
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory temp = new();
 
     public static TheoryData<SafeTensorDType> DTypes() => new(SafeTensorDTypes.All);
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 
     [Theory]
     [MemberData(nameof(DTypes))]
     public void EveryShapeOfOneDTypeRoundTripsWithValuesAndLayout(SafeTensorDType dtype)
     {
         var expected = BuildTensors([dtype]);
-        var path = _temp.File($"{dtype}.safetensors");
+        var path = temp.File($"{dtype}.safetensors");
         Write(expected, new Dictionary<string, string>(), path);
 
         using var file = SafeTensorsFile.Open(path);
@@ -33,7 +33,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
     {
         var expected = BuildTensors(SafeTensorDTypes.All);
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ünïcode \"quoted\" + <tags>", ["empty"] = "" };
-        var path = _temp.File("all.safetensors");
+        var path = temp.File("all.safetensors");
         Write(expected, metadata, path);
 
         using var file = SafeTensorsFile.Open(path);
@@ -44,7 +44,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
     [Fact]
     public void EmptyMetadataIsOmittedAndAnEmptyWriterGivesAValidFile()
     {
-        var path = _temp.File("empty.safetensors");
+        var path = temp.File("empty.safetensors");
         new SafeTensorsWriter().Write(path);
 
         var bytes = File.ReadAllBytes(path);
@@ -71,7 +71,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
     {
         var writer = new SafeTensorsWriter();
         writer.Add(new string('n', nameLength), new float[] { 1.5f }, 1);
-        var path = _temp.File("aligned.safetensors");
+        var path = temp.File("aligned.safetensors");
         writer.Write(path);
 
         var bytes = File.ReadAllBytes(path);
@@ -97,7 +97,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         writer.Add("l", longs, 2, 2);
         writer.Add("i", ints, 3, 2);
         writer.Add("scalar", new float[] { 42f });
-        var path = _temp.File("typed.safetensors");
+        var path = temp.File("typed.safetensors");
         writer.Write(path);
 
         using var file = SafeTensorsFile.Open(path);
@@ -123,7 +123,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         var writer = new SafeTensorsWriter();
         writer.Add("w", data, 2);
         data[0] = 99f;
-        var path = _temp.File("copy.safetensors");
+        var path = temp.File("copy.safetensors");
         writer.Write(path);
 
         using var file = SafeTensorsFile.Open(path);
