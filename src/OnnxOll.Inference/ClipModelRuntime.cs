@@ -100,7 +100,7 @@ public sealed class ClipModelRuntime : IClipInference, IDisposable
             sessionSettings = sessionSettings with { FreeDimensions = new Dictionary<string, long>(StringComparer.Ordinal) { [TrainingBatchDimension] = b } };
         }
 
-        string terms = FormattableString.Invariant($"{(options.SeenWeight > 0 ? $"-seen{options.SeenWeight:R}" : "")}{(options.DistillWeight > 0 ? $"-distill{options.DistillWeight:R}" : "")}{(options.TextOffset ? "-offset" : "")}{options.LossTermsKey}");
+        string terms = FormattableString.Invariant($"{(options.SeenWeight > 0 ? $"-seen{options.SeenWeight:R}" : "")}{(options.TextOffset ? "-offset" : "")}{options.LossTermsKey}");
         return Open($"train-{(options.DoubleSoftmax ? "ds" : "ce")}-{(options.Dropout ? "do" : "nd")}{terms}", () => ClipTrainingGraph.Build(Frozen, Layout, options), sessionSettings);
     }
 

@@ -10,8 +10,8 @@ namespace OnnxOll.Clip.Graphs;
 /// <remarks>Inputs: <c>pixel_values</c> [B,C,H,W], <c>targets</c> [B] int64 (positions in the visible set S), the PET tensors, and either
 /// <c>text_features</c> [S,P] (L2-normalised; when the text tower has no PET) or <c>input_ids</c> [S,L] (the text tower runs for the S classes).
 /// logits = exp(logit_scale) · norm(img) · norm(txt)ᵀ with the pretrained, frozen logit_scale. Outputs: <c>loss</c>, <c>logits</c>, <c>&lt;pet&gt;.grad</c>.
-/// <see cref="ClipTrainingOptions"/> may add an all-seen term, a distillation term, learned text offsets (with <c>text_offset.grad</c>) and
-/// <see cref="TrainingLossTerm"/>s of learner plugins, each with inputs of its own.</remarks>
+/// <see cref="ClipTrainingOptions"/> may add an all-seen term, learned text offsets (with <c>text_offset.grad</c>) and
+/// <see cref="TrainingLossTerm"/>s (e.g. <see cref="ZeroShotDistillationTerm"/>), each with inputs of its own.</remarks>
 public static class ClipTrainingGraph
 {
     /// <summary>True when the graph takes <c>input_ids</c> (some PET tensor is in the text tower), false when it takes <c>text_features</c>.</summary>
@@ -45,8 +45,8 @@ public static class ClipTrainingGraph
         string scale = g.Op("Exp", c.Weight("logit_scale"));
         string logits = g.Op("Mul", g.Op("MatMul", image, g.Op("Transpose", [text], Attr.Ints("perm", 1, 0))), scale);
         g.AddNode("Identity", [logits], [ClipGraphNames.Logits]);
-        string loss = Loss(c, options, logits, targets, image, scale, config.ProjectionDim);
-        var terms = new TrainingTermGraph(c, image, text, logits, targets);
+        string loss = Loss(c, options, logits, targets);
+        var terms = new TrainingTermGraph(c, image, text, logits, targets, scale);
         foreach (var term in options.LossTerms)
         {
             loss = g.Op("Add", loss, term.Build(terms));
@@ -59,8 +59,8 @@ public static class ClipTrainingGraph
             new GradientOptions { GradientSuffix = ClipGraphNames.Gradient("") });
     }
 
-    /// <summary>The scalar loss: SIT cross-entropy, mixed with the all-seen term and plus the distillation term when the options ask.</summary>
-    private static string Loss(ClipGraphContext c, ClipTrainingOptions options, string logits, string targets, string image, string scale, int projection)
+    /// <summary>The scalar loss: SIT cross-entropy, mixed with the all-seen term when the options ask.</summary>
+    private static string Loss(ClipGraphContext c, ClipTrainingOptions options, string logits, string targets)
     {
         var g = c.G;
         string Head(string x) => options.DoubleSoftmax ? g.Op("Softmax", [x], Attr.Int("axis", -1)) : x;
@@ -70,16 +70,6 @@ public static class ClipTrainingGraph
             string mask = g.Input(ClipGraphNames.BatchClassMask, c.Type, "visible");
             string sit = Losses.SoftmaxCrossEntropy(g, Head(g.Op("Add", logits, mask)), targets);
             loss = g.Op("Add", g.Op("Mul", sit, c.Scalar(1 - options.SeenWeight)), g.Op("Mul", loss, c.Scalar(options.SeenWeight)));
-        }
-
-        if (options.DistillWeight > 0)
-        {
-            string reference = g.Input(ClipGraphNames.ReferenceText, c.Type, "reference", projection);
-            string teacher = g.Input(ClipGraphNames.TeacherProbabilities, c.Type, "batch", "reference");
-            string student = g.Op("LogSoftmax", [g.Op("Mul", g.Op("MatMul", image, g.Op("Transpose", [reference], Attr.Ints("perm", 1, 0))), scale)], Attr.Int("axis", -1));
-            string crossEntropy = g.Op("ReduceSum", [g.Op("Mul", teacher, student), c.Ints(-1)], Attr.Int("keepdims", 0));
-            string mean = g.Op("ReduceMean", [crossEntropy], Attr.Int("keepdims", 0));
-            loss = g.Op("Sub", loss, g.Op("Mul", mean, c.Scalar(options.DistillWeight)));
         }
 
         return loss;

@@ -16,10 +16,6 @@ public sealed record ClipTrainingOptions
     /// <see cref="ClipGraphNames.BatchClassMask"/> and the visible set is every class seen.</summary>
     public double SeenWeight { get; init; }
 
-    /// <summary>Weight μ of the distillation term μ·CE(teacher, student) over a reference vocabulary; above 0 the graph takes
-    /// <see cref="ClipGraphNames.ReferenceText"/> and <see cref="ClipGraphNames.TeacherProbabilities"/>.</summary>
-    public double DistillWeight { get; init; }
-
     /// <summary>Whether the graph takes a learned per-class offset added to the normalised text features (then renormalised)
     /// and returns its gradient.</summary>
     public bool TextOffset { get; init; }

@@ -10,9 +10,10 @@ public sealed class TrainingTermGraph
     private readonly ClipGraphContext context;
     private readonly List<string> inputs = [];
 
-    internal TrainingTermGraph(ClipGraphContext context, string imageEmbeds, string textEmbeds, string logits, string targets)
+    internal TrainingTermGraph(ClipGraphContext context, string imageEmbeds, string textEmbeds, string logits, string targets, string scale)
     {
         this.context = context;
+        Scale = scale;
         ImageEmbeds = imageEmbeds;
         TextEmbeds = textEmbeds;
         Logits = logits;
@@ -33,6 +34,12 @@ public sealed class TrainingTermGraph
 
     /// <summary>Logits [B, S] of the batch over the visible classes.</summary>
     public string Logits { get; }
+
+    /// <summary>exp(logit_scale), the frozen temperature's inverse (a scalar).</summary>
+    public string Scale { get; }
+
+    /// <summary>Width P of the embeddings.</summary>
+    public int Dimension => context.Config.ProjectionDim;
 
     /// <summary>Each image's position [B] (int64) in the visible classes.</summary>
     public string Targets { get; }

@@ -61,6 +61,7 @@ internal sealed class BatchStaging
         }
 
         context.Plan = Plan;
+        context.Pixels = pixels.AsMemory(0, Count * sampleLength);
         context.BatchLabels = labels.AsMemory(0, Count);
     }
 }

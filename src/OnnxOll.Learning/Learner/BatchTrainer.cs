@@ -8,15 +8,14 @@ using OnnxOll.Learning.Optim;
 
 namespace OnnxOll.Learning.Learner;
 
-/// <summary>The learner's trainable state and its gradient steps: PET tensors, gradients, AdamW, text offsets, class prototypes and
-/// the distillation teacher; one call trains one staged batch for the configured iterations, firing the step hooks.</summary>
+/// <summary>The learner's trainable state and its gradient steps: PET tensors, gradients, AdamW, text offsets and class prototypes;
+/// one call trains one staged batch for the configured iterations, firing the step hooks.</summary>
 internal sealed class BatchTrainer : IDisposable
 {
     private readonly ClipModelRuntime model;
     private readonly LearnerOptions options;
     private readonly Dictionary<string, float[]> gradients;
     private readonly VisibleSet visible;
-    private readonly DistillationTeacher? teacher;
     private readonly StepTerms terms;
     private readonly float[] batchEmbeds;
     private readonly int sampleLength;
@@ -37,15 +36,7 @@ internal sealed class BatchTrainer : IDisposable
         Embedder = options.PrototypeWeight > 0 ? new ImageEmbedder(model) : null;
         batchEmbeds = new float[Embedder is null ? 0 : capacity * model.Config.ProjectionDim];
         Offsets = options.TextOffsetLearningRate > 0 ? new TextOffsets(model.Config.ProjectionDim, options.TextOffsetLearningRate) : null;
-        teacher = options.DistillWeight > 0 && !options.ZeroShot
-            ? new DistillationTeacher(model, options.DistillClassNames, new PromptTemplates(options.Prompts), capacity)
-            : null;
-        terms = new StepTerms
-        {
-            ReferenceText = teacher?.ReferenceText,
-            ReferenceCount = teacher?.Count ?? 0,
-            TeacherProbabilities = new float[teacher is null ? 0 : capacity * teacher.Count],
-        };
+        terms = new StepTerms();
     }
 
     public PetParameters Pet { get; }
@@ -75,7 +66,6 @@ internal sealed class BatchTrainer : IDisposable
             DoubleSoftmax = options.CompatDoubleSoftmax,
             Dropout = options.Dropout,
             SeenWeight = options.SeenWeight,
-            DistillWeight = options.DistillWeight,
             TextOffset = Offsets is not null,
             LossTerms = lossTerms,
         }, options.BatchSize);
@@ -87,7 +77,6 @@ internal sealed class BatchTrainer : IDisposable
         var s = step ?? throw new InvalidOperationException("Prepare the trainer before training.");
         int n = labels.Length;
         visible.Fill(labels, options.SeenWeight > 0 ? LossKind.All : options.Loss, classes);
-        teacher?.Probabilities(pixels, n, terms.TeacherProbabilities);
         double lossSum = 0, normSum = 0;
         int applied = 0;
         for (int i = 0; i < options.Iterations; i++)
@@ -160,6 +149,5 @@ internal sealed class BatchTrainer : IDisposable
     {
         step?.Dispose();
         Embedder?.Dispose();
-        teacher?.Dispose();
     }
 }

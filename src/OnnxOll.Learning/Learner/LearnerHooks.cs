@@ -1,21 +1,33 @@
 using OnnxOll.Inference;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
 
 namespace OnnxOll.Learning.Learner;
 
-/// <summary>The plugins of one run in calling order (the user's, then the standard ones) and the hook sequences the loop fires.</summary>
-internal sealed class LearnerHooks(LearnerContext context)
+/// <summary>The plugins of one run in calling order (the user's, then the standard ones and the methods the options name) and the
+/// hook sequences the loop fires.</summary>
+internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisposable
 {
+    private readonly ZeroShotDistillation? distillation = context.Options is { DistillWeight: > 0, ZeroShot: false } options
+        ? new ZeroShotDistillation(context.Model, options.DistillClassNames, options.Prompts, options.DistillWeight, capacity)
+        : null;
+
     private List<LearnerPlugin> plugins = [];
 
     /// <summary>The plugins in calling order.</summary>
     public IReadOnlyList<LearnerPlugin> Plugins => plugins;
 
-    /// <summary>Sets the run's plugins: <paramref name="user"/>, then <paramref name="standard"/>, then the optimizer reset when the options ask.</summary>
+    /// <summary>Sets the run's plugins: <paramref name="user"/>, then <paramref name="standard"/>, then the distillation and the optimizer
+    /// reset when the options ask.</summary>
     public void Assemble(IEnumerable<LearnerPlugin> user, IEnumerable<LearnerPlugin> standard)
     {
         plugins = [.. user, .. standard];
+        if (distillation is not null)
+        {
+            plugins.Add(distillation);
+        }
+
         if (context.Options.ResetOptimizerAtTaskBoundary)
         {
             plugins.Add(new OptimizerReset());
@@ -61,4 +73,6 @@ internal sealed class LearnerHooks(LearnerContext context)
         Fire(p => p.AfterTask(context));
         Fire(p => p.AfterStream(context));
     }
+
+    public void Dispose() => distillation?.Dispose();
 }

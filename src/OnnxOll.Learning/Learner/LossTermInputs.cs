@@ -8,15 +8,16 @@ public sealed class LossTermInputs
     /// <summary>The values by input name.</summary>
     public IReadOnlyDictionary<string, (float[] Data, long[] Shape)> Values => values;
 
-    /// <summary>Feeds <paramref name="data"/> (kept by reference, read at each step) to input <paramref name="name"/> with the given shape.</summary>
-    /// <exception cref="ArgumentException">The shape does not hold <paramref name="data"/>'s length.</exception>
+    /// <summary>Feeds the first values of <paramref name="data"/> (kept by reference, read at each step) to input <paramref name="name"/>
+    /// with the given shape.</summary>
+    /// <exception cref="ArgumentException">The shape holds more values than <paramref name="data"/>.</exception>
     public void Set(string name, float[] data, params long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
         long count = shape.Aggregate(1L, (a, d) => a * d);
-        if (count != data.Length)
+        if (count > data.Length)
         {
-            throw new ArgumentException($"Loss-term input '{name}': shape [{string.Join(", ", shape)}] holds {count} values, the data {data.Length}.", nameof(shape));
+            throw new ArgumentException($"Loss-term input '{name}': shape [{string.Join(", ", shape)}] holds {count} values, the data only {data.Length}.", nameof(shape));
         }
 
         values[name] = (data, shape);

@@ -49,7 +49,7 @@ public sealed class OnlineLearner : IDisposable
         stepLog = new StepLog(log);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients);
-        hooks = new LearnerHooks(context);
+        hooks = new LearnerHooks(context, staging.Plan.Capacity);
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order, before the standard ones.</summary>
@@ -122,6 +122,7 @@ public sealed class OnlineLearner : IDisposable
     {
         trainer.Dispose();
         text.Dispose();
+        hooks.Dispose();
     }
 
     private bool Learn(ILearnerStream stream, IReadOnlyList<LearnerPlugin> standard, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)

@@ -3,15 +3,6 @@ namespace OnnxOll.Learning.Learner;
 /// <summary>Inputs and outputs of the training graph's optional loss terms for one step (see <see cref="OnnxOll.Clip.Graphs.ClipTrainingOptions"/>).</summary>
 public sealed class StepTerms
 {
-    /// <summary>The distillation's normalised reference text features [R, P] (null: no distillation term).</summary>
-    public float[]? ReferenceText { get; init; }
-
-    /// <summary>Number of reference classes R.</summary>
-    public int ReferenceCount { get; init; }
-
-    /// <summary>The teacher's probabilities [B, R], filled before each batch's steps.</summary>
-    public float[] TeacherProbabilities { get; init; } = [];
-
     /// <summary>Text offsets of the visible classes [S, P], filled before each step; grows with the visible set.</summary>
     public float[] Offsets { get; set; } = [];
 

@@ -39,7 +39,7 @@ public sealed class TrainingStep : IDisposable
     }
 
     /// <summary>Runs one step and returns the loss; gradients are copied into <paramref name="gradients"/> by PET name, and into
-    /// <paramref name="terms"/> for the text offsets (whose inputs, like the distillation's, it holds when the options enable them).</summary>
+    /// <paramref name="terms"/> for the text offsets (it holds their inputs and the loss terms' when the options enable them).</summary>
     public float Run(ReadOnlySpan<float> pixels, VisibleSet visible, TextFeatures text, PetParameters parameters, IReadOnlyDictionary<string, float[]> gradients, StepTerms? terms = null)
     {
         int b = visible.BatchSize, s = visible.Count;
@@ -70,10 +70,10 @@ public sealed class TrainingStep : IDisposable
         }
 
         BoundTensor? offsetGradients = null;
-        if (options.DistillWeight > 0 || options.TextOffset || options.LossTerms.Count > 0)
+        if (options.TextOffset || options.LossTerms.Count > 0)
         {
             ArgumentNullException.ThrowIfNull(terms);
-            offsetGradients = BindTerms(run, terms, b, s);
+            offsetGradients = BindTerms(run, terms, s);
         }
 
         run.Output(ClipGraphNames.Logits, b, s);
@@ -85,19 +85,13 @@ public sealed class TrainingStep : IDisposable
         return loss.AsSpan<float>()[0];
     }
 
-    /// <summary>Binds the distillation, plugin loss-term and offset inputs; returns the offsets' gradient output (null without offsets).</summary>
-    private BoundTensor? BindTerms(BoundRun run, StepTerms terms, int b, int s)
+    /// <summary>Binds the plugins' loss-term inputs and the offsets; returns the offsets' gradient output (null without offsets).</summary>
+    private BoundTensor? BindTerms(BoundRun run, StepTerms terms, int s)
     {
         foreach (var (name, (data, shape)) in terms.Inputs.Values)
         {
-            data.CopyTo(run.Input(name, shape).AsSpan<float>());
-        }
-
-        if (options.DistillWeight > 0)
-        {
-            int r = terms.ReferenceCount;
-            terms.ReferenceText.AsSpan(0, r * dim).CopyTo(run.Input(ClipGraphNames.ReferenceText, r, dim).AsSpan<float>());
-            terms.TeacherProbabilities.AsSpan(0, b * r).CopyTo(run.Input(ClipGraphNames.TeacherProbabilities, b, r).AsSpan<float>());
+            var input = run.Input(name, shape).AsSpan<float>();
+            data.AsSpan(0, input.Length).CopyTo(input);
         }
 
         if (!options.TextOffset)

@@ -3,7 +3,7 @@ using OnnxOll.TestSupport.Models;
 
 namespace OnnxOll.Clip.Tests.Graphs;
 
-/// <summary>The training graph's optional terms (all-seen mix, distillation, learned text offsets): the loss equals an independent
+/// <summary>The training graph's optional terms (all-seen mix, the distillation loss term, learned text offsets): the loss equals an independent
 /// computation and the gradients of the PET tensors and the offsets equal central differences (float64, dropout off).</summary>
 [Collection(TinyModelCollection.Name)]
 public sealed class TrainingLossTermTests(TinyModelFixture tiny)
@@ -33,7 +33,7 @@ public sealed class TrainingLossTermTests(TinyModelFixture tiny)
             Precision = ClipPrecision.Float64,
             Dropout = false,
             SeenWeight = seenWeight,
-            DistillWeight = distillWeight,
+            LossTerms = distillWeight > 0 ? [new ZeroShotDistillationTerm(distillWeight)] : [],
             TextOffset = textOffset,
         };
         using var runner = new OrtRunner(tiny.Frozen.SaveGraph(ClipTrainingGraph.Build(tiny.Frozen, layout, options), $"terms-{Guid.NewGuid():N}.onnx"));

@@ -52,6 +52,9 @@ public sealed class LearnerContext
     /// <summary>The samples the current batch trains on (null outside a batch): the stream's, as plugins planned them.</summary>
     public BatchPlan? Plan { get; internal set; }
 
+    /// <summary>The planned samples' staged pixels [n, C, H, W], in plan order (valid from BeforeBatch to AfterBatch).</summary>
+    public ReadOnlyMemory<float> Pixels { get; internal set; }
+
     /// <summary>Vocabulary indices of the planned samples' labels, in plan order.</summary>
     public ReadOnlyMemory<int> BatchLabels { get; internal set; }
 

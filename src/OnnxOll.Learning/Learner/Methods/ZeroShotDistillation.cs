@@ -1,0 +1,44 @@
+using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Text;
+using OnnxOll.Inference;
+using OnnxOll.Learning.Learner.Plugins;
+
+namespace OnnxOll.Learning.Learner.Methods;
+
+/// <summary>Distillation to the zero-shot model (ZSCL-style) as a plugin: before each batch the frozen model's distribution over a
+/// reference vocabulary is computed on the staged images, and a <see cref="ZeroShotDistillationTerm"/> pulls the learner's toward it.</summary>
+public sealed class ZeroShotDistillation : LearnerPlugin, IDisposable
+{
+    private readonly DistillationTeacher teacher;
+    private readonly double weight;
+    private readonly float[] probabilities;
+
+    /// <summary>Distils over <paramref name="referenceClasses"/> with <paramref name="weight"/>, for batches of up to <paramref name="maxBatch"/> images.</summary>
+    public ZeroShotDistillation(ClipModelRuntime model, IReadOnlyList<string> referenceClasses, IReadOnlyList<string> prompts, double weight, int maxBatch)
+    {
+        teacher = new DistillationTeacher(model, referenceClasses, new PromptTemplates(prompts), maxBatch);
+        this.weight = weight;
+        probabilities = new float[maxBatch * teacher.Count];
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<TrainingLossTerm> LossTerms(LearnerContext context)
+    {
+        context.TermInputs.Set(ClipGraphNames.ReferenceText, teacher.ReferenceText, teacher.Count, context.Model.Config.ProjectionDim);
+        return [new ZeroShotDistillationTerm(weight)];
+    }
+
+    /// <inheritdoc/>
+    public override void BeforeBatch(LearnerContext context)
+    {
+        int count = context.BatchLabels.Length;
+        if (count > 0)
+        {
+            teacher.Probabilities(context.Pixels.Span, count, probabilities);
+            context.TermInputs.Set(ClipGraphNames.TeacherProbabilities, probabilities, count, teacher.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => teacher.Dispose();
+}
