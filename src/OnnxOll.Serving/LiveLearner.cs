@@ -1,10 +1,10 @@
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
-using OnnxOll.Serving.Sources;
+using OnnxOll.Streams;
 using OnnxOll.Streams.Redis;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Sources;
 
 namespace OnnxOll.Serving;
 

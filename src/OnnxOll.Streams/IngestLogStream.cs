@@ -1,7 +1,6 @@
-using OnnxOll.Learning.Data;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams.Data;
 using OnnxOll.Streams.Log;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Streams;
 

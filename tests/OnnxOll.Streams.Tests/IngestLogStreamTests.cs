@@ -5,7 +5,7 @@ namespace OnnxOll.Streams.Tests;
 
 public sealed class IngestLogStreamTests
 {
-    private static float[] Prepare(OnnxOll.Learning.Data.LabelledSample sample) => [sample.EncodedBytes![0]];
+    private static float[] Prepare(OnnxOll.Streams.Data.LabelledSample sample) => [sample.EncodedBytes![0]];
 
     [Fact]
     public async Task BatchesFollowTheLogsFramingAndReportConsumption()

@@ -8,10 +8,10 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Synthetic;
 using OnnxOll.Runtime;
+using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Streams.Synthetic;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;

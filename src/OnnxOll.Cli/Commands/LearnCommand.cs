@@ -3,12 +3,12 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Data;
 using OnnxOll.Streams.Redis;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;

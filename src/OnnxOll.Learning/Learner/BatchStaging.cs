@@ -1,6 +1,6 @@
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Learner;
 

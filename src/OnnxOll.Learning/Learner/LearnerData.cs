@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -2,9 +2,10 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Data;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
 using OnnxOll.Learning.Tests.Learner;
+using OnnxOll.Streams.Data;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Data;
 

@@ -2,10 +2,10 @@ using System.Numerics.Tensors;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

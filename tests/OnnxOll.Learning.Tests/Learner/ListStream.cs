@@ -1,5 +1,5 @@
-using OnnxOll.Learning.Data;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Tests.Learner;
 
