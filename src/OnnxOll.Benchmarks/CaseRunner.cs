@@ -5,9 +5,9 @@ using OnnxOll.Clip.Tiny;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Optim;
-using OnnxOll.Runtime;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
+using OnnxOll.Runtime;
 
 namespace OnnxOll.Benchmarks;
 

@@ -1,6 +1,6 @@
 using OnnxOll.Streams.Data;
-using OnnxOll.Streams.Log;
 using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Log;
 
 namespace OnnxOll.Streams;
 

@@ -10,10 +10,10 @@ using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Learner.Plugins;
-using OnnxOll.Onnx.SafeTensors;
-using OnnxOll.Runtime;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
+using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.Runtime;
 using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests;

@@ -1,15 +1,15 @@
 using OnnxOll.Cli.Commands;
+using OnnxOll.Deploy.Pet;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
-using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Onnx.SafeTensors;
-using OnnxOll.Runtime;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
+using OnnxOll.Onnx.SafeTensors;
+using OnnxOll.Runtime;
 using OnnxOll.TestSupport.Images;
 
 namespace OnnxOll.Cli.Tests;

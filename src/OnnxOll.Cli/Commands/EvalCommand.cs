@@ -8,10 +8,10 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner;
-using OnnxOll.Runtime;
 using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Learning.Learner;
 using OnnxOll.Streams.Synthetic;
+using OnnxOll.Runtime;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;

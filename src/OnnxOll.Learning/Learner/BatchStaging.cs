@@ -1,6 +1,6 @@
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Learner.Plugins;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;

@@ -1,5 +1,5 @@
-using OnnxOll.Learning.Data;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Data;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -1,9 +1,9 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Learner;
 

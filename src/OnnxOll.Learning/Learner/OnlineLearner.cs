@@ -2,13 +2,13 @@ using System.Diagnostics;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Streams;
-using OnnxOll.Streams.Data;
 using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -5,9 +5,9 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Text;
-using OnnxOll.Learning.Optim;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Optim;
 using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Pretraining;

@@ -1,8 +1,8 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Reference;
 

@@ -1,9 +1,9 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner;
-using OnnxOll.Streams;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Learner;
 using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
 using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;

@@ -2,8 +2,8 @@ using System.Numerics.Tensors;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Learning.Learner;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
 

@@ -1,8 +1,8 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
+using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
 

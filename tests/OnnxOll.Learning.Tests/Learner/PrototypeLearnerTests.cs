@@ -1,7 +1,7 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Learner;
 using OnnxOll.Storage.Checkpoints;
+using OnnxOll.Learning.Learner;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Synthetic;
 

@@ -3,11 +3,11 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Streams;
-using OnnxOll.Streams.Data;
 using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
 using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;

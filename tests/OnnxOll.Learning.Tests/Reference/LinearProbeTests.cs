@@ -2,8 +2,8 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Reference;
-using OnnxOll.Learning.Tests.Learner;
 using OnnxOll.Streams.Synthetic;
+using OnnxOll.Learning.Tests.Learner;
 
 namespace OnnxOll.Learning.Tests.Reference;
 
