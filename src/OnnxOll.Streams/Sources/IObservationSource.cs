@@ -3,7 +3,7 @@ using OnnxOll.Streams.Log;
 
 namespace OnnxOll.Streams.Sources;
 
-/// <summary>Where the service keeps accepted observations and where its learner reads them back: the ingest log or a Redis stream.</summary>
+/// <summary>A live source: where accepted observations are kept (the ingest log or a Redis stream) and where a learner reads them back.</summary>
 public interface IObservationSource : IDisposable
 {
     /// <summary>The data spec recorded in the run's settings (a restart must name the same source).</summary>
