@@ -5,8 +5,8 @@ using OnnxOll.Clip.Tiny;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Optim;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Benchmarks;
@@ -104,7 +104,7 @@ public static class CaseRunner
             };
             using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, runDir);
             double opened = Stopwatches.RssMb();
-            var result = learner.Run(c.EvalEvery > 0 ? data : new Learning.Data.DataSplits(data.Train, null));
+            var result = learner.Run(c.EvalEvery > 0 ? data : new Streams.Data.DataSplits(data.Train, null));
             double batchMs = 1000.0 * c.Batch / result.SamplesPerSecond;
             return new CaseMeasurement(c.Name, Implementations.OnnxOll(precision), batchMs, batchMs, clock.Elapsed.TotalMilliseconds,
                 Stopwatches.PeakRssMb(), result.SamplesPerSecond)

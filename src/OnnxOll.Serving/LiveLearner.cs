@@ -1,10 +1,9 @@
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
-using OnnxOll.Serving.Sources;
-using OnnxOll.Streams.Redis;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
+using OnnxOll.Streams.Sources;
 
 namespace OnnxOll.Serving;
 
@@ -31,12 +30,8 @@ public sealed class LiveLearner : IDisposable
         try
         {
             // The lock comes first: only the folder's owner may open (and recover) its log.
-            if (options.Data is { } redis)
-            {
-                _ = RedisStreamSpec.Parse(redis); // a malformed spec is refused before the run folder records it
-            }
-
             string dataSpec = options.Data ?? IngestLogSource.Spec;
+            StreamSpecs.CheckLive(dataSpec); // a malformed spec is refused before the run folder records it
             var settings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, "iid", options.Learner);
             folder = RunFolder.Open(options.RunDirectory, settings with { ModelDirectory = Path.GetFullPath(options.ModelDirectory) }, resume: true);
             foreach (var line in folder.Notes)
@@ -44,9 +39,8 @@ public sealed class LiveLearner : IDisposable
                 note(line);
             }
 
-            Source = options.Data is { } data
-                ? RedisObservationSource.Open(data, options.Learner.BatchSize)
-                : IngestLogSource.Open(Path.Combine(options.RunDirectory, "ingest"), options.LogOptions);
+            var live = new LiveStreamOptions(options.Learner.BatchSize) { LogDirectory = Path.Combine(options.RunDirectory, "ingest"), Log = options.LogOptions };
+            Source = StreamSpecs.Open(dataSpec, live).Live!;
             if (Source.Recovery is { } recovery)
             {
                 note(recovery);

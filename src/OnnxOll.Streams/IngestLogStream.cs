@@ -1,6 +1,5 @@
-using OnnxOll.Learning.Data;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams.Data;
+using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Log;
 
 namespace OnnxOll.Streams;

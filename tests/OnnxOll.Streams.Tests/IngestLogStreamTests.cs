@@ -1,11 +1,12 @@
 using OnnxOll.Streams.Log;
 using OnnxOll.TestSupport;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Streams.Tests;
 
 public sealed class IngestLogStreamTests
 {
-    private static float[] Prepare(OnnxOll.Learning.Data.LabelledSample sample) => [sample.EncodedBytes![0]];
+    private static float[] Prepare(LabelledSample sample) => [sample.EncodedBytes![0]];
 
     [Fact]
     public async Task BatchesFollowTheLogsFramingAndReportConsumption()

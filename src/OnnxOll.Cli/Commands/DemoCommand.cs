@@ -4,8 +4,8 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;

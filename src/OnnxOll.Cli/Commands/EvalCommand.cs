@@ -10,7 +10,7 @@ using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Synthetic;
 using OnnxOll.Runtime;
 using Spectre.Console;
 

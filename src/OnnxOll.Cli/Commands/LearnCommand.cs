@@ -3,13 +3,14 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Runs;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Redis;
 using Spectre.Console;
+using OnnxOll.Streams;
+using OnnxOll.Streams.Sources;
 
 namespace OnnxOll.Cli.Commands;
 
@@ -139,7 +140,8 @@ public static class LearnCommand
     {
         using var interrupt = new InterruptSignals();
         using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
-        using var data = RedisStreamSpec.IsRedis(dataSpec) ? null : DataSources.Open(dataSpec);
+        using var opened = StreamSpecs.Open(dataSpec, new LiveStreamOptions(options.BatchSize));
+        var data = opened.DataSet;
         var runSettings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant());
         using var folder = RunFolder.Open(runDir, runSettings with { ModelDirectory = Path.GetFullPath(modelDir) }, resume);
         try
@@ -178,7 +180,7 @@ public static class LearnCommand
             }
 
             var result = LearnProgressView.Run(
-                (progress, warn) => data is null ? LearnRedis(learner, model, dataSpec, options, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
+                (progress, warn) => data is null ? LearnLive(learner, model, opened.Live!, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
                 $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
             if (result.Completed && data is not null)
             {
@@ -195,15 +197,16 @@ public static class LearnCommand
         }
     }
 
-    /// <summary>Learns a Redis stream from the learner's cursor; it ends when the stream has been idle for its <c>end_idle_ms</c>, or on cancel.</summary>
-    private static LearnerResult LearnRedis(OnlineLearner learner, ClipModelRuntime model, string dataSpec, LearnerOptions options,
+    /// <summary>Learns a live source (a Redis stream) from the learner's cursor; a Redis stream ends when it has been idle for its
+    /// <c>end_idle_ms</c>, or on cancel.</summary>
+    private static LearnerResult LearnLive(OnlineLearner learner, ClipModelRuntime model, IObservationSource source,
         IProgress<LearnerProgress> progress, Action<string> warn, CancellationToken cancellationToken)
     {
         var preparer = new SamplePreparer(model.Preprocessing);
-        using var stream = RedisLearnerStream.Open(RedisStreamSpec.Parse(dataSpec), options.BatchSize, learner.Cursor, preparer.Prepare, warn);
-        if (stream.AcknowledgedAtOpen + stream.RedeliveredAtOpen > 0)
+        using var stream = source.OpenStream(learner.Cursor, preparer.Prepare, warn);
+        if (stream is RedisLearnerStream { AcknowledgedAtOpen: var acknowledged, RedeliveredAtOpen: var redelivered } && acknowledged + redelivered > 0)
         {
-            warn($"{stream.Name}: {stream.AcknowledgedAtOpen} pending entries already covered by the checkpoint acknowledged, {stream.RedeliveredAtOpen} re-delivered");
+            warn($"{stream.Name}: {acknowledged} pending entries already covered by the checkpoint acknowledged, {redelivered} re-delivered");
         }
 
         return learner.Run(stream, progress, cancellationToken);

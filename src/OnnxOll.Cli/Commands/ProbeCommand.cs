@@ -3,7 +3,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Reference;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Synthetic;
 using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;

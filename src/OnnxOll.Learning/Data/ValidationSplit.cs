@@ -1,4 +1,5 @@
 using OnnxOll.Learning.Learner;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Data;
 

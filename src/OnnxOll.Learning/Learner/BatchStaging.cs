@@ -1,5 +1,5 @@
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner.Plugins;
 
 namespace OnnxOll.Learning.Learner;

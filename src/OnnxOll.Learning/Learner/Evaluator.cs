@@ -1,7 +1,7 @@
 using System.Numerics.Tensors;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner.Plugins;
-using OnnxOll.Learning.Scenarios;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;
 

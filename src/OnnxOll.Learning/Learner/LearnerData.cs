@@ -1,3 +1,4 @@
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Data;
 
 namespace OnnxOll.Learning.Learner;

@@ -1,7 +1,7 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;
 

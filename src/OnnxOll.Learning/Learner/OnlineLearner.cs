@@ -3,12 +3,12 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
 
 namespace OnnxOll.Learning.Learner;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Learning.Scenarios;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;
 

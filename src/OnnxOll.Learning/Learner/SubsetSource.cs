@@ -1,4 +1,4 @@
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Learner;
 

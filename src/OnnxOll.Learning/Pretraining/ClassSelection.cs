@@ -1,3 +1,5 @@
+using OnnxOll.Streams.Scenarios;
+
 namespace OnnxOll.Learning.Pretraining;
 
 /// <summary>The base classes of a pretraining run: <c>count</c> of the data's classes drawn by seed (all when count is 0), in ordinal order.</summary>
@@ -17,7 +19,7 @@ public static class ClassSelection
             throw new InvalidDataException($"Recipe field 'pretrain.base_classes' is {count}, but the data has only {classes.Count} classes.");
         }
 
-        Scenarios.SeededShuffle.Shuffle(new Random(seed), classes);
+        SeededShuffle.Shuffle(new Random(seed), classes);
         return [.. classes.Take(count).Order(StringComparer.Ordinal)];
     }
 }

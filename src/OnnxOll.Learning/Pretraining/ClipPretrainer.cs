@@ -6,8 +6,9 @@ using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Model;
 using OnnxOll.Clip.Text;
 using OnnxOll.Storage.Checkpoints;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Optim;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Pretraining;
 
@@ -53,7 +54,7 @@ public static class ClipPretrainer
         IReadOnlyList<string> classes;
         DecodedImageSet train;
         DecodedImageSet? test;
-        using (var data = Synthetic.DataSources.Open(job.DataSpec))
+        using (var data = DataSources.Open(job.DataSpec))
         {
             classes = ClassSelection.Draw(data.Train.Labels, s.BaseClasses, s.ClassSeed);
             train = DecodedImageSet.Load(data.Train, classes, s.MaxPerClass, cancel);

@@ -1,5 +1,5 @@
 using OnnxOll.Clip.Imaging;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 
 namespace OnnxOll.Learning.Pretraining;
 

@@ -1,5 +1,6 @@
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Pretraining;
 
@@ -46,7 +47,7 @@ internal sealed class PretrainBatch
         if (epoch != orderEpoch)
         {
             order = [.. Enumerable.Range(0, images.Count)];
-            Scenarios.SeededShuffle.Shuffle(new Random(Mix(seed, epoch, -1)), order);
+            SeededShuffle.Shuffle(new Random(Mix(seed, epoch, -1)), order);
             orderEpoch = epoch;
         }
 

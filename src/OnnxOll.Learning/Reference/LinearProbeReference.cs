@@ -1,6 +1,6 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using OnnxOll.Learning.Data;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams.Data;
 using StackExchange.Redis;
 using StreamEntry = StackExchange.Redis.StreamEntry;
-using LearnerEntry = OnnxOll.Learning.Scenarios.StreamEntry;
+using LearnerEntry = OnnxOll.Streams.Scenarios.StreamEntry;
 
 namespace OnnxOll.Streams.Redis;
 

@@ -1,10 +1,11 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 using OnnxOll.Learning.Tests.Learner;
+using OnnxOll.Learning.Data;
 
 namespace OnnxOll.Learning.Tests.Data;
 

@@ -1,8 +1,8 @@
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 using OnnxOll.TestSupport.Images;
 using StbImageWriteSharp;
 

@@ -4,8 +4,8 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

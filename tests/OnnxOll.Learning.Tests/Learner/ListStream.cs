@@ -1,5 +1,5 @@
-using OnnxOll.Learning.Data;
-using OnnxOll.Learning.Streams;
+using OnnxOll.Streams.Data;
+using OnnxOll.Streams;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

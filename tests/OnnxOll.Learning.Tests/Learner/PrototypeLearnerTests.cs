@@ -2,8 +2,8 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;
 
@@ -117,7 +117,7 @@ public sealed class PrototypeLearnerTests(TinyLearnerFixture fixture) : IClassFi
     private static IReadOnlyList<NamedTensor> LatestState(string run, ClipModelRuntime model) =>
         new CheckpointStore(run).LoadLatest(model.ModelHash, model.Layout.Spec.ToString()).Checkpoint!.State!;
 
-    private static (double[][] Embeds, string[] Labels) Embed(OnnxOll.Learning.Data.ILabelledSampleSource source, SamplePreparer preparer, ImageEmbedder embedder, PetParameters pet)
+    private static (double[][] Embeds, string[] Labels) Embed(OnnxOll.Streams.Data.ILabelledSampleSource source, SamplePreparer preparer, ImageEmbedder embedder, PetParameters pet)
     {
         var embeds = new double[source.Labels.Count][];
         var output = new float[embedder.Dimension];

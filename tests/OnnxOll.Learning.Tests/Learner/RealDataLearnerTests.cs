@@ -2,8 +2,9 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
+using OnnxOll.TestSupport;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

@@ -2,8 +2,8 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Learner.Plugins;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

@@ -3,12 +3,12 @@ using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Learning.Scenarios;
-using OnnxOll.Learning.Streams;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Scenarios;
+using OnnxOll.Streams;
+using OnnxOll.Streams.Synthetic;
 
 namespace OnnxOll.Learning.Tests.Learner;
 

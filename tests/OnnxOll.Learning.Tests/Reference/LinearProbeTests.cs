@@ -2,7 +2,7 @@ using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Reference;
-using OnnxOll.Learning.Synthetic;
+using OnnxOll.Streams.Synthetic;
 using OnnxOll.Learning.Tests.Learner;
 
 namespace OnnxOll.Learning.Tests.Reference;

@@ -1,4 +1,4 @@
-using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Data;
 using OnnxOll.Streams.Redis;
 using OnnxOll.TestSupport.Redis;
 using StackExchange.Redis;

@@ -1,6 +1,6 @@
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;
-using OnnxOll.Learning.Scenarios;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner.Standard;
 

@@ -1,6 +1,0 @@
-using OnnxOll.Learning.Scenarios;
-
-namespace OnnxOll.Learning.Data;
-
-/// <summary>A stream sample after the caller's decode+preprocess delegate: its stream entry, label and prepared item.</summary>
-public sealed record PreparedSample<TItem>(StreamEntry Entry, string Label, TItem Item);

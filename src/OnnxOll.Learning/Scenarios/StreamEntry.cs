@@ -1,4 +1,0 @@
-namespace OnnxOll.Learning.Scenarios;
-
-/// <summary>One position of a stream: which sample (index into the training source) arrives, in which task.</summary>
-public readonly record struct StreamEntry(int SampleIndex, int Task);
