@@ -8,7 +8,9 @@ CLI = $(DOTNET) run --project src/OnnxOll.Cli -c $(CONFIG) --
 build:
 	$(DOTNET) build OnnxOll.sln -c $(CONFIG)
 
+# The style check first: one field naming convention (.editorconfig), formatting as `dotnet format` leaves it.
 test:
+	$(DOTNET) format OnnxOll.sln --verify-no-changes
 	$(DOTNET) test OnnxOll.sln -c $(CONFIG) --logger "console;verbosity=minimal"
 
 run:
