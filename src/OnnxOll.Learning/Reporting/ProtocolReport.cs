@@ -62,7 +62,7 @@ public static class ProtocolReport
 
         md.AppendLine("Columns: A_auc = mean anytime accuracy on the test images of the classes seen so far; A_avg = mean accuracy at task ends; ")
             .AppendLine("A_last = accuracy after the stream; F_last = mean over classes of (best accuracy at an earlier task end − final accuracy); ")
-            .AppendLine("base before/after = zero-shot accuracy on the 50 pretraining classes' test images (never in the stream) before and after the stream; ")
+            .AppendLine("base before/after = zero-shot accuracy on the test images of the classes never streamed (the regime's base or control classes) before and after the stream; ")
             .AppendLine("samples/s = stream samples per wall-clock second of the whole run, evaluations included (wall-clock: other work on the machine ")
             .AppendLine("during a run lowers it). Mean ± sample std over seeds.");
         File.WriteAllText(markdownPath, md.ToString());
