@@ -37,7 +37,7 @@ internal sealed class BatchStaging
     public ReadOnlySpan<int> StreamLabels => streamLabels.AsSpan(0, Count);
 
     /// <summary>Plans <paramref name="batch"/>, lets the plugins change the plan, then stages it; new labels join the vocabulary.</summary>
-    public void Stage(SampleBatch<float[]> batch, string streamName, LearnerContext context, Action<Action<LearnerPlugin>> fire)
+    public void Stage(SampleBatch<float[]> batch, string streamName, LearnerContext context, LearnerHooks hooks)
     {
         if (batch.Samples.Count > batchSize)
         {
@@ -50,7 +50,8 @@ internal sealed class BatchStaging
             Plan.Add(new PlannedSample(sample.Label, sample.Item, FromStream: true));
         }
 
-        fire(p => p.PlanBatch(context, Plan));
+        context.Plan = Plan;
+        hooks.Fire(static (p, c) => p.PlanBatch(c, c.Plan!));
         Count = Plan.Samples.Count;
         for (int i = 0; i < Count; i++)
         {
@@ -60,7 +61,6 @@ internal sealed class BatchStaging
             sample.Pixels.AsSpan(0, sampleLength).CopyTo(pixels.AsSpan(i * sampleLength));
         }
 
-        context.Plan = Plan;
         context.Pixels = pixels.AsMemory(0, Count * sampleLength);
         context.BatchLabels = labels.AsMemory(0, Count);
     }

@@ -72,7 +72,7 @@ internal sealed class BatchTrainer : IDisposable
     }
 
     /// <summary>Takes the batch's gradient steps; returns the mean loss and pre-clipping gradient norm of those applied (null: none was).</summary>
-    public (float Loss, float GradNorm)? Train(float[] pixels, ReadOnlySpan<int> labels, int classes, TextFeatures text, LearnerContext context, Action<Action<LearnerPlugin>> fire)
+    public (float Loss, float GradNorm)? Train(float[] pixels, ReadOnlySpan<int> labels, int classes, TextFeatures text, LearnerContext context, LearnerHooks hooks)
     {
         var s = step ?? throw new InvalidOperationException("Prepare the trainer before training.");
         int n = labels.Length;
@@ -82,7 +82,7 @@ internal sealed class BatchTrainer : IDisposable
         for (int i = 0; i < options.Iterations; i++)
         {
             context.Iteration = i;
-            fire(p => p.BeforeStep(context));
+            hooks.Fire(static (p, c) => p.BeforeStep(c));
             if (Offsets is not null)
             {
                 terms.EnsureOffsetCapacity(visible.Count * Offsets.Dimension);
@@ -90,8 +90,8 @@ internal sealed class BatchTrainer : IDisposable
             }
 
             float loss = s.Run(pixels.AsSpan(0, n * sampleLength), visible, text, Pet, gradients, terms);
-            fire(p => p.AfterBackward(context));
-            ZeroFrozenGradients();
+            hooks.Fire(static (p, c) => p.AfterBackward(c));
+            Optimizer.ClearFrozenGradients();
             var offsetGradients = terms.OffsetGradients.AsSpan(0, Offsets is null ? 0 : visible.Count * Offsets.Dimension);
             context.Loss = loss;
             context.StepSkipped = !float.IsFinite(loss) || !Optimizer.GradientsAreFinite() || !float.IsFinite(TensorPrimitives.Sum<float>(offsetGradients));
@@ -105,7 +105,7 @@ internal sealed class BatchTrainer : IDisposable
                 applied++;
             }
 
-            fire(p => p.AfterStep(context));
+            hooks.Fire(static (p, c) => p.AfterStep(c));
         }
 
         context.State.SkippedSteps += options.Iterations - applied;
@@ -130,17 +130,6 @@ internal sealed class BatchTrainer : IDisposable
             if (labels[i] >= 0)
             {
                 Prototypes.Add(labels[i], batchEmbeds.AsSpan(i * Embedder.Dimension, Embedder.Dimension));
-            }
-        }
-    }
-
-    private void ZeroFrozenGradients()
-    {
-        foreach (var (name, gradient) in gradients)
-        {
-            if (Optimizer.IsFrozen(name))
-            {
-                Array.Clear(gradient);
             }
         }
     }

@@ -25,7 +25,7 @@ internal sealed class LearnerEvaluation(
             return;
         }
 
-        hooks.Fire(p => p.BeforeEvaluation(context));
+        hooks.Fire(static (p, c) => p.BeforeEvaluation(c));
         if (model.TextHasPet)
         {
             text.Refresh(trainer.Pet);
@@ -38,7 +38,7 @@ internal sealed class LearnerEvaluation(
             trainer.Prototypes, options.PrototypeWeight, trainer.Offsets, frozenText);
         var record = new EvaluationRecord(state.SamplesSeen, Math.Max(0, state.Task), kind, accuracy, perClass);
         context.LastEvaluation = record;
-        hooks.Fire(p => p.AfterEvaluation(context));
+        hooks.Fire(static (p, c) => p.AfterEvaluation(c));
         state.Records.Add(record);
         log.Append(record);
     }

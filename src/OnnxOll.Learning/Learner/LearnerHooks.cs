@@ -37,12 +37,12 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisp
     /// <summary>The first plugin's inference router, or null.</summary>
     public IInputRouter? Router() => plugins.Select(p => p.Router(context)).FirstOrDefault(r => r is not null);
 
-    /// <summary>Calls <paramref name="hook"/> on every plugin in order.</summary>
-    public void Fire(Action<LearnerPlugin> hook)
+    /// <summary>Calls <paramref name="hook"/> with the context on every plugin in order (a static lambda allocates nothing).</summary>
+    public void Fire(Action<LearnerPlugin, LearnerContext> hook)
     {
         foreach (var plugin in plugins)
         {
-            hook(plugin);
+            hook(plugin, context);
         }
     }
 
@@ -59,19 +59,19 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisp
         context.BoundaryPending = false;
         if (task >= 0)
         {
-            Fire(p => p.AfterTask(context));
+            Fire(static (p, c) => p.AfterTask(c));
         }
 
         context.State.Task = nextTask;
-        Fire(p => p.BeforeTask(context));
+        Fire(static (p, c) => p.BeforeTask(c));
     }
 
     /// <summary>Fires the last task's end and the stream's end.</summary>
     public void EndStream()
     {
         context.Boundary = new TaskBoundary(context.State.Task, -1, Announced: false);
-        Fire(p => p.AfterTask(context));
-        Fire(p => p.AfterStream(context));
+        Fire(static (p, c) => p.AfterTask(c));
+        Fire(static (p, c) => p.AfterStream(c));
     }
 
     public void Dispose() => distillation?.Dispose();

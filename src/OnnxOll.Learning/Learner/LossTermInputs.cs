@@ -1,3 +1,5 @@
+using OnnxOll.Runtime;
+
 namespace OnnxOll.Learning.Learner;
 
 /// <summary>The values a training step feeds to the inputs that plugins' loss terms declared; plugins set them before each step.</summary>
@@ -5,8 +7,15 @@ public sealed class LossTermInputs
 {
     private readonly Dictionary<string, (float[] Data, long[] Shape)> values = new(StringComparer.Ordinal);
 
-    /// <summary>The values by input name.</summary>
-    public IReadOnlyDictionary<string, (float[] Data, long[] Shape)> Values => values;
+    /// <summary>Copies every value into its input of <paramref name="run"/> (no allocation once the shapes are bound).</summary>
+    public void CopyTo(BoundRun run)
+    {
+        foreach (var (name, (data, shape)) in values)
+        {
+            var input = run.Input(name, shape).AsSpan<float>();
+            data.AsSpan(0, input.Length).CopyTo(input);
+        }
+    }
 
     /// <summary>Feeds the first values of <paramref name="data"/> (kept by reference, read at each step) to input <paramref name="name"/>
     /// with the given shape.</summary>

@@ -134,7 +134,7 @@ public sealed class OnlineLearner : IDisposable
         text.Extend(state.Vocabulary, trainer.Pet);
         int skippedBefore = state.SkippedSamples;
         bool completed = true;
-        hooks.Fire(p => p.BeforeRun(context));
+        hooks.Fire(static (p, c) => p.BeforeRun(c));
         try
         {
             while (stream.ReadBatch(cancellationToken) is { } batch)
@@ -143,7 +143,7 @@ public sealed class OnlineLearner : IDisposable
                 TrainOn(batch, stream.Name);
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
-                hooks.Fire(p => p.AfterBatch(context));
+                hooks.Fire(static (p, c) => p.AfterBatch(c));
                 (context.Batch, context.Plan) = (null, null);
                 if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
@@ -166,7 +166,7 @@ public sealed class OnlineLearner : IDisposable
         }
 
         context.Cancelled = !completed;
-        hooks.Fire(p => p.AfterRun(context));
+        hooks.Fire(static (p, c) => p.AfterRun(c));
         return completed;
     }
 
@@ -175,10 +175,10 @@ public sealed class OnlineLearner : IDisposable
     {
         var state = context.State;
         context.Batch = batch;
-        staging.Stage(batch, streamName, context, hooks.Fire);
+        staging.Stage(batch, streamName, context, hooks);
         text.Extend(state.Vocabulary, trainer.Pet);
-        hooks.Fire(p => p.BeforeBatch(context));
-        var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, hooks.Fire) : null;
+        hooks.Fire(static (p, c) => p.BeforeBatch(c));
+        var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, hooks) : null;
         trainer.UpdatePrototypes(staging.Pixels, staging.StreamLabels);
         stepLog.Batch = trained is { } t ? (t.Loss, t.GradNorm, trainer.VisibleCount) : null;
         state.SamplesSeen += batch.Samples.Count;
@@ -190,10 +190,10 @@ public sealed class OnlineLearner : IDisposable
 
     private void SaveCheckpoint(ILearnerStream stream)
     {
-        hooks.Fire(p => p.BeforeCheckpoint(context));
+        hooks.Fire(static (p, c) => p.BeforeCheckpoint(c));
         log.Sync();
         context.LastCheckpoint = checkpoints.Save(context, hooks.Plugins);
         stream.Commit(context.Cursor);
-        hooks.Fire(p => p.AfterCheckpoint(context));
+        hooks.Fire(static (p, c) => p.AfterCheckpoint(c));
     }
 }

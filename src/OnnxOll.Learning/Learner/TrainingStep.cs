@@ -88,11 +88,7 @@ public sealed class TrainingStep : IDisposable
     /// <summary>Binds the plugins' loss-term inputs and the offsets; returns the offsets' gradient output (null without offsets).</summary>
     private BoundTensor? BindTerms(BoundRun run, StepTerms terms, int s)
     {
-        foreach (var (name, (data, shape)) in terms.Inputs.Values)
-        {
-            var input = run.Input(name, shape).AsSpan<float>();
-            data.AsSpan(0, input.Length).CopyTo(input);
-        }
+        terms.Inputs.CopyTo(run);
 
         if (!options.TextOffset)
         {

@@ -90,6 +90,18 @@ public sealed class AdamW
     /// <summary>Whether parameter <paramref name="name"/> is frozen.</summary>
     public bool IsFrozen(string name) => frozen[IndexOf(name)];
 
+    /// <summary>Zeroes the gradients of the frozen parameters (so norms, clipping and finiteness checks ignore them).</summary>
+    public void ClearFrozenGradients()
+    {
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (frozen[i])
+            {
+                parameters[i].Gradient.Span.Clear();
+            }
+        }
+    }
+
     /// <summary>Zeroes both moments and the step counter (the SIT protocol does this at every task boundary).</summary>
     public void Reset()
     {

@@ -19,7 +19,7 @@ public sealed class BatchPlan
     /// <exception cref="InvalidOperationException">The plan is full.</exception>
     public void Add(PlannedSample sample)
     {
-        ArgumentNullException.ThrowIfNull(sample);
+        Check(sample);
         if (samples.Count >= Capacity)
         {
             throw new InvalidOperationException($"The batch plan holds its capacity of {Capacity} samples; a plugin cannot add more.");
@@ -31,7 +31,7 @@ public sealed class BatchPlan
     /// <summary>Replaces the sample at <paramref name="index"/>.</summary>
     public void Replace(int index, PlannedSample sample)
     {
-        ArgumentNullException.ThrowIfNull(sample);
+        Check(sample);
         samples[index] = sample;
     }
 
@@ -39,4 +39,10 @@ public sealed class BatchPlan
     public void RemoveAt(int index) => samples.RemoveAt(index);
 
     internal void Reset() => samples.Clear();
+
+    private static void Check(PlannedSample sample)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sample.Label, nameof(sample));
+        ArgumentNullException.ThrowIfNull(sample.Pixels, nameof(sample));
+    }
 }
