@@ -113,6 +113,17 @@ public sealed class ClipWeights : IDisposable
         return file.ReadFloat32(name);
     }
 
+    /// <summary>True when the source keeps some linear weights as symmetric int8 (see <see cref="ReadInt8"/>).</summary>
+    public bool HasInt8 => file is IClipInt8Source int8 && shapes.Keys.Any(n => int8.ReadInt8(n) is not null);
+
+    /// <summary>Linear weight <paramref name="name"/> as the source stores it when that is symmetric int8 (an int8 ONNX export's
+    /// MatMulInteger weight with zero point 0), so OnnxOll's int8 frozen weights keep it as it is; null otherwise.</summary>
+    public ClipInt8Weight? ReadInt8(string name)
+    {
+        Shape(name);
+        return file is IClipInt8Source int8 ? int8.ReadInt8(name) : null;
+    }
+
     /// <summary>The pretrained logit scale (before exp).</summary>
     public float LogitScale => ReadFloat32("logit_scale")[0];
 

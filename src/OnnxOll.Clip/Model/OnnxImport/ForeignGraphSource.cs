@@ -4,7 +4,7 @@ namespace OnnxOll.Clip.Model.OnnxImport;
 
 /// <summary>Exported CLIP ONNX graphs (optimum's and transformers.js's layouts) as Hugging Face-named tensors: every weight is
 /// read out of the graphs into OnnxOll's own towers; the foreign graphs are read, never executed.</summary>
-internal sealed class ForeignGraphSource : IClipTensorSource
+internal sealed class ForeignGraphSource : IClipTensorSource, IClipInt8Source
 {
     private readonly Dictionary<string, ForeignTensor> tensors = new(StringComparer.Ordinal);
 
@@ -63,6 +63,8 @@ internal sealed class ForeignGraphSource : IClipTensorSource
 
         return (float[])data.Clone();
     }
+
+    public ClipInt8Weight? ReadInt8(string name) => tensors.TryGetValue(name, out var t) ? t.Int8 : null;
 
     public void Dispose()
     {

@@ -18,6 +18,9 @@ namespace OnnxOll.Clip.Model.OnnxImport;
 internal sealed record ForeignLinear(
     NodeProto Product, string Input, string End, string WeightName, float[] Weight, long In, long Out, string? BiasName, float[]? Bias, bool Quantized)
 {
+    /// <summary>The weight as stored when it is symmetric int8 (zero points 0): OnnxOll's int8 layout, kept as it is.</summary>
+    public ClipInt8Weight? Int8 { get; init; }
+
     /// <summary>Reads <paramref name="node"/> as a linear layer, or null when it is not a product by a constant 2-D weight.</summary>
     public static ForeignLinear? TryRead(ForeignGraph graph, NodeProto node)
     {
@@ -95,7 +98,10 @@ internal sealed record ForeignLinear(
             }
         }
 
-        return WithBias(graph, node, dynamicQuantize.Input[0], scaleMul!.Output[0], w.Name, weight, rows, cols, true);
+        var linear = WithBias(graph, node, dynamicQuantize.Input[0], scaleMul!.Output[0], w.Name, weight, rows, cols, true);
+        return type == TensorProto.Types.DataType.Int8 && zero.All(z => z == 0)
+            ? linear with { Int8 = new ClipInt8Weight(Tensors.ToArray<sbyte>(w), [.. Enumerable.Range(0, (int)cols).Select(c => scale[scale.Length == 1 ? 0 : c])]) }
+            : linear;
     }
 
     // The weight's scale inside Mul(activation scale, weight scale).

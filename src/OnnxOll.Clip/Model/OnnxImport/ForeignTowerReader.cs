@@ -86,7 +86,7 @@ internal static class ForeignTowerReader
 
     private static void AddLinear(IDictionary<string, ForeignTensor> into, string module, ForeignLinear linear)
     {
-        into[$"{module}.weight"] = new ForeignTensor(Describe(linear), linear.WeightOutIn(), [linear.Out, linear.In], DType(linear));
+        into[$"{module}.weight"] = new ForeignTensor(Describe(linear), linear.WeightOutIn(), [linear.Out, linear.In], DType(linear), linear.Int8);
         if (linear.Bias is { } bias)
         {
             into[$"{module}.bias"] = new ForeignTensor($"'{linear.BiasName}' (added to node '{linear.Product.Name}')", bias, [bias.Length], "float32");

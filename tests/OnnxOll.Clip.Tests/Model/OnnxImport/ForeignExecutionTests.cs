@@ -14,13 +14,16 @@ public sealed class ForeignExecutionTests : IDisposable
 
     public void Dispose() => cache.Dispose();
 
-    // Columns: combined graph, tolerance relative to the largest embedding value.
+    // Columns: combined graph, OnnxOll's frozen precision, tolerance relative to the largest embedding value. The int8 export
+    // differs by run-time activation quantization: measured 1.8e-3 (image) against OnnxOll float32 on the dequantized weights,
+    // 2.0e-3 (image) and 7.0e-3 (text) against OnnxOll int8 (which also quantizes the patch embedding, not the projections).
     [Theory]
-    [InlineData("opset14-dynamic/onnx/model.onnx", 1e-5)]
-    [InlineData("opset17-static/onnx/model.onnx", 1e-5)]
-    [InlineData("opset17-dynamic/onnx/model.onnx", 1e-5)]
-    [InlineData("opset14-dynamic/onnx/model_quantized.onnx", 1e-2)]
-    public void ForeignGraphGivesTheNormalisedEmbeddingsOfTheImport(string graph, double tolerance)
+    [InlineData("opset14-dynamic/onnx/model.onnx", FrozenPrecision.Float32, 1e-5)]
+    [InlineData("opset17-static/onnx/model.onnx", FrozenPrecision.Float32, 1e-5)]
+    [InlineData("opset17-dynamic/onnx/model.onnx", FrozenPrecision.Float32, 1e-5)]
+    [InlineData("opset14-dynamic/onnx/model_quantized.onnx", FrozenPrecision.Float32, 1e-2)]
+    [InlineData("opset14-dynamic/onnx/model_quantized.onnx", FrozenPrecision.Int8, 1e-2)]
+    public void ForeignGraphGivesTheNormalisedEmbeddingsOfTheImport(string graph, FrozenPrecision precision, double tolerance)
     {
         using var weights = ClipWeights.Open(OnnxFixtures.File(graph));
         var v = weights.Config.Vision;
@@ -37,7 +40,7 @@ public sealed class ForeignExecutionTests : IDisposable
             ["attention_mask"] = (Enumerable.Repeat(1L, Batch * length).ToArray(), [Batch, length]),
         });
 
-        var frozen = FrozenWeights.Prepare(weights, cache.Path);
+        var frozen = FrozenWeights.Prepare(weights, cache.Path).As(precision);
         var options = new ClipGraphOptions { Normalize = true };
         using var vision = new OrtRunner(frozen.SaveGraph(ClipVisionGraph.Build(frozen, options), "vision.onnx"));
         using var text = new OrtRunner(frozen.SaveGraph(ClipTextGraph.Build(frozen, options), "text.onnx"));
