@@ -7,7 +7,7 @@ using OnnxOll.TestSupport;
 namespace OnnxOll.Cli.Tests.Learn;
 
 /// <summary>SIT-LoRA learn on the micro CLIP's ONNX export (tests/fixtures/onnx, separate vision and text graphs, with the tiny
-/// tokenizer added): it runs, resumes bit-exact after a kill, and its PEFT adapter exports with Hugging Face names.</summary>
+/// tokenizer added): it runs, resumes bit-exact after a kill, its PEFT adapter has Hugging Face names, and <c>export</c> writes a folder.</summary>
 public sealed class OnnxImportLearnTests : IDisposable
 {
     private const string Pet = "lora:r=2,alpha=4,towers=both,targets=q+v";
@@ -64,6 +64,10 @@ public sealed class OnnxImportLearnTests : IDisposable
         using var file = SafeTensorsFile.Open(Path.Combine(adapter, "adapter_model.safetensors"));
         Assert.Contains(file.Tensors, t => t.Name == "base_model.model.vision_model.encoder.layers.1.self_attn.q_proj.lora_A.weight");
         Assert.Contains(file.Tensors, t => t.Name == "base_model.model.text_model.encoder.layers.0.self_attn.v_proj.lora_B.weight");
+
+        string export = Path.Combine(root.Path, "export");
+        CliProcess.RunToEnd(cache, "export", "--model", model, "--run", reference, "--out", export);
+        Assert.True(File.Exists(Path.Combine(export, "vocab.json")), "the export did not copy the tokenizer");
     }
 
     private string CopyFixture(string layout)
