@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
+using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Storage.Checkpoints;
+
+namespace OnnxOll.Learning.Learner.Methods;
+
+/// <summary>DDAS, the Distribution-Discriminative Auto-Selector of MoE-Adapters4CL (Yu et al., CVPR 2024), as a learner plugin: one
+/// small autoencoder per learned distribution on the frozen model's normalised image features, and, at inference, a router that sends
+/// an input to the frozen (zero-shot) model when the autoencoder that reconstructs it best still errs above its threshold.</summary>
+/// <remarks>A distribution is a task: the scenario's, or one a task-free plugin announced; its autoencoder learns online, a few Adam steps
+/// on each batch's stream images (OnnxOll's autodiff over <see cref="AutoencoderLossGraph"/>), and closes at the task's end. Its threshold
+/// is the <see cref="DdasOptions.ThresholdQuantile"/> of its errors on a reservoir of its training features; the official code instead
+/// sets one threshold for all autoencoders by hand (<c>--threshold</c>).</remarks>
+public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposable
+{
+    private readonly DdasOptions options;
+    private readonly ImageEmbedder embedder;
+    private readonly PetParameters frozen;
+    private readonly AutoencoderLossGraph graph;
+    private readonly List<DdasAutoencoder> autoencoders = [];
+    private readonly int dimension;
+    private float[] embeds = [];
+    private float[] features = [];
+    private bool inSeenEvaluation;
+    private int seenImages, seenToLearned, controlImages, controlToFrozen;
+
+    /// <summary>DDAS over the frozen image tower of <paramref name="model"/> with <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    public DistributionSelector(ClipModelRuntime model, DdasOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        dimension = model.Config.ProjectionDim;
+        frozen = PetParameters.Zero(model.Layout);
+        embedder = new ImageEmbedder(model);
+        graph = new AutoencoderLossGraph(dimension, options.HiddenDims);
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "ddas";
+
+    /// <summary>The autoencoders, one per learned distribution, in the order their tasks began.</summary>
+    public IReadOnlyList<DdasAutoencoder> Autoencoders => autoencoders;
+
+    /// <summary>The routing accuracy of the last evaluation of streamed classes and of the last holdout (control) evaluation.</summary>
+    public DdasRouting Routing => new(seenImages, Fraction(seenToLearned, seenImages), controlImages, Fraction(controlToFrozen, controlImages));
+
+    /// <inheritdoc/>
+    public override void AfterBatch(LearnerContext context)
+    {
+        var plan = context.Plan!.Samples;
+        int count = context.BatchLabels.Length;
+        int stream = plan.Count(s => s.FromStream);
+        if (count == 0 || stream == 0)
+        {
+            return;
+        }
+
+        Grow(ref embeds, count * dimension);
+        Grow(ref features, stream * dimension);
+        embedder.Embed(context.Pixels.Span, count, frozen, embeds);
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (plan[i].FromStream)
+            {
+                embeds.AsSpan(i * dimension, dimension).CopyTo(features.AsSpan(n++ * dimension, dimension));
+            }
+        }
+
+        var current = autoencoders.Count > 0 && autoencoders[^1].Open ? autoencoders[^1] : Start();
+        current.Train(graph, features, n, options.StepsPerBatch);
+        current.Remember(features, n);
+    }
+
+    /// <inheritdoc/>
+    public override void AfterTask(LearnerContext context)
+    {
+        foreach (var autoencoder in autoencoders.Where(a => a.Open))
+        {
+            autoencoder.Close(options.ThresholdQuantile);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override IInputRouter? Router(LearnerContext context)
+    {
+        foreach (var autoencoder in autoencoders.Where(a => a.Open))
+        {
+            autoencoder.UpdateThreshold(options.ThresholdQuantile);
+        }
+
+        if (!inSeenEvaluation)
+        {
+            (controlImages, controlToFrozen) = (0, 0);
+        }
+
+        return this;
+    }
+
+    /// <summary>True when no autoencoder exists, or the one with the smallest reconstruction error of <paramref name="frozenEmbedding"/>
+    /// errs above its threshold (the official rule: the best autoencoder, then its threshold).</summary>
+    public bool ToFrozen(ReadOnlySpan<float> frozenEmbedding)
+    {
+        float best = float.PositiveInfinity, threshold = float.NegativeInfinity;
+        foreach (var autoencoder in autoencoders)
+        {
+            float error = autoencoder.Error(frozenEmbedding);
+            if (error < best)
+            {
+                (best, threshold) = (error, autoencoder.Threshold);
+            }
+        }
+
+        bool toFrozen = !(best <= threshold);
+        if (inSeenEvaluation)
+        {
+            seenImages++;
+            seenToLearned += toFrozen ? 0 : 1;
+        }
+        else
+        {
+            controlImages++;
+            controlToFrozen += toFrozen ? 1 : 0;
+        }
+
+        return toFrozen;
+    }
+
+    /// <inheritdoc/>
+    public override void BeforeEvaluation(LearnerContext context)
+    {
+        inSeenEvaluation = true;
+        (seenImages, seenToLearned) = (0, 0);
+    }
+
+    /// <inheritdoc/>
+    public override void AfterEvaluation(LearnerContext context) => inSeenEvaluation = false;
+
+    /// <inheritdoc/>
+    public override PluginState? SaveState(LearnerContext context)
+    {
+        var list = new JsonArray();
+        var tensors = new List<NamedTensor>();
+        for (int i = 0; i < autoencoders.Count; i++)
+        {
+            var (json, saved) = autoencoders[i].Save(Prefix(i));
+            list.Add(json);
+            tensors.AddRange(saved);
+        }
+
+        return new PluginState(new JsonObject { ["dimension"] = dimension, ["hidden"] = options.HiddenDims, ["autoencoders"] = list }, tensors);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidDataException">The state belongs to other feature or code widths, or a tensor is missing.</exception>
+    public override void RestoreState(LearnerContext context, PluginState state)
+    {
+        var json = state.Json?.AsObject() ?? throw new InvalidDataException("DDAS state: the checkpoint holds no JSON for plugin 'ddas'.");
+        int savedDimension = json["dimension"]!.GetValue<int>(), savedHidden = json["hidden"]!.GetValue<int>();
+        if (savedDimension != dimension || savedHidden != options.HiddenDims)
+        {
+            throw new InvalidDataException($"DDAS state: the checkpoint's autoencoders are {savedDimension}→{savedHidden}, this run's {dimension}→{options.HiddenDims} (hidden_dims changed?).");
+        }
+
+        var tensors = state.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        autoencoders.Clear();
+        foreach (var saved in json["autoencoders"]!.AsArray())
+        {
+            Start().Restore(Prefix(autoencoders.Count - 1), saved!.AsObject(), tensors);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        embedder.Dispose();
+        graph.Dispose();
+    }
+
+    private static string Prefix(int index) => $"ae{index}";
+
+    private static double Fraction(int part, int whole) => whole > 0 ? (double)part / whole : double.NaN;
+
+    private static void Grow(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+    }
+
+    /// <summary>A new autoencoder for the distribution that begins, seeded by the options' seed and its index.</summary>
+    private DdasAutoencoder Start()
+    {
+        var autoencoder = new DdasAutoencoder(dimension, options, ((ulong)(uint)options.Seed << 32) | (uint)autoencoders.Count);
+        autoencoders.Add(autoencoder);
+        return autoencoder;
+    }
+}
