@@ -91,21 +91,23 @@ public sealed class AutoencoderLossGraph : IDisposable
     /// <inheritdoc/>
     public void Dispose() => session.Dispose();
 
-    /// <summary>The forward graph with its loss and per-sample errors, before differentiation.</summary>
-    public static ModelProto Forward(int dimension, int hidden)
+    /// <summary>The forward graph with its loss and per-sample errors, before differentiation, in <paramref name="type"/> (float or double),
+    /// for <paramref name="rows"/> features (negative: any number).</summary>
+    public static ModelProto Forward(int dimension, int hidden, DataType type = DataType.Float, long rows = -1)
     {
+        Dim n = rows < 0 ? "n" : rows;
         var g = new GraphBuilder("ddas-autoencoder");
-        g.Input(Features, DataType.Float, "n", dimension);
-        string w1 = g.Input(Parameters[0], DataType.Float, dimension, hidden);
-        string b1 = g.Input(Parameters[1], DataType.Float, hidden);
-        string w2 = g.Input(Parameters[2], DataType.Float, hidden, dimension);
-        string b2 = g.Input(Parameters[3], DataType.Float, dimension);
+        g.Input(Features, type, n, dimension);
+        string w1 = g.Input(Parameters[0], type, dimension, hidden);
+        string b1 = g.Input(Parameters[1], type, hidden);
+        string w2 = g.Input(Parameters[2], type, hidden, dimension);
+        string b2 = g.Input(Parameters[3], type, dimension);
         string code = g.Op("Relu", g.Op("Add", g.Op("MatMul", Features, w1), b1));
         string difference = g.Op("Sub", g.Op("Add", g.Op("MatMul", code, w2), b2), Features);
         g.AddNode("ReduceMean", [g.Op("Mul", difference, difference), g.ConstInt64(1)], [Errors], [Attr.Int("keepdims", 0)]);
         g.AddNode("ReduceMean", [Errors], [Loss], [Attr.Int("keepdims", 0)]);
-        g.Output(Loss, DataType.Float, []);
-        g.Output(Errors, DataType.Float, "n");
+        g.Output(Loss, type, []);
+        g.Output(Errors, type, n);
         return g.Model;
     }
 

@@ -135,7 +135,8 @@ public sealed class DdasAutoencoder
         return TensorPrimitives.SumOfSquares<float>(reconstruction) / dimension;
     }
 
-    /// <summary>Its state as checkpoint JSON and tensors named under <paramref name="prefix"/>.</summary>
+    /// <summary>Its state as checkpoint JSON and tensors named under <paramref name="prefix"/> (checkpoints hold finite values: an unset
+    /// threshold is left out).</summary>
     public (JsonObject Json, IEnumerable<NamedTensor> Tensors) Save(string prefix)
     {
         var adam = optimizer.ExportState();
@@ -144,6 +145,11 @@ public sealed class DdasAutoencoder
             .Concat(names.Select(n => new NamedTensor($"{prefix}/m/{n}", adam.FirstMoments[n], adam.FirstMoments[n].Length)))
             .Concat(names.Select(n => new NamedTensor($"{prefix}/v/{n}", adam.SecondMoments[n], adam.SecondMoments[n].Length)))
             .ToList();
+        if (float.IsFinite(Threshold))
+        {
+            tensors.Add(new NamedTensor($"{prefix}/threshold", [Threshold], 1));
+        }
+
         if (reservoir is not null && kept > 0)
         {
             tensors.Add(new NamedTensor($"{prefix}/kept", reservoir.AsSpan(0, kept * dimension).ToArray(), kept, dimension));
@@ -151,7 +157,6 @@ public sealed class DdasAutoencoder
 
         var json = new JsonObject
         {
-            ["threshold"] = Threshold,
             ["open"] = Open,
             ["adam_steps"] = adam.Step,
             ["offered"] = offered,
@@ -175,7 +180,7 @@ public sealed class DdasAutoencoder
         }
 
         optimizer.ImportState(new AdamWState(json["adam_steps"]!.GetValue<long>(), first, second));
-        Threshold = (float)json["threshold"]!.GetValue<double>();
+        Threshold = tensors.ContainsKey($"{prefix}/threshold") ? Tensor(tensors, $"{prefix}/threshold", 1)[0] : float.PositiveInfinity;
         offered = json["offered"]!.GetValue<long>();
         random = new SplitMix64(ulong.Parse(json["random"]!.GetValue<string>(), CultureInfo.InvariantCulture));
         kept = 0;

@@ -72,13 +72,29 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
             }
         }
 
-        var current = autoencoders.Count > 0 && autoencoders[^1].Open ? autoencoders[^1] : Start();
-        current.Train(graph, features, n, options.StepsPerBatch);
-        current.Remember(features, n);
+        Learn(features, n);
     }
 
     /// <inheritdoc/>
-    public override void AfterTask(LearnerContext context)
+    public override void AfterTask(LearnerContext context) => EndDistribution();
+
+    /// <summary>Learns <paramref name="count"/> frozen, normalised image features of the current distribution (rows of the embedding's
+    /// width): Adam steps on its autoencoder, started when none is open, and the features offered to its reservoir.</summary>
+    public void Learn(float[] frozenFeatures, int count)
+    {
+        ArgumentNullException.ThrowIfNull(frozenFeatures);
+        if (count <= 0 || frozenFeatures.Length < count * dimension)
+        {
+            throw new ArgumentException($"DDAS needs {count} features of width {dimension}, got {frozenFeatures.Length} values.", nameof(frozenFeatures));
+        }
+
+        var current = autoencoders.Count > 0 && autoencoders[^1].Open ? autoencoders[^1] : Start();
+        current.Train(graph, frozenFeatures, count, options.StepsPerBatch);
+        current.Remember(frozenFeatures, count);
+    }
+
+    /// <summary>The current distribution ended (a task boundary): its autoencoder's threshold is fixed and its reservoir dropped.</summary>
+    public void EndDistribution()
     {
         foreach (var autoencoder in autoencoders.Where(a => a.Open))
         {
