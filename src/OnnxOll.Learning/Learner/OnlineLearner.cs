@@ -48,7 +48,7 @@ public sealed class OnlineLearner : IDisposable
         log = new MetricsLog(this.runDirectory);
         stepLog = new StepLog(log);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients);
+        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients) { TextOffsets = trainer.Offsets };
         hooks = new LearnerHooks(context, staging.Plan.Capacity);
     }
 
