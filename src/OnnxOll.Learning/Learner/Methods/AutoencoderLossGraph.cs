@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxOll.Autodiff;
+using OnnxOll.Inference;
 using OnnxOll.Onnx.Graph;
 using OnnxOll.Onnx.Proto;
 using OnnxOll.Runtime;
@@ -17,7 +18,7 @@ public sealed class AutoencoderLossGraph : IDisposable
     public const string Features = "features", Loss = "loss", Errors = "errors";
 
     /// <summary>The trainable tensors in order: encoder weight [P, H] and bias [H], decoder weight [H, P] and bias [P].</summary>
-    public static readonly IReadOnlyList<string> Parameters = ["encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"];
+    public static readonly IReadOnlyList<string> Parameters = RoutingAutoencoder.ParameterNames;
 
     private readonly OnnxSession session;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
+using OnnxOll.Inference;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Storage.Checkpoints;
 
@@ -8,8 +8,8 @@ namespace OnnxOll.Learning.Learner.Methods;
 
 /// <summary>One DDAS autoencoder, for one learned distribution: its weights and Adam state, a reservoir of its training features that
 /// sets its threshold, and the reconstruction error the router compares with that threshold.</summary>
-/// <remarks>The weights start as PyTorch's <c>nn.Linear</c> does (uniform in ±1/√fan_in). The error here is the same function as the
-/// loss graph's per-sample error (<see cref="AutoencoderLossGraph"/>), computed on the CPU for one image at a time.</remarks>
+/// <remarks>The weights start as PyTorch's <c>nn.Linear</c> does (uniform in ±1/√fan_in). Its <see cref="Forward"/> (the router's view of
+/// the same weights) computes the loss graph's per-sample error (<see cref="AutoencoderLossGraph"/>) on the CPU, one image at a time.</remarks>
 public sealed class DdasAutoencoder
 {
     private readonly int dimension;
@@ -17,8 +17,6 @@ public sealed class DdasAutoencoder
     private readonly float[][] values;
     private readonly float[][] gradients;
     private readonly AdamW optimizer;
-    private readonly float[] code;
-    private readonly float[] reconstruction;
     private float[]? reservoir;
     private int kept;
     private long offered;
@@ -44,13 +42,19 @@ public sealed class DdasAutoencoder
 
         var parameters = AutoencoderLossGraph.Parameters.Select((name, i) => new NamedParameter(name, values[i], gradients[i]) { Decay = i % 2 == 0 }).ToArray();
         optimizer = new AdamW(parameters, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });
-        code = new float[hidden];
-        reconstruction = new float[dimension];
+        Forward = new RoutingAutoencoder(values[0], values[1], values[2], values[3]);
         reservoir = new float[options.ThresholdSamples * dimension];
     }
 
+    /// <summary>The router's view of this autoencoder: its weights (shared, not copied), its error and its threshold.</summary>
+    public RoutingAutoencoder Forward { get; }
+
     /// <summary>The error above which an input is not this autoencoder's (+∞ until set).</summary>
-    public float Threshold { get; private set; } = float.PositiveInfinity;
+    public float Threshold
+    {
+        get => Forward.Threshold;
+        private set => Forward.Threshold = value;
+    }
 
     /// <summary>Whether it still learns (its task has not ended): it keeps its reservoir of training features.</summary>
     public bool Open => reservoir is not null;
@@ -115,25 +119,8 @@ public sealed class DdasAutoencoder
         reservoir = null;
     }
 
-    /// <summary>mean_j (ReLU(x·W1 + b1)·W2 + b2 − x)²_j of one feature <paramref name="x"/>.</summary>
-    public float Error(ReadOnlySpan<float> x)
-    {
-        values[1].CopyTo(code, 0);
-        for (int i = 0; i < dimension; i++)
-        {
-            TensorPrimitives.MultiplyAdd(values[0].AsSpan(i * hidden, hidden), x[i], code, code);
-        }
-
-        TensorPrimitives.Max(code, 0f, code);
-        values[3].CopyTo(reconstruction, 0);
-        for (int k = 0; k < hidden; k++)
-        {
-            TensorPrimitives.MultiplyAdd(values[2].AsSpan(k * dimension, dimension), code[k], reconstruction, reconstruction);
-        }
-
-        TensorPrimitives.Subtract(reconstruction, x, reconstruction);
-        return TensorPrimitives.SumOfSquares<float>(reconstruction) / dimension;
-    }
+    /// <summary>The reconstruction error of one feature <paramref name="x"/> (see <see cref="RoutingAutoencoder.Error"/>).</summary>
+    public float Error(ReadOnlySpan<float> x) => Forward.Error(x);
 
     /// <summary>Its state as checkpoint JSON and tensors named under <paramref name="prefix"/> (checkpoints hold finite values: an unset
     /// threshold is left out).</summary>

@@ -20,6 +20,8 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     private readonly PetParameters frozen;
     private readonly AutoencoderLossGraph graph;
     private readonly List<DdasAutoencoder> autoencoders = [];
+    private readonly List<RoutingAutoencoder> forwards = [];
+    private readonly AutoencoderRouter router;
     private readonly int dimension;
     private float[] embeds = [];
     private float[] features = [];
@@ -38,6 +40,7 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
         frozen = PetParameters.Zero(model.Layout);
         embedder = new ImageEmbedder(model);
         graph = new AutoencoderLossGraph(dimension, options.HiddenDims);
+        router = new AutoencoderRouter(forwards);
     }
 
     /// <inheritdoc/>
@@ -119,20 +122,10 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     }
 
     /// <summary>True when no autoencoder exists, or the one with the smallest reconstruction error of <paramref name="frozenEmbedding"/>
-    /// errs above its threshold (the official rule: the best autoencoder, then its threshold).</summary>
+    /// errs above its threshold (<see cref="AutoencoderRouter"/>, the official rule: the best autoencoder, then its threshold).</summary>
     public bool ToFrozen(ReadOnlySpan<float> frozenEmbedding)
     {
-        float best = float.PositiveInfinity, threshold = float.NegativeInfinity;
-        foreach (var autoencoder in autoencoders)
-        {
-            float error = autoencoder.Error(frozenEmbedding);
-            if (error < best)
-            {
-                (best, threshold) = (error, autoencoder.Threshold);
-            }
-        }
-
-        bool toFrozen = !(best <= threshold);
+        bool toFrozen = router.ToFrozen(frozenEmbedding);
         if (inSeenEvaluation)
         {
             seenImages++;
@@ -158,8 +151,14 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     public override void AfterEvaluation(LearnerContext context) => inSeenEvaluation = false;
 
     /// <inheritdoc/>
+    /// <remarks>An open autoencoder's threshold is brought up to date first, so that the checkpoint routes as the run would now.</remarks>
     public override PluginState? SaveState(LearnerContext context)
     {
+        foreach (var autoencoder in autoencoders.Where(a => a.Open))
+        {
+            autoencoder.UpdateThreshold(options.ThresholdQuantile);
+        }
+
         var list = new JsonArray();
         var tensors = new List<NamedTensor>();
         for (int i = 0; i < autoencoders.Count; i++)
@@ -185,6 +184,7 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
 
         var tensors = state.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         autoencoders.Clear();
+        forwards.Clear();
         foreach (var saved in json["autoencoders"]!.AsArray())
         {
             Start().Restore(Prefix(autoencoders.Count - 1), saved!.AsObject(), tensors);
@@ -198,7 +198,7 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
         graph.Dispose();
     }
 
-    private static string Prefix(int index) => $"ae{index}";
+    private static string Prefix(int index) => AutoencoderRouter.StateName(index);
 
     private static double Fraction(int part, int whole) => whole > 0 ? (double)part / whole : double.NaN;
 
@@ -215,6 +215,7 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     {
         var autoencoder = new DdasAutoencoder(dimension, options, ((ulong)(uint)options.Seed << 32) | (uint)autoencoders.Count);
         autoencoders.Add(autoencoder);
+        forwards.Add(autoencoder.Forward);
         return autoencoder;
     }
 }
