@@ -43,8 +43,20 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
         router = new AutoencoderRouter(forwards);
     }
 
+    /// <summary>The name its state has in checkpoints.</summary>
+    public const string PluginName = "ddas";
+
     /// <inheritdoc/>
-    public override string Name => "ddas";
+    public override string Name => PluginName;
+
+    /// <summary>The router a run's latest good checkpoint holds (null: the run did not learn with DDAS), for commands that serve the run.</summary>
+    /// <exception cref="InvalidDataException">The run has no readable checkpoint, or its DDAS state is damaged.</exception>
+    public static AutoencoderRouter? LoadRouter(string runDirectory)
+    {
+        var loaded = new CheckpointStore(runDirectory).LoadLatest(null, null);
+        var checkpoint = loaded.Checkpoint ?? throw new InvalidDataException($"{runDirectory}: no readable checkpoint ({string.Join("; ", loaded.Skipped)}).");
+        return PluginState.Of(checkpoint, PluginName) is { } state ? AutoencoderRouter.FromState(state.Json, state.Tensors, loaded.ManifestPath!) : null;
+    }
 
     /// <summary>The autoencoders, one per learned distribution, in the order their tasks began.</summary>
     public IReadOnlyList<DdasAutoencoder> Autoencoders => autoencoders;
