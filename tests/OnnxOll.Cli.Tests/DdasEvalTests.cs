@@ -55,6 +55,7 @@ public sealed class DdasEvalTests(CliFixture fixture)
         }
 
         Assert.Null(DistributionSelector.LoadRouter(run));
+        Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!["methods"]);
         EvalCommand.Evaluate(fixture.ModelDirectory, run, data, 0, SessionSettings.Default);
         Assert.Null(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, EvalCommand.ReportFileName)))!["ddas"]);
     }

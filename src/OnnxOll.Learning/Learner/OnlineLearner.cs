@@ -186,7 +186,7 @@ public sealed class OnlineLearner : IDisposable
     }
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
-        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock);
+        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock, hooks.SummaryMetrics());
 
     private void SaveCheckpoint(ILearnerStream stream)
     {

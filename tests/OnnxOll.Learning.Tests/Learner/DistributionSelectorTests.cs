@@ -123,7 +123,7 @@ public sealed class DistributionSelectorTests(TinyLearnerFixture fixture) : ICla
         using var data = DataSources.Open(Data);
         using var learner = new OnlineLearner(model, ScenarioSpec.Parse("disjoint:tasks=2"), Options with { CheckpointEvery = 0 }, fixture.RunDirectory("ddas-learner"));
         learner.Plugins.Add(selector);
-        learner.Run(data);
+        var summary = learner.Run(data).Summary;
 
         Assert.Equal(2, selector.Autoencoders.Count);
         Assert.All(selector.Autoencoders, a => Assert.False(a.Open));
@@ -133,6 +133,11 @@ public sealed class DistributionSelectorTests(TinyLearnerFixture fixture) : ICla
         Assert.Equal(32, routing.ControlImages); // the final holdout evaluation: 8 control classes × 4
         Assert.InRange(routing.StreamedToLearned, 0, 1);
         Assert.InRange(routing.ControlToFrozen, 0, 1);
+        Assert.Equal(routing.StreamedToLearned, summary.Methods!["ddas.streamed_to_learned"]);
+        Assert.Equal(routing.ControlToFrozen, summary.Methods["ddas.control_to_frozen"]);
+        var written = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.RunDirectory("ddas-learner"), "summary.json")))!;
+        Assert.Equal(2, written["methods"]!["ddas.autoencoders"]!.GetValue<double>());
+        Assert.Equal(routing.ControlToFrozen, written["methods"]!["ddas.control_to_frozen"]!.GetValue<double>());
     }
 
     [Fact]

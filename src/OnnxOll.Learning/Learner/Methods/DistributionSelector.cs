@@ -65,6 +65,20 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     public DdasRouting Routing => new(seenImages, Fraction(seenToLearned, seenImages), controlImages, Fraction(controlToFrozen, controlImages));
 
     /// <inheritdoc/>
+    /// <remarks>Routing accuracy: <c>streamed_to_learned</c> of the last evaluation (streamed classes), <c>control_to_frozen</c> of the
+    /// final holdout evaluation (never-streamed classes), and the number of <c>autoencoders</c>.</remarks>
+    public override IReadOnlyDictionary<string, double>? SummaryMetrics(LearnerContext context)
+    {
+        var routing = Routing;
+        return new Dictionary<string, double>
+        {
+            ["autoencoders"] = autoencoders.Count,
+            ["streamed_to_learned"] = routing.StreamedToLearned,
+            ["control_to_frozen"] = routing.ControlToFrozen,
+        };
+    }
+
+    /// <inheritdoc/>
     public override void AfterBatch(LearnerContext context)
     {
         var plan = context.Plan!.Samples;
