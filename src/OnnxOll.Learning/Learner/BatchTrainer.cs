@@ -76,7 +76,7 @@ internal sealed class BatchTrainer : IDisposable
     {
         var s = step ?? throw new InvalidOperationException("Prepare the trainer before training.");
         int n = labels.Length;
-        visible.Fill(labels, options.SeenWeight > 0 ? LossKind.All : options.Loss, classes);
+        visible.Fill(labels, options.SeenWeight > 0 ? LossKind.All : context.BatchLoss ?? options.Loss, classes);
         double lossSum = 0, normSum = 0;
         int applied = 0;
         for (int i = 0; i < options.Iterations; i++)

@@ -58,6 +58,10 @@ public sealed class LearnerContext
     /// <summary>Vocabulary indices of the planned samples' labels, in plan order.</summary>
     public ReadOnlyMemory<int> BatchLabels { get; internal set; }
 
+    /// <summary>The loss the current batch's steps use instead of <see cref="LearnerOptions.Loss"/> (e.g. replay's all-seen loss);
+    /// null: the run's. A plugin sets it in PlanBatch or BeforeBatch; it is cleared after every batch.</summary>
+    public LossKind? BatchLoss { get; set; }
+
     /// <summary>Index of the current gradient step within the batch.</summary>
     public int Iteration { get; internal set; }
 
