@@ -29,8 +29,7 @@ public sealed class ReplayMemory : LearnerPlugin
     private readonly List<(string Label, string File)> memory = [];
     private readonly List<(string File, long Step)> evicted = [];
     private readonly List<int> order = [];
-    private ulong random;
-    private long offered;
+    private readonly ReservoirSampler reservoir;
 
     private ReplayMemory(MethodSpec spec, MethodHost host)
     {
@@ -42,7 +41,7 @@ public sealed class ReplayMemory : LearnerPlugin
         checkpoints = new CheckpointStore(host.RunDirectory, Math.Max(1, host.Options.KeepCheckpoints));
         preparer = new SamplePreparer(host.Model.Preprocessing);
         replayPixels = [.. Enumerable.Range(0, perBatch).Select(_ => new float[preparer.SampleLength])];
-        random = unchecked((ulong)host.Options.Seed ^ SeedSalt);
+        reservoir = new ReservoirSampler(capacity, unchecked((ulong)host.Options.Seed ^ SeedSalt));
     }
 
     /// <summary>The catalog's <c>replay</c>: keys memory (samples kept, default 500), loss (all or sit, default all) and batch
@@ -65,7 +64,7 @@ public sealed class ReplayMemory : LearnerPlugin
     public long Replayed { get; private set; }
 
     /// <summary>Stream samples offered to the reservoir so far.</summary>
-    public long Offered => offered;
+    public long Offered => reservoir.Offered;
 
     /// <summary>The full path of memory file <paramref name="file"/>.</summary>
     public string PathOf(string file) => Path.Combine(folder, file);
@@ -111,8 +110,8 @@ public sealed class ReplayMemory : LearnerPlugin
     /// <inheritdoc/>
     public override PluginState? SaveState(LearnerContext context) => new(new JsonObject
     {
-        ["random"] = random.ToString(CultureInfo.InvariantCulture),
-        ["offered"] = offered,
+        ["random"] = reservoir.State.ToString(CultureInfo.InvariantCulture),
+        ["offered"] = reservoir.Offered,
         ["replayed"] = Replayed,
         ["labels"] = new JsonArray([.. memory.Select(m => (JsonNode?)m.Label)]),
         ["files"] = new JsonArray([.. memory.Select(m => (JsonNode?)m.File)]),
@@ -127,8 +126,7 @@ public sealed class ReplayMemory : LearnerPlugin
         try
         {
             var json = state.Json!.AsObject();
-            random = ulong.Parse(json["random"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-            offered = json["offered"]!.GetValue<long>();
+            reservoir.Restore(ulong.Parse(json["random"]!.GetValue<string>(), CultureInfo.InvariantCulture), json["offered"]!.GetValue<long>());
             Replayed = json["replayed"]!.GetValue<long>();
             var labels = json["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToArray();
             var files = json["files"]!.AsArray().Select(f => f!.GetValue<string>()).ToArray();
@@ -162,7 +160,7 @@ public sealed class ReplayMemory : LearnerPlugin
         order.AddRange(Enumerable.Range(0, memory.Count));
         for (int i = 0; i < count; i++)
         {
-            int j = i + (int)Next((ulong)(memory.Count - i));
+            int j = i + reservoir.Below(memory.Count - i);
             (order[i], order[j]) = (order[j], order[i]);
             var (label, file) = memory[order[i]];
             string path = PathOf(file);
@@ -172,17 +170,16 @@ public sealed class ReplayMemory : LearnerPlugin
         }
     }
 
-    /// <summary>Reservoir sampling (Vitter's algorithm R): the n-th sample offered replaces a random slot with probability K/n.</summary>
+    /// <summary>Offers a stream sample to the reservoir; a kept one is written to its own file.</summary>
     private void Offer(PreparedSample<float[]> sample, long step)
     {
-        offered++;
-        int slot = memory.Count < capacity ? memory.Count : (int)Math.Min(Next((ulong)offered), int.MaxValue);
-        if (slot >= capacity)
+        int slot = reservoir.Offer();
+        if (slot < 0)
         {
             return;
         }
 
-        string file = offered.ToString("D10", CultureInfo.InvariantCulture) + ".img";
+        string file = reservoir.Offered.ToString("D10", CultureInfo.InvariantCulture) + ".img";
         var bytes = Encoded(sample);
         AtomicFile.Write(PathOf(file), s => s.Write(bytes));
         if (slot == memory.Count)
@@ -229,14 +226,5 @@ public sealed class ReplayMemory : LearnerPlugin
             default:
                 throw new InvalidOperationException($"replay: a sample of class '{sample.Label}' carries no payload to keep (its stream does not set PreparedSample.Source).");
         }
-    }
-
-    // SplitMix64: a seedable generator whose whole state is one number, so it checkpoints exactly.
-    private ulong Next(ulong bound)
-    {
-        ulong z = random += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (z ^ (z >> 31)) % bound;
     }
 }
