@@ -9,6 +9,7 @@ public static class MethodCatalog
     [
         ZeroShotDistillation.Definition,
         ReplayMemory.Definition,
+        OnlineLora.Definition,
     ];
 
     /// <summary>The registered method names, in order.</summary>

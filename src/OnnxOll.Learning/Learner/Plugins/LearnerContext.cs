@@ -68,6 +68,10 @@ public sealed class LearnerContext
     /// <summary>Loss of the last gradient step (NaN before the first).</summary>
     public float Loss { get; internal set; } = float.NaN;
 
+    /// <summary>Each planned sample's cross-entropy over the last step's classes (from its logits), in plan order: what methods that rank
+    /// samples by loss read (valid from AfterBackward of a step until the next step).</summary>
+    public ReadOnlyMemory<float> SampleLosses { get; internal set; }
+
     /// <summary>Whether the last gradient step was skipped because its loss or gradients were not finite.</summary>
     public bool StepSkipped { get; internal set; }
 
