@@ -141,6 +141,22 @@ public sealed class DistributionSelectorTests(TinyLearnerFixture fixture) : ICla
     }
 
     [Fact]
+    public void ABoundaryATaskFreePluginAnnouncesStartsANewAutoencoder()
+    {
+        using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
+        using var selector = new DistributionSelector(model, Ddas);
+        using var data = DataSources.Open(Data);
+        using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), Options with { CheckpointEvery = 0 }, fixture.RunDirectory("ddas-announced"));
+        learner.Plugins.Add(selector);
+        learner.Plugins.Add(new AnnounceAfterBatch(4));
+        learner.Run(data);
+
+        // Six batches: the first four learn one autoencoder, the last two another.
+        Assert.Equal(2, selector.Autoencoders.Count);
+        Assert.Equal([32, 16], selector.Autoencoders.Select(a => a.Kept));
+    }
+
+    [Fact]
     public void ResumesAfterACrashBitForBit()
     {
         using var model = ClipModelRuntime.Open(fixture.ModelDirectory, PetSpec.Parse(Pet));
@@ -214,11 +230,23 @@ public sealed class DistributionSelectorTests(TinyLearnerFixture fixture) : ICla
         {
             Assert.Equal(e.Threshold, a.Threshold);
             Assert.Equal(e.Open, a.Open);
+            Assert.Equal(e.Kept, a.Kept);
             Assert.Equal(e.Values.SelectMany(v => v), a.Values.SelectMany(v => v));
         }
     }
 
     private static float[] Flat(OnlineLearner learner, ClipModelRuntime model) => model.Layout.Tensors.SelectMany(t => learner.Pet[t.Name]).ToArray();
+
+    private sealed class AnnounceAfterBatch(long batch) : LearnerPlugin
+    {
+        public override void AfterBatch(LearnerContext context)
+        {
+            if (context.State.Batches == batch)
+            {
+                context.AnnounceTaskBoundary();
+            }
+        }
+    }
 
     /// <summary>Stands in for kill -9: thrown inside a gradient step, it skips the final checkpoint and loses every in-memory state.</summary>
     private sealed class SimulatedCrash : Exception;

@@ -18,6 +18,7 @@ public sealed class DdasAutoencoder
     private readonly float[][] gradients;
     private readonly AdamW optimizer;
     private float[]? reservoir;
+    private readonly int capacity;
     private int kept;
     private long offered;
     private SplitMix64 random;
@@ -43,7 +44,8 @@ public sealed class DdasAutoencoder
         var parameters = AutoencoderLossGraph.Parameters.Select((name, i) => new NamedParameter(name, values[i], gradients[i]) { Decay = i % 2 == 0 }).ToArray();
         optimizer = new AdamW(parameters, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });
         Forward = new RoutingAutoencoder(values[0], values[1], values[2], values[3]);
-        reservoir = new float[options.ThresholdSamples * dimension];
+        capacity = options.ThresholdSamples;
+        reservoir = new float[capacity * dimension];
     }
 
     /// <summary>The router's view of this autoencoder: its weights (shared, not copied), its error and its threshold.</summary>
@@ -62,7 +64,7 @@ public sealed class DdasAutoencoder
     /// <summary>The parameters' values, in <see cref="AutoencoderLossGraph.Parameters"/> order.</summary>
     public IReadOnlyList<float[]> Values => values;
 
-    /// <summary>Training features kept for the threshold.</summary>
+    /// <summary>Training features kept for the threshold (once closed: how many it was set from).</summary>
     public int Kept => kept;
 
     /// <summary><paramref name="steps"/> Adam steps on the reconstruction loss of <paramref name="count"/> features; returns the last loss.</summary>
@@ -83,7 +85,6 @@ public sealed class DdasAutoencoder
     public void Remember(ReadOnlySpan<float> features, int count)
     {
         var buffer = reservoir ?? throw new InvalidOperationException("A closed DDAS autoencoder keeps no training features.");
-        int capacity = buffer.Length / dimension;
         for (int i = 0; i < count; i++)
         {
             long slot = ++offered <= capacity ? kept++ : random.Below(offered);
@@ -170,20 +171,14 @@ public sealed class DdasAutoencoder
         Threshold = tensors.ContainsKey($"{prefix}/threshold") ? Tensor(tensors, $"{prefix}/threshold", 1)[0] : float.PositiveInfinity;
         offered = json["offered"]!.GetValue<long>();
         random = new SplitMix64(ulong.Parse(json["random"]!.GetValue<string>(), CultureInfo.InvariantCulture));
-        kept = 0;
+        kept = (int)Math.Min(offered, capacity);
         if (!json["open"]!.GetValue<bool>())
         {
             reservoir = null;
         }
-        else if (tensors.TryGetValue($"{prefix}/kept", out var samples))
+        else if (kept > 0)
         {
-            kept = (int)samples.Shape[0];
-            if (samples.Data.Length > reservoir!.Length || samples.Shape[1] != dimension)
-            {
-                throw new InvalidDataException($"DDAS state '{prefix}/kept' holds [{string.Join(", ", samples.Shape)}], more than the reservoir of {reservoir.Length / dimension} features of width {dimension}.");
-            }
-
-            samples.Data.CopyTo(reservoir, 0);
+            Tensor(tensors, $"{prefix}/kept", kept * dimension).CopyTo(reservoir!, 0);
         }
     }
 
