@@ -75,7 +75,7 @@ public sealed class IngestLogStream : ILearnerStream
         try
         {
             var entry = new StreamEntry((int)Math.Min(record.Offset, int.MaxValue), 0);
-            pending.Add(new PreparedSample<float[]>(entry, record.Label, prepare(sample)));
+            pending.Add(new PreparedSample<float[]>(entry, record.Label, prepare(sample)) { Source = sample });
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or ArgumentException)
         {

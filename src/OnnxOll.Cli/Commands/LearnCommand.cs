@@ -5,6 +5,7 @@ using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams.Redis;
@@ -44,6 +45,7 @@ public static class LearnCommand
         var seenWeight = CommonOptions.Between(new Option<float>("--seen-weight") { Description = "Mix an all-seen term into SIT: loss = (1-l)*SIT + l*(softmax over every class seen so far) (0: SIT only).", DefaultValueFactory = _ => LearnDefaults.SeenWeight }, 0f, 1f);
         var distill = CommonOptions.AtLeast(new Option<float>("--distill") { Description = "Weight of distillation to the frozen model: cross-entropy from its distribution over --distill-classes to the learner's, on the stream's images (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var distillClasses = new Option<string?>("--distill-classes") { Description = "File of class names (one per line): the distillation's reference vocabulary, e.g. a pretrained model's pretrain_classes.txt." };
+        var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... (replay:memory=500,loss=all; distill:weight=1,classes=FILE); repeat for several." };
         var textOffsetLr = CommonOptions.AtLeast(new Option<float>("--text-offset-lr") { Description = "Learn a per-class offset of the text features with this Adam learning rate (0: off).", DefaultValueFactory = _ => LearnDefaults.TextOffsetLearningRate }, 0f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
         var skip = CommonOptions.AtLeast(new Option<int>("--skip-per-class") { Description = "Leave the first N training images of each class out of the stream (e.g. those a pretrain recipe's max_per_class used).", DefaultValueFactory = _ => 0 }, 0);
@@ -60,7 +62,7 @@ public static class LearnCommand
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
-            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
+            checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
             allowOtherModel,
         };
         command.SetAction(parse =>
@@ -89,6 +91,7 @@ public static class LearnCommand
                 SeenWeight = parse.GetValue(seenWeight),
                 DistillWeight = parse.GetValue(distill),
                 DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : [],
+                Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
                 TextOffsetLearningRate = parse.GetValue(textOffsetLr),
                 ValidationPerClass = parse.GetValue(validation),
                 SkipPerClass = parse.GetValue(skip),

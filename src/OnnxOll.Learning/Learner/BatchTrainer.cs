@@ -18,6 +18,7 @@ internal sealed class BatchTrainer : IDisposable
     private readonly VisibleSet visible;
     private readonly StepTerms terms;
     private readonly float[] batchEmbeds;
+    private readonly float[] sampleLosses;
     private readonly int sampleLength;
     private TrainingStep? step;
 
@@ -37,6 +38,7 @@ internal sealed class BatchTrainer : IDisposable
         batchEmbeds = new float[Embedder is null ? 0 : capacity * model.Config.ProjectionDim];
         Offsets = options.TextOffsetLearningRate > 0 ? new TextOffsets(model.Config.ProjectionDim, options.TextOffsetLearningRate) : null;
         terms = new StepTerms();
+        sampleLosses = new float[capacity];
     }
 
     public PetParameters Pet { get; }
@@ -76,7 +78,7 @@ internal sealed class BatchTrainer : IDisposable
     {
         var s = step ?? throw new InvalidOperationException("Prepare the trainer before training.");
         int n = labels.Length;
-        visible.Fill(labels, options.SeenWeight > 0 ? LossKind.All : options.Loss, classes);
+        visible.Fill(labels, options.SeenWeight > 0 ? LossKind.All : context.BatchLoss ?? options.Loss, classes);
         double lossSum = 0, normSum = 0;
         int applied = 0;
         for (int i = 0; i < options.Iterations; i++)
@@ -90,6 +92,8 @@ internal sealed class BatchTrainer : IDisposable
             }
 
             float loss = s.Run(pixels.AsSpan(0, n * sampleLength), visible, text, Pet, gradients, terms);
+            CrossEntropies(s.Logits, visible, sampleLosses);
+            context.SampleLosses = sampleLosses.AsMemory(0, n);
             hooks.Fire(static (p, c) => p.AfterBackward(c));
             Optimizer.ClearFrozenGradients();
             var offsetGradients = terms.OffsetGradients.AsSpan(0, Offsets is null ? 0 : visible.Count * Offsets.Dimension);
@@ -131,6 +135,24 @@ internal sealed class BatchTrainer : IDisposable
             {
                 Prototypes.Add(labels[i], batchEmbeds.AsSpan(i * Embedder.Dimension, Embedder.Dimension));
             }
+        }
+    }
+
+    /// <summary>Each image's cross-entropy over the step's visible classes, from the logits [n, classes] (for plugins that rank samples).</summary>
+    private static void CrossEntropies(ReadOnlySpan<float> logits, VisibleSet visible, Span<float> losses)
+    {
+        int classes = visible.Count;
+        for (int i = 0; i < visible.BatchSize; i++)
+        {
+            var row = logits.Slice(i * classes, classes);
+            float max = TensorPrimitives.Max(row);
+            double sum = 0;
+            foreach (float logit in row)
+            {
+                sum += Math.Exp(logit - max);
+            }
+
+            losses[i] = (float)(max + Math.Log(sum) - row[(int)visible.Targets[i]]);
         }
     }
 

@@ -5,9 +5,9 @@ using OnnxOll.Learning.Learner.Standard;
 
 namespace OnnxOll.Learning.Learner;
 
-/// <summary>The plugins of one run in calling order (the user's, then the standard ones and the methods the options name) and the
-/// hook sequences the loop fires.</summary>
-internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisposable
+/// <summary>The plugins of one run in calling order (the user's, the <c>--method</c> ones, then the standard ones and the methods the
+/// options name) and the hook sequences the loop fires; it owns and disposes the method plugins.</summary>
+internal sealed class LearnerHooks(LearnerContext context, int capacity, IReadOnlyList<LearnerPlugin> methods) : IDisposable
 {
     private readonly ZeroShotDistillation? distillation = context.Options is { DistillWeight: > 0, ZeroShot: false } options
         ? new ZeroShotDistillation(context.Model, options.DistillClassNames, options.Prompts, options.DistillWeight, capacity)
@@ -18,11 +18,11 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisp
     /// <summary>The plugins in calling order.</summary>
     public IReadOnlyList<LearnerPlugin> Plugins => plugins;
 
-    /// <summary>Sets the run's plugins: <paramref name="user"/>, then <paramref name="standard"/>, then the distillation and the optimizer
-    /// reset when the options ask.</summary>
+    /// <summary>Sets the run's plugins: <paramref name="user"/>, the methods, then <paramref name="standard"/>, then the distillation and
+    /// the optimizer reset when the options ask.</summary>
     public void Assemble(IEnumerable<LearnerPlugin> user, IEnumerable<LearnerPlugin> standard)
     {
-        plugins = [.. user, .. standard];
+        plugins = [.. user, .. methods, .. standard];
         if (distillation is not null)
         {
             plugins.Add(distillation);
@@ -36,6 +36,24 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisp
 
     /// <summary>The first plugin's inference router, or null.</summary>
     public IInputRouter? Router() => plugins.Select(p => p.Router(context)).FirstOrDefault(r => r is not null);
+
+    /// <summary>Every plugin's summary measurements, keyed <c>&lt;plugin name&gt;.&lt;key&gt;</c>, finite values only (null: none).</summary>
+    public IReadOnlyDictionary<string, double>? SummaryMetrics()
+    {
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var plugin in plugins)
+        {
+            foreach (var (key, value) in plugin.SummaryMetrics(context) ?? new Dictionary<string, double>())
+            {
+                if (double.IsFinite(value))
+                {
+                    metrics[$"{plugin.Name}.{key}"] = value;
+                }
+            }
+        }
+
+        return metrics.Count == 0 ? null : metrics;
+    }
 
     /// <summary>Calls <paramref name="hook"/> with the context on every plugin in order (a static lambda allocates nothing).</summary>
     public void Fire(Action<LearnerPlugin, LearnerContext> hook)
@@ -74,5 +92,12 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity) : IDisp
         Fire(static (p, c) => p.AfterStream(c));
     }
 
-    public void Dispose() => distillation?.Dispose();
+    public void Dispose()
+    {
+        distillation?.Dispose();
+        foreach (var method in methods.OfType<IDisposable>())
+        {
+            method.Dispose();
+        }
+    }
 }

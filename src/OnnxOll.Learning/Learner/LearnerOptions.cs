@@ -77,6 +77,9 @@ public sealed record LearnerOptions
     /// <summary>The distillation's reference vocabulary (class names).</summary>
     public IReadOnlyList<string> DistillClassNames { get; init; } = [];
 
+    /// <summary>Methods the learner adds as plugins (<c>--method replay:memory=500</c>; see <see cref="Methods.MethodCatalog"/>), in order.</summary>
+    public IReadOnlyList<Methods.MethodSpec> Methods { get; init; } = [];
+
     /// <summary>Adam learning rate of the learned per-class text offsets (0: no offsets).</summary>
     public float TextOffsetLearningRate { get; init; }
 
@@ -94,7 +97,7 @@ public sealed record LearnerOptions
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
-    /// <remarks><c>prototype_weight</c>, the mechanisms' weights, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
+    /// <remarks><c>prototype_weight</c>, the mechanisms' weights, <c>methods</c>, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before
     /// they existed still resume.</remarks>
     public JsonObject ToJson()
     {
@@ -132,6 +135,11 @@ public sealed record LearnerOptions
         {
             json["distill_weight"] = DistillWeight.ToString("R", CultureInfo.InvariantCulture);
             json["distill_class_names"] = new JsonArray([.. DistillClassNames.Select(n => (JsonNode?)n)]);
+        }
+
+        if (Methods.Count > 0)
+        {
+            json["methods"] = new JsonArray([.. Methods.Select(m => (JsonNode?)m.ToString())]);
         }
 
         if (TextOffsetLearningRate > 0)

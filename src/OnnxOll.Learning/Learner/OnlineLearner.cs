@@ -4,6 +4,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
 using OnnxOll.Learning.Metrics;
@@ -43,17 +44,21 @@ public sealed class OnlineLearner : IDisposable
         this.runDirectory = Path.GetFullPath(runDirectory);
         Directory.CreateDirectory(this.runDirectory);
         staging = new BatchStaging(model, options.BatchSize);
+        Methods = MethodCatalog.Create(options.Methods, new MethodHost(model, options, this.runDirectory, staging.Plan.Capacity));
         trainer = new BatchTrainer(model, options, staging.Plan.Capacity);
         checkpoints = new LearnerCheckpoints(this.runDirectory, model, options, scenario, trainer);
         log = new MetricsLog(this.runDirectory);
         stepLog = new StepLog(log);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients);
-        hooks = new LearnerHooks(context, staging.Plan.Capacity);
+        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients) { TextOffsets = trainer.Offsets };
+        hooks = new LearnerHooks(context, staging.Plan.Capacity, Methods);
     }
 
-    /// <summary>Plugins called on the loop's named hooks, in this order, before the standard ones.</summary>
+    /// <summary>Plugins called on the loop's named hooks, in this order, before the methods of <see cref="LearnerOptions.Methods"/> and the standard ones.</summary>
     public IList<LearnerPlugin> Plugins { get; } = new List<LearnerPlugin>();
+
+    /// <summary>The plugins the learner made for <see cref="LearnerOptions.Methods"/>, in order (it disposes them).</summary>
+    public IReadOnlyList<LearnerPlugin> Methods { get; }
 
     /// <summary>Stream position of the next sample to learn (after <see cref="Resume"/>, the checkpoint's).</summary>
     public long Cursor => context.Cursor;
@@ -144,7 +149,7 @@ public sealed class OnlineLearner : IDisposable
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
-                (context.Batch, context.Plan) = (null, null);
+                (context.Batch, context.Plan, context.BatchLoss) = (null, null, null);
                 if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
                     SaveCheckpoint(stream);
@@ -186,7 +191,7 @@ public sealed class OnlineLearner : IDisposable
     }
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
-        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock);
+        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock, hooks.SummaryMetrics());
 
     private void SaveCheckpoint(ILearnerStream stream)
     {

@@ -18,6 +18,7 @@ public sealed class TrainingStep : IDisposable
     private readonly int channels, size, dim, length;
     private Binding? specialised;
     private Binding? generic;
+    private BoundTensor? logits;
 
     /// <summary>Prepares steps on the training graph of <paramref name="model"/> for the given options.</summary>
     /// <param name="model">The model runtime (owns the sessions).</param>
@@ -37,6 +38,9 @@ public sealed class TrainingStep : IDisposable
             specialised = Open(b);
         }
     }
+
+    /// <summary>The last step's logits [batch, visible classes] (empty before the first step; overwritten by the next).</summary>
+    public ReadOnlySpan<float> Logits => logits is null ? [] : logits.AsSpan<float>();
 
     /// <summary>Runs one step and returns the loss; gradients are copied into <paramref name="gradients"/> by PET name, and into
     /// <paramref name="terms"/> for the text offsets (it holds their inputs and the loss terms' when the options enable them).</summary>
@@ -76,7 +80,7 @@ public sealed class TrainingStep : IDisposable
             offsetGradients = BindTerms(run, terms, s);
         }
 
-        run.Output(ClipGraphNames.Logits, b, s);
+        logits = run.Output(ClipGraphNames.Logits, b, s);
         var loss = run.Output(ClipGraphNames.Loss);
         pet.CopyIn(parameters);
         run.Run();

@@ -110,7 +110,7 @@ public sealed class PrefetchingBatchReader<TItem> : IDisposable
                 var sample = source.Read(entry.SampleIndex);
                 if (TryPrepare(sample, prepare, options, position, out var item))
                 {
-                    batch.Add(new PreparedSample<TItem>(entry, sample.Label, item));
+                    batch.Add(new PreparedSample<TItem>(entry, sample.Label, item) { Source = sample });
                 }
 
                 if (batch.Count == options.BatchSize)

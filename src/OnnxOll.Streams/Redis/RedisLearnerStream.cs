@@ -182,7 +182,7 @@ public sealed class RedisLearnerStream : ILearnerStream
         try
         {
             var sample = LabelledSample.FromEncoded(label.Trim(), (byte[])image!, where);
-            samples.Add(new PreparedSample<float[]>(new LearnerEntry(samples.Count, 0), sample.Label, prepare(sample)));
+            samples.Add(new PreparedSample<float[]>(new LearnerEntry(samples.Count, 0), sample.Label, prepare(sample)) { Source = sample });
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or ArgumentException)
         {

@@ -132,7 +132,7 @@ public sealed class ReplayAnchorPluginTests(TinyLearnerFixture fixture) : IClass
 
     private static float[] Flat(OnlineLearner learner, ClipModelRuntime model) => model.Layout.Tensors.SelectMany(t => learner.Pet[t.Name]).ToArray();
 
-    private static Dictionary<string, double[]> Run(InferenceSession session, Dictionary<string, (double[] Data, long[] Shape)> inputs)
+    internal static Dictionary<string, double[]> Run(InferenceSession session, Dictionary<string, (double[] Data, long[] Shape)> inputs)
     {
         var values = new Dictionary<string, OrtValue>();
         try

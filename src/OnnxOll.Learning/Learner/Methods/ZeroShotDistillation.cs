@@ -21,6 +21,22 @@ public sealed class ZeroShotDistillation : LearnerPlugin, IDisposable
         probabilities = new float[maxBatch * teacher.Count];
     }
 
+    /// <summary>The catalog's <c>distill:weight=W,classes=FILE</c>: the method <c>--distill W --distill-classes FILE</c> also runs.</summary>
+    public static MethodDefinition Definition { get; } = new(
+        "distill",
+        [new("weight", "1"), new("classes", null)],
+        static spec =>
+        {
+            spec.Number("weight", double.Epsilon);
+            if (!File.Exists(spec.Text("classes")))
+            {
+                throw new ArgumentException($"--method distill: classes file '{spec.Text("classes")}' does not exist.");
+            }
+        },
+        static (spec, host) => host.Options.DistillWeight > 0
+            ? throw new ArgumentException("--method distill and --distill name the same method; give one.")
+            : new ZeroShotDistillation(host.Model, HoldoutList.Read(spec.Text("classes")), host.Options.Prompts, spec.Number("weight", double.Epsilon), host.PlanCapacity));
+
     /// <inheritdoc/>
     public override IEnumerable<TrainingLossTerm> LossTerms(LearnerContext context)
     {

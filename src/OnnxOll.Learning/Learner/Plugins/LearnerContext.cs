@@ -37,6 +37,9 @@ public sealed class LearnerContext
     /// <summary>The PET gradients of the last backward pass by tensor name; <see cref="LearnerPlugin.AfterBackward"/> may change them.</summary>
     public IReadOnlyDictionary<string, float[]> Gradients { get; }
 
+    /// <summary>The learned per-class text offsets (null unless the options learn them); a method may rewrite rows after a step.</summary>
+    public TextOffsets? TextOffsets { get; internal init; }
+
     /// <summary>Values of the inputs that plugins' loss terms declared, fed at every step.</summary>
     public LossTermInputs TermInputs { get; } = new();
 
@@ -58,11 +61,19 @@ public sealed class LearnerContext
     /// <summary>Vocabulary indices of the planned samples' labels, in plan order.</summary>
     public ReadOnlyMemory<int> BatchLabels { get; internal set; }
 
+    /// <summary>The loss the current batch's steps use instead of <see cref="LearnerOptions.Loss"/> (e.g. replay's all-seen loss);
+    /// null: the run's. A plugin sets it in PlanBatch or BeforeBatch; it is cleared after every batch.</summary>
+    public LossKind? BatchLoss { get; set; }
+
     /// <summary>Index of the current gradient step within the batch.</summary>
     public int Iteration { get; internal set; }
 
     /// <summary>Loss of the last gradient step (NaN before the first).</summary>
     public float Loss { get; internal set; } = float.NaN;
+
+    /// <summary>Each planned sample's cross-entropy over the last step's classes (from its logits), in plan order: what methods that rank
+    /// samples by loss read (valid from AfterBackward of a step until the next step).</summary>
+    public ReadOnlyMemory<float> SampleLosses { get; internal set; }
 
     /// <summary>Whether the last gradient step was skipped because its loss or gradients were not finite.</summary>
     public bool StepSkipped { get; internal set; }
