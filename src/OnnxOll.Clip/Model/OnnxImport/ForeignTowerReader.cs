@@ -33,6 +33,12 @@ internal static class ForeignTowerReader
             throw new InvalidDataException($"{label}: {rest.Count} products by constant weights follow block {blocks.Count - 1}, but config.json num_hidden_layers is {encoder.NumHiddenLayers} (expected only {projectionName}).");
         }
 
+        if (blocks.Count > 0 && ForeignActivation.Between(graph, blocks[0].Fc1, blocks[0].Fc2) is { } act && act != encoder.HiddenAct)
+        {
+            throw new InvalidDataException(
+                $"{label}: block 0's MLP computes {act} but config.json {(vision ? "vision_config" : "text_config")}.hidden_act is {encoder.HiddenAct}.");
+        }
+
         for (int i = 0; i < blocks.Count; i++)
         {
             string layer = $"{prefix}.encoder.layers.{i}";

@@ -93,6 +93,16 @@ public sealed class OnnxStructureTests : IDisposable
     }
 
     [Fact]
+    public void AnActivationOtherThanTheConfigsIsRefused()
+    {
+        string graph = Rewrite("opset17-static/onnx/model.onnx", "gelu", _ => { });
+        string config = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(graph))!, ClipConfig.FileName);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("quick_gelu", "gelu", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => ClipWeights.Open(graph));
+        Assert.Equal($"{graph}: vision_model (from 'pixel_values'): block 0's MLP computes QuickGelu but config.json vision_config.hidden_act is Gelu.", e.Message);
+    }
+
+    [Fact]
     public void ExternalDataOutsideTheFolderIsRefused()
     {
         string graph = Rewrite("opset17-dynamic/onnx/model.onnx", "escape", model =>
