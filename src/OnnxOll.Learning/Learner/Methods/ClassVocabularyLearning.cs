@@ -27,8 +27,18 @@ public sealed class ClassVocabularyLearning : LearnerPlugin
         this.options = options;
     }
 
+    /// <summary><c>--method class-vocabulary:momentum=0.5,old=0</c> (needs <c>--text-offset-lr</c>).</summary>
+    public static MethodDefinition Definition { get; } = new(
+        "class-vocabulary",
+        [new("momentum", "0.5"), new("old", "0")],
+        static spec => OptionsOf(spec).Validate(),
+        static (spec, _) => new ClassVocabularyLearning(OptionsOf(spec)));
+
     /// <inheritdoc/>
     public override string Name => "class-vocabulary";
+
+    private static ClassVocabularyOptions OptionsOf(MethodSpec spec) =>
+        new() { Momentum = (float)spec.Number("momentum", 0), OldClassMomentum = (float)spec.Number("old", 0) };
 
     /// <summary>o ← o_prev + <paramref name="momentum"/>·(o − o_prev), in place in <paramref name="offset"/>.</summary>
     public static void Blend(ReadOnlySpan<float> previous, Span<float> offset, float momentum)

@@ -46,8 +46,25 @@ public sealed class DistributionSelector : LearnerPlugin, IInputRouter, IDisposa
     /// <summary>The name its state has in checkpoints.</summary>
     public const string PluginName = "ddas";
 
+    /// <summary><c>--method ddas:hidden=64,lr=0.01,steps=2,quantile=0.95,samples=512</c>; the autoencoders' seed is the run's.</summary>
+    public static MethodDefinition Definition { get; } = new(
+        PluginName,
+        [new("hidden", "64"), new("lr", "0.01"), new("steps", "2"), new("quantile", "0.95"), new("samples", "512")],
+        static spec => OptionsOf(spec, seed: 0).Validate(),
+        static (spec, host) => new DistributionSelector(host.Model, OptionsOf(spec, host.Options.Seed)));
+
     /// <inheritdoc/>
     public override string Name => PluginName;
+
+    private static DdasOptions OptionsOf(MethodSpec spec, int seed) => new()
+    {
+        HiddenDims = spec.Integer("hidden", 1),
+        LearningRate = (float)spec.Number("lr", double.Epsilon),
+        StepsPerBatch = spec.Integer("steps", 1),
+        ThresholdQuantile = spec.Number("quantile", double.Epsilon),
+        ThresholdSamples = spec.Integer("samples", 1),
+        Seed = seed,
+    };
 
     /// <summary>The router a run's latest good checkpoint holds (null: the run did not learn with DDAS), for commands that serve the run.</summary>
     /// <exception cref="InvalidDataException">The run has no readable checkpoint, or its DDAS state is damaged.</exception>

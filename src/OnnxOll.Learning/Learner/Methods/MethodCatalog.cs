@@ -10,6 +10,8 @@ public static class MethodCatalog
         ZeroShotDistillation.Definition,
         ReplayMemory.Definition,
         OnlineLora.Definition,
+        DistributionSelector.Definition,
+        ClassVocabularyLearning.Definition,
     ];
 
     /// <summary>The registered method names, in order.</summary>

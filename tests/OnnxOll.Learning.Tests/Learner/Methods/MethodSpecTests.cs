@@ -17,6 +17,15 @@ public sealed class MethodSpecTests
         Assert.Equal(7, MethodSpec.Parse("replay:memory=7").Integer("memory", 1));
     }
 
+    [Fact]
+    public void DdasAndClassVocabularyAreInTheCatalogWithTheirOwnDefaults()
+    {
+        Assert.Equal("ddas:hidden=64,lr=0.01,steps=2,quantile=0.95,samples=512", MethodSpec.Parse("ddas").ToString());
+        Assert.Equal("class-vocabulary:momentum=0.25,old=0", MethodSpec.Parse("class-vocabulary:momentum=0.25").ToString());
+        Assert.Contains("ThresholdQuantile", Assert.ThrowsAny<ArgumentException>(() => MethodSpec.Parse("ddas:quantile=2")).Message, StringComparison.Ordinal);
+        Assert.Contains("Momentum", Assert.ThrowsAny<ArgumentException>(() => MethodSpec.Parse("class-vocabulary:momentum=1.5")).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("reply:memory=5", "'reply' is not a method; valid: distill, replay")]
     [InlineData("replay:size=5", "key 'size' is unknown; valid: memory, loss, batch")]
