@@ -32,6 +32,7 @@ format:
 clean:
 	rm -rf artifacts runs
 
-# Regenerates tests/fixtures/torch (needs Debian's python3-torch: apt-get install -y python3-torch); CI reads the committed files.
+# Regenerates tests/fixtures/torch and tests/fixtures/onnx (needs Debian's python3-torch and python3-onnx:
+# apt-get install -y python3-torch python3-onnx); CI reads the committed files.
 fixtures:
 	/usr/bin/python3 tests/fixtures/generate.py

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OnnxOll.TestSupport.Browsers;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -23,12 +24,8 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
         var history = status.GetProperty("history").EnumerateArray().ToArray();
         Assert.Equal(2, history.Length);
 
-        var options = new ChromeOptions { BinaryLocation = ChromiumFactAttribute.Browser };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
-        options.SetLoggingPreference(LogType.Browser, LogLevel.All);
-        using var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.Driver)!, Path.GetFileName(ChromiumFactAttribute.Driver));
-        service.SuppressInitialDiagnosticInformation = true;
-        using var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        using var browser = new HeadlessChromium();
+        var driver = browser.WebDriver;
         driver.Navigate().GoToUrl(server.Address);
         new WebDriverWait(driver, TimeSpan.FromSeconds(30)).Until(d => d.FindElement(By.TagName("body")).GetAttribute("data-samples") == "8");
 
@@ -39,7 +36,7 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(["red", "green", "blue", "yellow"], Read(driver, "#classes li", null));
         Assert.Single(Read(driver, "#predictions tr", null));
 
-        var problems = driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Warning).Select(e => e.Message).ToArray();
+        var problems = browser.Problems();
         Assert.True(problems.Length == 0, "browser console: " + string.Join(" | ", problems));
     }
 

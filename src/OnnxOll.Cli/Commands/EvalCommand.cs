@@ -10,6 +10,7 @@ using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Streams.Synthetic;
 using OnnxOll.Runtime;
 using Spectre.Console;
@@ -69,8 +70,9 @@ public static class EvalCommand
 
                 string reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : ".";
                 using var runtime = ClipModelRuntime.Open(modelDir, source.Spec, settings, parse.GetValue(frozen));
+                var router = runPath is not null && Directory.Exists(runPath) ? DistributionSelector.LoadRouter(runPath) : null;
                 result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir,
-                    parse.GetValue(output), source.Checkpoint);
+                    parse.GetValue(output), source.Checkpoint, router);
             }
 
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
@@ -94,14 +96,17 @@ public static class EvalCommand
     {
         var source = PetSource.FromRun(runDir, modelDir);
         using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
-        return Evaluate(model, source.Load(model.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, perClass, source.Description, runDir, checkpoint: source.Checkpoint);
+        return Evaluate(model, source.Load(model.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, perClass, source.Description, runDir, checkpoint: source.Checkpoint,
+            router: DistributionSelector.LoadRouter(runDir));
     }
 
     /// <summary>Evaluates <paramref name="model"/> with <paramref name="pet"/> on every class of the test split; writes <paramref name="reportPath"/>
-    /// (default: eval.json in <paramref name="reportDir"/>), recording <paramref name="checkpoint"/> (which checkpoint of a run was used).</summary>
+    /// (default: eval.json in <paramref name="reportDir"/>), recording <paramref name="checkpoint"/> (which checkpoint of a run was used).
+    /// With a DDAS <paramref name="router"/> (a run learned with it), images it sends to the frozen model score against the frozen model's
+    /// text features, and the report says how many went where.</summary>
     /// <exception cref="InvalidDataException">The data has no test split.</exception>
     public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string reportDir,
-        string? reportPath = null, JsonObject? checkpoint = null)
+        string? reportPath = null, JsonObject? checkpoint = null, AutoencoderRouter? router = null)
     {
         using var data = DataSources.Open(dataSpec);
         var test = data.Test ?? throw new InvalidDataException($"Data spec '{dataSpec}': no test split to evaluate on.");
@@ -114,7 +119,10 @@ public static class EvalCommand
         using var evaluator = new Evaluator(model, test, perClass);
         using var text = new TextFeatures(model, new PromptTemplates(prompts));
         text.Extend(vocabulary, pet);
-        var (accuracy, byClass) = evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, text, pet);
+        evaluator.Router = router;
+        using var frozenText = router is null ? null : new TextFeatures(model, new PromptTemplates(prompts));
+        frozenText?.Extend(vocabulary, PetParameters.Zero(model.Layout));
+        var (accuracy, byClass) = evaluator.Evaluate(Enumerable.Range(0, vocabulary.Count).ToArray(), vocabulary, text, pet, frozenText: frozenText);
         var samples = test.Labels.GroupBy(l => l, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => perClass > 0 ? Math.Min(perClass, g.Count()) : g.Count(), StringComparer.Ordinal);
 
@@ -138,6 +146,11 @@ public static class EvalCommand
             ["per_class"] = perClassJson,
             ["created_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
         };
+        if (router is not null)
+        {
+            report["ddas"] = new JsonObject { ["autoencoders"] = router.Autoencoders.Count, ["images"] = router.Calls, ["to_frozen"] = router.SentToFrozen };
+        }
+
         string path = Path.GetFullPath(reportPath ?? Path.Combine(reportDir, ReportFileName));
         string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         try

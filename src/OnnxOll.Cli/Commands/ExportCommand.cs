@@ -21,11 +21,12 @@ public static class ExportCommand
         var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt templates of the exported class features (default: the run's)." });
         var seed = new Option<int>("--seed") { Description = "Seed of the initial PET tensors (without --run).", DefaultValueFactory = _ => 0 };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Training graph with the official code's softmax-twice quirk." };
+        var petInputs = CommonOptions.Choice("--pet-inputs", "optional (zero initializers: the base model unless PET is fed or an .onnx_adapter is active; onnxruntime-web) or required (feed every PET tensor; onnxruntime-node, which ignores fed inputs that have an initializer).", PetInputMode.Optional);
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("export", "Export a self-describing folder for ONNX Runtime targets: graphs, weights, learned PET (PEFT + ORT adapters), tokenizer, preprocessing, classes, manifest.")
         {
-            model, pet, run, output, merge, classes, prompts, seed, doubleSoftmax, frozen, allowOtherModel,
+            model, pet, run, output, merge, classes, prompts, seed, doubleSoftmax, petInputs, frozen, allowOtherModel,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +53,7 @@ public static class ExportCommand
                 Merge = mergePath is not null,
                 Seed = parse.GetValue(seed),
                 DoubleSoftmax = parse.GetValue(doubleSoftmax),
+                PetInputs = parse.GetValue(petInputs),
                 Frozen = parse.GetValue(frozen),
                 Prompts = given is { Length: > 0 } ? given : null,
                 Classes = parse.GetValue(classes) is { } list ? PredictCommand.SplitLabels(list, "--classes") : null,

@@ -66,8 +66,20 @@ public sealed class FrozenWeights : IClipWeightSource
 
     /// <summary>Writes weights.bin and its index into <paramref name="cacheDirectory"/> unless an index for the same source file is already there.</summary>
     /// <remarks>Both files are written under unique temporary names and renamed into place, so concurrent preparers do not collide
-    /// and sessions that already mapped an older weights.bin keep a valid file.</remarks>
+    /// and sessions that already mapped an older weights.bin keep a valid file. Weights the model holds as symmetric int8
+    /// (<see cref="ClipWeights.HasInt8"/>) are also written as they are into the int8 copy that <see cref="As"/> uses.</remarks>
     public static FrozenWeights Prepare(ClipWeights weights, string cacheDirectory)
+    {
+        var frozen = PrepareFloat32(weights, cacheDirectory);
+        if (weights.HasInt8)
+        {
+            QuantizedWeights.Prepare(frozen, weights.ReadInt8);
+        }
+
+        return frozen;
+    }
+
+    private static FrozenWeights PrepareFloat32(ClipWeights weights, string cacheDirectory)
     {
         string dir = Path.GetFullPath(cacheDirectory);
         System.IO.Directory.CreateDirectory(dir);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using OnnxOll.Clip.Model;
 using OnnxOll.Onnx.Models;
 using OnnxOll.Onnx.Proto;
 
@@ -8,7 +9,9 @@ namespace OnnxOll.Clip.Graphs;
 /// <summary>The int8 copy of a model's frozen linear weights (<c>weights-int8.bin</c> beside <c>weights.bin</c>): each weight
 /// [in, out] quantized once, symmetric per output channel, q = round(w / s) with s = max|w[:, n]| / 127, plus its scales.</summary>
 /// <remarks>Written from weights.bin under a temporary name and renamed into place; rebuilt when weights.bin changes.
-/// Covers the encoder layers' linears and the patch embedding; projections, LayerNorms and embeddings stay float32.</remarks>
+/// Covers the encoder layers' linears and the patch embedding; projections, LayerNorms and embeddings stay float32.
+/// Weights a model already holds as symmetric int8 (an int8 ONNX export, see <see cref="ClipWeights.ReadInt8"/>) are written as
+/// they are instead of quantized again, and such a file is kept by later preparations of the same weights.bin.</remarks>
 public sealed class QuantizedWeights
 {
     /// <summary>The data file's name inside the cache directory.</summary>
@@ -24,6 +27,9 @@ public sealed class QuantizedWeights
     public const string ScaleSuffix = ".int8_scale";
 
     private const int Alignment = 4096;
+
+    // Appended to the identity of a file whose weights came as int8 from the model (not quantized here).
+    private const string AsGivenSuffix = "|int8-as-given";
 
     private readonly Dictionary<string, Entry> entries;
 
@@ -42,22 +48,25 @@ public sealed class QuantizedWeights
     public long ByteSize => entries.Values.Sum(e => e.Length);
 
     /// <summary>Writes (or reuses) the int8 copy of <paramref name="frozen"/>'s linear weights in its cache directory.</summary>
-    public static QuantizedWeights Prepare(FrozenWeights frozen)
+    public static QuantizedWeights Prepare(FrozenWeights frozen) => Prepare(frozen, null);
+
+    /// <summary>Writes (or reuses) the int8 copy, taking each weight <paramref name="given"/> returns (by Hugging Face name) as it is.</summary>
+    public static QuantizedWeights Prepare(FrozenWeights frozen, Func<string, ClipInt8Weight?>? given)
     {
         string indexPath = Path.Combine(frozen.Directory, IndexFileName);
         string identity = Identity(frozen);
         if (File.Exists(indexPath) && File.Exists(Path.Combine(frozen.Directory, FileName)))
         {
             var index = JsonSerializer.Deserialize<IndexFile>(File.ReadAllText(indexPath));
-            if (index is not null && index.Source == identity)
+            if (index is not null && (index.Source == identity + AsGivenSuffix || (given is null && index.Source == identity)))
             {
                 return new QuantizedWeights(index.Tensors);
             }
         }
 
-        var entries = Write(frozen, Path.Combine(frozen.Directory, FileName));
+        var entries = Write(frozen, Path.Combine(frozen.Directory, FileName), given);
         string temp = $"{indexPath}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(new IndexFile(identity, entries)));
+        File.WriteAllText(temp, JsonSerializer.Serialize(new IndexFile(given is null ? identity : identity + AsGivenSuffix, entries)));
         File.Move(temp, indexPath, overwrite: true);
         return new QuantizedWeights(entries);
     }
@@ -112,7 +121,7 @@ public sealed class QuantizedWeights
         return $"{info.Length}|{info.LastWriteTimeUtc.Ticks}|symmetric-per-column-v1";
     }
 
-    private static Dictionary<string, Entry> Write(FrozenWeights frozen, string path)
+    private static Dictionary<string, Entry> Write(FrozenWeights frozen, string path, Func<string, ClipInt8Weight?>? given)
     {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         string temp = $"{path}.{Guid.NewGuid():N}.tmp";
@@ -121,7 +130,9 @@ public sealed class QuantizedWeights
             foreach (string name in frozen.Names.Where(IsQuantized).Order(StringComparer.Ordinal))
             {
                 long[] shape = frozen.Shape(name);
-                var (values, scales) = Quantize(frozen.ReadFloat32(name), (int)shape[0], (int)shape[1]);
+                var (values, scales) = given?.Invoke(name[..^FrozenWeights.Transposed("").Length]) is { } g && g.Values.Length == shape[0] * shape[1] && g.Scales.Length == shape[1]
+                    ? (g.Values, g.Scales)
+                    : Quantize(frozen.ReadFloat32(name), (int)shape[0], (int)shape[1]);
                 entries[name + WeightSuffix] = Append(stream, MemoryMarshal.AsBytes(values.AsSpan()), shape);
                 entries[name + ScaleSuffix] = Append(stream, MemoryMarshal.AsBytes(scales.AsSpan()), [shape[1]]);
             }

@@ -1,3 +1,4 @@
+using OnnxOll.Clip.Model.OnnxImport;
 using OnnxOll.Clip.Model.Torch;
 using OnnxOll.Onnx.SafeTensors;
 
@@ -5,7 +6,8 @@ namespace OnnxOll.Clip.Model;
 
 /// <summary>A CLIP model's weights, read as Hugging Face-named tensors and validated against its config.</summary>
 /// <remarks>Must be disposed. Reads <c>model.safetensors</c> (memory-mapped), a Hugging Face <c>pytorch_model.bin</c>, an open_clip
-/// <c>open_clip_pytorch_model.bin</c> or an OpenAI <c>.pt</c> (OpenAI names mapped by <see cref="OpenAiClipNames"/>).</remarks>
+/// <c>open_clip_pytorch_model.bin</c>, an OpenAI <c>.pt</c> (OpenAI names mapped by <see cref="OpenAiClipNames"/>) or exported
+/// ONNX graphs (weights read out of the graphs by <see cref="ForeignGraphSource"/>; the graphs are not executed).</remarks>
 public sealed class ClipWeights : IDisposable
 {
     /// <summary>File name of the weights inside a model folder.</summary>
@@ -42,6 +44,11 @@ public sealed class ClipWeights : IDisposable
             return Open(weights, ClipConfig.Load(folder));
         }
 
+        if (OnnxClipFiles.IsOnnx(weights))
+        {
+            return OpenOnnx(File.Exists(folderOrFile) ? folderOrFile : folder, ClipConfig.Load(folder));
+        }
+
         var checkpoint = TorchCheckpoint.Open(weights);
         try
         {
@@ -72,6 +79,11 @@ public sealed class ClipWeights : IDisposable
             return Create(new SafeTensorsSource(SafeTensorsFile.Open(weightsPath)), config, ClipConfig.FileName);
         }
 
+        if (OnnxClipFiles.IsOnnx(weightsPath))
+        {
+            return OpenOnnx(weightsPath, config);
+        }
+
         var checkpoint = TorchCheckpoint.Open(weightsPath);
         try
         {
@@ -85,6 +97,10 @@ public sealed class ClipWeights : IDisposable
         }
     }
 
+    // Reads exported graphs (a folder's, or a graph file and its vision/text partner) into Hugging Face-named tensors.
+    private static ClipWeights OpenOnnx(string folderOrGraph, ClipConfig config) =>
+        Create(new ForeignGraphSource(OnnxClipFiles.Graphs(folderOrGraph) ?? [folderOrGraph], config), config, ClipConfig.FileName);
+
     /// <summary>The shape of parameter <paramref name="name"/> (as the config requires; <c>logit_scale</c> is []).</summary>
     public long[] Shape(string name) =>
         shapes.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"{Path}: '{name}' is not a CLIP parameter.");
@@ -95,6 +111,17 @@ public sealed class ClipWeights : IDisposable
     {
         Shape(name);
         return file.ReadFloat32(name);
+    }
+
+    /// <summary>True when the source keeps some linear weights as symmetric int8 (see <see cref="ReadInt8"/>).</summary>
+    public bool HasInt8 => file is IClipInt8Source int8 && shapes.Keys.Any(n => int8.ReadInt8(n) is not null);
+
+    /// <summary>Linear weight <paramref name="name"/> as the source stores it when that is symmetric int8 (an int8 ONNX export's
+    /// MatMulInteger weight with zero point 0), so OnnxOll's int8 frozen weights keep it as it is; null otherwise.</summary>
+    public ClipInt8Weight? ReadInt8(string name)
+    {
+        Shape(name);
+        return file is IClipInt8Source int8 ? int8.ReadInt8(name) : null;
     }
 
     /// <summary>The pretrained logit scale (before exp).</summary>

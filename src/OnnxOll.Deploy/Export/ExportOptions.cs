@@ -17,6 +17,9 @@ public sealed record ExportOptions
     /// <summary>Also write <c>merged/</c>: the LoRA of <see cref="Pet"/> folded into the weights.</summary>
     public bool Merge { get; init; }
 
+    /// <summary>Whether the inference graphs' PET inputs have zero initializers (default) or must be fed.</summary>
+    public PetInputMode PetInputs { get; init; } = PetInputMode.Optional;
+
     /// <summary>Seed of the initial PET tensors (without <see cref="Pet"/>).</summary>
     public int Seed { get; init; }
 

@@ -96,8 +96,12 @@ public static class ModelExporter
 
         var visionGraph = ClipVisionGraph.Build(frozen, new ClipGraphOptions { Pet = model.Layout, Normalize = true });
         var textGraph = ClipTextGraph.Build(frozen, new ClipGraphOptions { Pet = model.Layout, Normalize = true });
-        OptionalPetInputs.AddZeroDefaults(visionGraph, model.Layout);
-        OptionalPetInputs.AddZeroDefaults(textGraph, model.Layout);
+        if (options.PetInputs == PetInputMode.Optional)
+        {
+            OptionalPetInputs.AddZeroDefaults(visionGraph, model.Layout);
+            OptionalPetInputs.AddZeroDefaults(textGraph, model.Layout);
+        }
+
         var graphs = new JsonObject
         {
             ["vision"] = Save(visionGraph, outDir, "vision.onnx"),
@@ -143,9 +147,12 @@ public static class ModelExporter
                 ["similarity"] = "image_embeds · text_embedsᵀ is the cosine similarity; CLIP's logits are exp(logit_scale) times it",
                 [ClassEmbeddingsFileName] = "text_embeds [classes, projection_dim]: each class's text embeddings averaged over the prompts, L2-normalised",
             },
-            ["pet_inputs"] = "optional in vision.onnx and text.onnx: each PET input has an initializer of zeros (the identity of LoRA and of the "
-                + "bottleneck adapters), so the graph runs the base model when they are not fed, and the learned PET when they are fed "
-                + "(pet.safetensors) or come from an active .onnx_adapter; train.onnx needs them fed",
+            ["pet_inputs"] = options.PetInputs == PetInputMode.Optional
+                ? "optional in vision.onnx and text.onnx: each PET input has an initializer of zeros (the identity of LoRA and of the "
+                    + "bottleneck adapters), so the graph runs the base model when they are not fed, and the learned PET when they are fed "
+                    + "(pet.safetensors) or come from an active .onnx_adapter; onnxruntime-node ignores fed inputs that have an initializer "
+                    + "(export with --pet-inputs required for it); train.onnx needs them fed"
+                : "required in vision.onnx and text.onnx: feed every PET input (pet.safetensors; zeros give the base model); train.onnx needs them fed",
             ["pet_tensors"] = new JsonArray(model.Layout.Tensors.Select(t => (JsonNode?)new JsonObject
             {
                 ["name"] = t.Name,

@@ -10,7 +10,6 @@ namespace OnnxOll.Learning.Learner;
 /// restores them on resume; plugin state waits until the plugins of the run are known.</summary>
 internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime model, LearnerOptions options, ScenarioSpec scenario, BatchTrainer trainer)
 {
-    private const string PluginTensorPrefix = "plugin:";
     private const string BoundaryPendingCounter = "boundary_pending";
     private readonly CheckpointStore store = new(runDirectory, Math.Max(1, options.KeepCheckpoints));
     private readonly Dictionary<string, PluginState> restored = new(StringComparer.Ordinal);
@@ -119,7 +118,7 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
             }
 
             json[plugin.Name] = new JsonObject { ["json"] = state.Json?.DeepClone(), ["tensors"] = new JsonArray(state.Tensors.Select(t => (JsonNode?)t.Name).ToArray()) };
-            tensors.AddRange(state.Tensors.Select(t => new NamedTensor($"{PluginTensorPrefix}{plugin.Name}/{t.Name}", t.Data, t.Shape)));
+            tensors.AddRange(state.Tensors.Select(t => new NamedTensor($"{PluginState.TensorPrefix}{plugin.Name}/{t.Name}", t.Data, t.Shape)));
         }
 
         return (json, tensors);
@@ -128,12 +127,9 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
     private void KeepPluginStates(Checkpoint checkpoint)
     {
         restored.Clear();
-        foreach (var (name, node) in checkpoint.Plugins ?? [])
+        foreach (var (name, _) in checkpoint.Plugins ?? [])
         {
-            string prefix = $"{PluginTensorPrefix}{name}/";
-            var tensors = (checkpoint.State ?? []).Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(t => new NamedTensor(t.Name[prefix.Length..], t.Data, t.Shape)).ToArray();
-            restored[name] = new PluginState(node?["json"]?.DeepClone(), tensors);
+            restored[name] = PluginState.Of(checkpoint, name)!;
         }
     }
 }

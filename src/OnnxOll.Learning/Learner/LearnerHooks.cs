@@ -37,6 +37,24 @@ internal sealed class LearnerHooks(LearnerContext context, int capacity, IReadOn
     /// <summary>The first plugin's inference router, or null.</summary>
     public IInputRouter? Router() => plugins.Select(p => p.Router(context)).FirstOrDefault(r => r is not null);
 
+    /// <summary>Every plugin's summary measurements, keyed <c>&lt;plugin name&gt;.&lt;key&gt;</c>, finite values only (null: none).</summary>
+    public IReadOnlyDictionary<string, double>? SummaryMetrics()
+    {
+        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var plugin in plugins)
+        {
+            foreach (var (key, value) in plugin.SummaryMetrics(context) ?? new Dictionary<string, double>())
+            {
+                if (double.IsFinite(value))
+                {
+                    metrics[$"{plugin.Name}.{key}"] = value;
+                }
+            }
+        }
+
+        return metrics.Count == 0 ? null : metrics;
+    }
+
     /// <summary>Calls <paramref name="hook"/> with the context on every plugin in order (a static lambda allocates nothing).</summary>
     public void Fire(Action<LearnerPlugin, LearnerContext> hook)
     {

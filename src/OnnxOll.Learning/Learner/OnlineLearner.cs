@@ -50,7 +50,7 @@ public sealed class OnlineLearner : IDisposable
         log = new MetricsLog(this.runDirectory);
         stepLog = new StepLog(log);
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
-        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients);
+        context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients) { TextOffsets = trainer.Offsets };
         hooks = new LearnerHooks(context, staging.Plan.Capacity, Methods);
     }
 
@@ -191,7 +191,7 @@ public sealed class OnlineLearner : IDisposable
     }
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
-        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock);
+        RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock, hooks.SummaryMetrics());
 
     private void SaveCheckpoint(ILearnerStream stream)
     {

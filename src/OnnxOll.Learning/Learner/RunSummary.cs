@@ -6,10 +6,12 @@ namespace OnnxOll.Learning.Learner;
 /// <summary>A run's result and summary metrics from its evaluation records: A_auc over anytime records, A_avg, A_last and F_last over task ends.</summary>
 internal static class RunSummary
 {
-    /// <summary>The result of a run that started at <paramref name="startSamples"/>; the summary is written to <paramref name="log"/> when given.</summary>
-    public static LearnerResult Finish(RunState state, MetricsLog? log, int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock)
+    /// <summary>The result of a run that started at <paramref name="startSamples"/>; the summary (with the plugins' <paramref name="methods"/>
+    /// measurements) is written to <paramref name="log"/> when given.</summary>
+    public static LearnerResult Finish(RunState state, MetricsLog? log, int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock,
+        IReadOnlyDictionary<string, double>? methods = null)
     {
-        var summary = Of(state, taskCount, zeroShotAfter);
+        var summary = Of(state, taskCount, zeroShotAfter) with { Methods = methods };
         log?.WriteSummary(summary);
         double seconds = clock.Elapsed.TotalSeconds;
         long trained = state.SamplesSeen - startSamples;

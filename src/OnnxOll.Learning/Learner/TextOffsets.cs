@@ -25,6 +25,20 @@ public sealed class TextOffsets
     /// <summary>Width of an offset.</summary>
     public int Dimension { get; }
 
+    /// <summary>Classes with an offset row (those trained so far, and any below them).</summary>
+    public int Count => values.Count;
+
+    /// <summary>Replaces the offset of <paramref name="classId"/> (a method's own update rule; the Adam moments stay as they are).</summary>
+    public void SetRow(int classId, ReadOnlySpan<float> offset)
+    {
+        if (offset.Length != Dimension)
+        {
+            throw new ArgumentException($"A text offset has {Dimension} values, got {offset.Length}.", nameof(offset));
+        }
+
+        offset.CopyTo(values[Grow(classId)]);
+    }
+
     /// <summary>The offset of <paramref name="classId"/> (zero for a class never trained).</summary>
     public ReadOnlySpan<float> Row(int classId) => classId < values.Count ? values[classId] : new float[Dimension];
 

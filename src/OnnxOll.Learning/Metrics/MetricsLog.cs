@@ -113,6 +113,11 @@ public sealed class MetricsLog
             ["zero_shot_after"] = summary.ZeroShotAfter,
             ["zero_shot_change"] = change,
         };
+        if (summary.Methods is { Count: > 0 } methods)
+        {
+            json["methods"] = new JsonObject(methods.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value)));
+        }
+
         File.WriteAllText(SummaryPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

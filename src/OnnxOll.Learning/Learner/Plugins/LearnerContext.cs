@@ -37,6 +37,9 @@ public sealed class LearnerContext
     /// <summary>The PET gradients of the last backward pass by tensor name; <see cref="LearnerPlugin.AfterBackward"/> may change them.</summary>
     public IReadOnlyDictionary<string, float[]> Gradients { get; }
 
+    /// <summary>The learned per-class text offsets (null unless the options learn them); a method may rewrite rows after a step.</summary>
+    public TextOffsets? TextOffsets { get; internal init; }
+
     /// <summary>Values of the inputs that plugins' loss terms declared, fed at every step.</summary>
     public LossTermInputs TermInputs { get; } = new();
 

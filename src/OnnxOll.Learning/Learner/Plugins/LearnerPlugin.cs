@@ -103,4 +103,8 @@ public abstract class LearnerPlugin
     public virtual void AfterRun(LearnerContext context)
     {
     }
+
+    /// <summary>The method's own measurements for the run's summary (null: none), asked once the run ended and the holdout classes were
+    /// scored; they appear in summary.json as <c>methods.&lt;plugin name&gt;.&lt;key&gt;</c> (finite values only).</summary>
+    public virtual IReadOnlyDictionary<string, double>? SummaryMetrics(LearnerContext context) => null;
 }
