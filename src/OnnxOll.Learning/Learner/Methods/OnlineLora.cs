@@ -21,17 +21,14 @@ namespace OnnxOll.Learning.Learner.Methods;
 /// <para>Importance Ω: the squared gradients of the task loss (the step's gradient minus the penalty's) accumulated over the steps since
 /// the last plateau, averaged over them, and averaged over plateaus with weight 1/n as the official code does. The official code takes
 /// squared gradients of each hard-buffer sample's predicted-class NLL in an extra pass; this uses the steps already taken.</para>
-/// <para>A plateau announces a task boundary (the optimizer reset acts when enabled) and is recorded with its stream position.</para>
+/// <para>A plateau announces a task boundary (the optimizer reset acts when enabled) and is recorded with its stream position
+/// (checkpointed; summary.json's <c>methods.OnlineLora.*</c>).</para>
 /// </remarks>
 public sealed class OnlineLora : LearnerPlugin
 {
-    /// <summary>The file in the run folder listing the consolidations (count, stream positions, batches), rewritten at the end of each run.</summary>
-    public const string ReportFileName = "online-lora.json";
-
     private readonly LossPlateau plateau;
     private readonly double weight;
     private readonly int bufferSize;
-    private readonly string runDirectory;
     private readonly PetLayout layout;
     private readonly Dictionary<string, float[]> anchors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float[]> importance = new(StringComparer.Ordinal);
@@ -48,7 +45,6 @@ public sealed class OnlineLora : LearnerPlugin
         plateau = new LossPlateau(spec.Integer("window", 1), spec.Number("mean", 0), spec.Number("variance", 0));
         weight = spec.Number("weight", 0);
         bufferSize = Math.Min(spec.Integer("buffer", 0), host.PlanCapacity - host.Options.BatchSize);
-        runDirectory = host.RunDirectory;
         layout = host.Model.Layout;
         firstLosses = new float[host.PlanCapacity];
         foreach (var tensor in layout.Tensors)
@@ -172,17 +168,18 @@ public sealed class OnlineLora : LearnerPlugin
         }
     }
 
-    /// <inheritdoc/>
-    public override void AfterRun(LearnerContext context) => AtomicFile.Write(Path.Combine(runDirectory, ReportFileName), s =>
+    /// <summary>The consolidation count and each one's stream position (<c>position_001</c>, ...), for the protocol to set beside the
+    /// true task boundaries.</summary>
+    public override IReadOnlyDictionary<string, double>? SummaryMetrics(LearnerContext context)
     {
-        var report = new JsonObject
+        var metrics = new Dictionary<string, double> { ["consolidations"] = consolidations.Count };
+        for (int i = 0; i < consolidations.Count; i++)
         {
-            ["consolidations"] = consolidations.Count,
-            ["positions"] = new JsonArray([.. consolidations.Select(c => (JsonNode?)c.Position)]),
-            ["batches"] = new JsonArray([.. consolidations.Select(c => (JsonNode?)c.Batch)]),
-        };
-        s.Write(System.Text.Encoding.UTF8.GetBytes(report.ToJsonString() + "\n"));
-    });
+            metrics[FormattableString.Invariant($"position_{i + 1:D3}")] = consolidations[i].Position;
+        }
+
+        return metrics;
+    }
 
     /// <inheritdoc/>
     public override PluginState? SaveState(LearnerContext context)

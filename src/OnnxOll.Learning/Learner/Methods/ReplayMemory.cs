@@ -107,6 +107,20 @@ public sealed class ReplayMemory : LearnerPlugin
         DeleteEvicted(steps.Count == 0 ? long.MaxValue : steps[0]);
     }
 
+    /// <summary>The memory's size, the samples replayed and offered, and the memory's bytes on disk in all and per sample.</summary>
+    public override IReadOnlyDictionary<string, double>? SummaryMetrics(LearnerContext context)
+    {
+        long bytes = memory.Sum(m => new FileInfo(PathOf(m.File)).Length);
+        return new Dictionary<string, double>
+        {
+            ["memory_samples"] = memory.Count,
+            ["replayed"] = Replayed,
+            ["offered"] = reservoir.Offered,
+            ["disk_bytes"] = bytes,
+            ["disk_bytes_per_sample"] = memory.Count == 0 ? 0 : bytes / (double)memory.Count,
+        };
+    }
+
     /// <inheritdoc/>
     public override PluginState? SaveState(LearnerContext context) => new(new JsonObject
     {

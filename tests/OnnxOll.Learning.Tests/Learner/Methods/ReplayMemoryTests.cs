@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
@@ -57,6 +58,9 @@ public sealed class ReplayMemoryTests(TinyLearnerFixture fixture, ITestOutputHel
         Assert.Superset(replay.Memory.Select(m => m.File).ToHashSet(), files);
         Assert.InRange(files.Count, 6, 6 + 8);
         long bytes = replay.Memory.Sum(m => new FileInfo(replay.PathOf(m.File)).Length);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "summary.json")))!["methods"]!;
+        Assert.Equal(bytes / 6.0, summary["ReplayMemory.disk_bytes_per_sample"]!.GetValue<double>());
+        Assert.Equal(20, summary["ReplayMemory.replayed"]!.GetValue<double>());
         output.WriteLine($"replay memory: {replay.Memory.Count} samples, {bytes} bytes on disk, {bytes / replay.Memory.Count} bytes per sample (PNG of the synthetic images)");
     }
 
