@@ -70,12 +70,18 @@ declare -A methods=(
   [all-lora-both]="--lr 5e-4 --loss all --pet $lora_both"
   [sit-adapter]="--lr 5e-4 --loss sit --dropout --pet adapter:dim=64,scale=0.1,dropout=0.1,towers=both"
   [sit-lora-both-double-softmax]="--lr 5e-4 --loss sit --compat-double-softmax --pet $lora_both"
+  [sit-replay]="--lr 5e-4 --loss sit --pet $lora_both --method replay:memory=500,loss=sit"
+  [all-replay]="--lr 5e-4 --loss sit --pet $lora_both --method replay:memory=500,loss=all"
+  [online-lora]="--lr 5e-4 --loss sit --pet $lora_both --method online-lora"
+  [sit-ddas]="--lr 5e-4 --loss sit --pet $lora_both --method ddas"
+  [default-ddas]="--method ddas"
+  [sit-class-vocabulary]="--lr 5e-4 --loss sit --text-offset-lr 1e-2 --pet $lora_both --method class-vocabulary"
 )
 if (( quick )); then
   order=(zero-shot rcm default sit-lora-both); seeds=(1); suffix=quick; report=docs/results-quick.md
 else
   order=(zero-shot rcm default sit-lora-image sit-lora-both sit-lora-both-proto sit-seen sit-distill sit-offsets all-lora-both sit-adapter
-    sit-lora-both-double-softmax)
+    sit-lora-both-double-softmax sit-replay all-replay online-lora sit-ddas default-ddas sit-class-vocabulary)
   seeds=(1 2 3); suffix=full; report=docs/results.md
 fi
 # ONNXOLL_METHODS="rcm default" runs only those methods (the page is written from every finished run).
@@ -83,11 +89,11 @@ fi
 scenarios=("si-blurry:n=50,m=10,tasks=5" "disjoint:tasks=5")
 learn_common=(--batch 64 --iters 3 --weight-decay 1e-5 --eval-per-class 20 --checkpoint-every 10)
 
-# A method's learn options: its own, plus 0 for each of learn's default mechanisms it does not name ("default" keeps them).
+# A method's learn options: its own, plus 0 for each of learn's default mechanisms it does not name ("default*" keeps them).
 method_options() {
   local method=$1 options flag
   options=$(eval echo "${methods[$method]}")
-  if [[ $method != default ]]; then
+  if [[ $method != default* ]]; then
     for flag in --prototype-weight --seen-weight --text-offset-lr; do
       [[ " $options " == *" $flag "* ]] || options="$flag 0 $options"
     done

@@ -15,7 +15,8 @@ public static class ProtocolReport
     /// <summary>Methods in the order the tables list them (others follow alphabetically).</summary>
     public static readonly IReadOnlyList<string> MethodOrder =
         [.. ReferenceRows, "default", "sit-lora-image", "sit-lora-both", "sit-lora-both-proto", "sit-seen", "sit-distill", "sit-offsets", "all-lora-both",
-            "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8"];
+            "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8", "sit-replay", "all-replay", "online-lora", "sit-ddas", "default-ddas",
+            "sit-class-vocabulary"];
 
     private static readonly (string Field, string Header, double Scale, string Format)[] Columns =
     [
@@ -58,6 +59,10 @@ public static class ProtocolReport
             md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"![{scenario}]({link})").AppendLine();
             md.AppendLine(Verdict(scenarioRuns)).AppendLine();
             md.AppendLine(Distances(scenarioRuns, methods)).AppendLine();
+            if (MethodMeasurements.Of(scenarioRuns, methods) is { } measured)
+            {
+                md.AppendLine(measured).AppendLine();
+            }
         }
 
         md.AppendLine("Columns: A_auc = mean anytime accuracy on the test images of the classes seen so far; A_avg = mean accuracy at task ends; ")

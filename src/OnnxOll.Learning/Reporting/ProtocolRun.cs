@@ -7,7 +7,9 @@ namespace OnnxOll.Learning.Reporting;
 
 /// <summary>One finished run of the evaluation protocol, read from <c>&lt;root&gt;/&lt;scenario&gt;/&lt;method&gt;/s&lt;seed&gt;/</c>: its summary,
 /// evaluations and wall time (the <c>s&lt;seed&gt;.seconds</c> file the protocol script writes beside the run folder).</summary>
-public sealed record ProtocolRun(string Scenario, string Method, int Seed, IReadOnlyDictionary<string, double?> Summary, IReadOnlyList<EvaluationRecord> Records, double? Seconds)
+/// <remarks><see cref="MethodMetrics"/> are the learner plugins' own measurements (summary.json's <c>methods</c>, keyed <c>plugin.key</c>).</remarks>
+public sealed record ProtocolRun(string Scenario, string Method, int Seed, IReadOnlyDictionary<string, double?> Summary, IReadOnlyList<EvaluationRecord> Records, double? Seconds,
+    IReadOnlyDictionary<string, double> MethodMetrics)
 {
     /// <summary>A summary value (a fraction, or a count), or null when the run did not measure it.</summary>
     public double? Get(string field) => Summary.TryGetValue(field, out var v) ? v : null;
@@ -52,6 +54,9 @@ public sealed record ProtocolRun(string Scenario, string Method, int Seed, IRead
         var records = File.Exists(metrics) ? MetricsLog.ReadRecords(metrics) : [];
         string secondsFile = run + ".seconds";
         double? seconds = File.Exists(secondsFile) && double.TryParse(File.ReadAllText(secondsFile).Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : null;
-        return new ProtocolRun(scenario, method, seed, summary, records, seconds);
+        var methods = json["methods"] is JsonObject m
+            ? m.Where(kv => kv.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>())
+            : [];
+        return new ProtocolRun(scenario, method, seed, summary, records, seconds, methods);
     }
 }

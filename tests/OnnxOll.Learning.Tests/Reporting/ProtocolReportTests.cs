@@ -48,7 +48,31 @@ public sealed class ProtocolReportTests
         Assert.DoesNotContain("- rcm:", text, StringComparison.Ordinal);
     }
 
-    private static void WriteRun(string root, string scenario, string method, int seed, double fLast, double after, double seconds, double aLast = 0.3, bool records = true)
+    [Fact]
+    public void MethodsMeasurementsAreListedWithOnlineLorasConsolidationsBesideTheTaskEnds()
+    {
+        using var dir = new TempDirectory();
+        string runs = Path.Combine(dir.Path, "runs");
+        WriteRun(runs, "disjoint", "online-lora", 1, fLast: 0.1, after: 0.4, seconds: 10,
+            methods: new JsonObject { ["online-lora.consolidations"] = 2, ["online-lora.position_001"] = 640, ["online-lora.position_002"] = 1920 });
+        WriteRun(runs, "disjoint", "online-lora", 2, fLast: 0.1, after: 0.4, seconds: 10, methods: new JsonObject { ["online-lora.consolidations"] = 4 });
+        WriteRun(runs, "disjoint", "sit-ddas", 1, fLast: 0.1, after: 0.4, seconds: 10,
+            methods: new JsonObject { ["ddas.control_to_frozen"] = 0.875, ["ddas.autoencoders"] = 5 });
+        WriteRun(runs, "disjoint", "sit-lora-both", 1, fLast: 0.1, after: 0.4, seconds: 10);
+        File.AppendAllText(Path.Combine(runs, "disjoint", "online-lora", "s1", "metrics.jsonl"),
+            """{"samples_seen":2000,"task":0,"kind":"task_end","accuracy":0.6,"per_class":{"a":0.6}}""" + "\n");
+
+        var discovered = ProtocolRun.Discover(runs);
+        string text = MethodMeasurements.Of(discovered, ["sit-lora-both", "online-lora", "sit-ddas"])!;
+
+        Assert.Contains("- online-lora: online-lora.consolidations 3.0 ± 1.4; seed 1: consolidated at samples 640, 1920 (task ends at 2000).", text, StringComparison.Ordinal);
+        Assert.Contains("- sit-ddas: ddas.autoencoders 5.0; ddas.control_to_frozen 0.875.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sit-lora-both", text, StringComparison.Ordinal);
+        Assert.Null(MethodMeasurements.Of(discovered, ["sit-lora-both"]));
+    }
+
+    private static void WriteRun(string root, string scenario, string method, int seed, double fLast, double after, double seconds, double aLast = 0.3, bool records = true,
+        JsonObject? methods = null)
     {
         string run = Path.Combine(root, scenario, method, $"s{seed}");
         Directory.CreateDirectory(run);
@@ -64,6 +88,11 @@ public sealed class ProtocolReportTests
             ["zero_shot_after"] = after,
             ["zero_shot_change"] = after - 0.45,
         };
+        if (methods is not null)
+        {
+            summary["methods"] = methods;
+        }
+
         File.WriteAllText(Path.Combine(run, "summary.json"), summary.ToJsonString());
         if (records)
         {
