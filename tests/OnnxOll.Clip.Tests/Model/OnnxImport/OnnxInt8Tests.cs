@@ -49,6 +49,18 @@ public sealed class OnnxInt8Tests : IDisposable
     }
 
     [Fact]
+    public void AFolderWithOnlyQuantizedGraphsReadsThem()
+    {
+        string folder = Path.Combine(cache.Path, "quantized-only");
+        Directory.CreateDirectory(Path.Combine(folder, "onnx"));
+        File.Copy(OnnxFixtures.File("opset14-dynamic/config.json"), Path.Combine(folder, ClipConfig.FileName));
+        File.Copy(OnnxFixtures.File(Graph), Path.Combine(folder, "onnx", "model_quantized.onnx"));
+        using var weights = ClipWeights.Open(folder);
+        Assert.Equal("model_quantized.onnx", Path.GetFileName(weights.Path));
+        Assert.True(weights.HasInt8);
+    }
+
+    [Fact]
     public void Float32ModelsStillQuantizeTheirOwnWeights()
     {
         using var weights = OnnxFixtures.Reference();
