@@ -1,7 +1,7 @@
 using OnnxOll.Clip.Imaging;
 using OnnxOll.Streams.Data;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>The images of some classes of a source, decoded once into memory as 8-bit pixels (small-image datasets fit easily:
 /// CIFAR's 25,000 images of 50 classes take 77 MB).</summary>

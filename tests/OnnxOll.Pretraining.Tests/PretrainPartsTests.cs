@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using OnnxOll.Learning.Pretraining;
 
-namespace OnnxOll.Learning.Tests.Pretraining;
+namespace OnnxOll.Pretraining.Tests;
 
 public sealed class PretrainPartsTests
 {

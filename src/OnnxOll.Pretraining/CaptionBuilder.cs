@@ -1,6 +1,6 @@
 using OnnxOll.Clip.Text;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Builds one caption per image: a template drawn at random, around the class name or (with a hierarchy, at the set
 /// probability) the class-with-superclass phrase, e.g. "a photo of a maple tree, a kind of trees.", names written as learning writes them.</summary>

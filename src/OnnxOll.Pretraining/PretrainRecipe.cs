@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Clip.Model;
 using OnnxOll.Onnx.Json;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>A model recipe (<c>models/*.json</c>): a name, the Hugging Face CLIP config of the towers, and the pretraining settings.</summary>
 public sealed record PretrainRecipe(string Name, ClipConfig Config, PretrainSettings Settings)

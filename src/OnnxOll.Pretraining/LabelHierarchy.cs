@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Superclass of each class, read from a JSON object mapping superclass → [classes] (CIFAR-100's <c>coarse_to_fine.json</c>).</summary>
 /// <remarks>A trailing <c>_&lt;digit&gt;</c> that only tells two superclasses apart (CIFAR's <c>vehicles_1</c>) is dropped from the phrase.</remarks>

@@ -2,7 +2,7 @@ using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
 using OnnxOll.Streams.Scenarios;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Assembles pretraining batches: the epoch's seeded order, each image augmented and preprocessed, one caption per image
 /// tokenised, and the soft pair targets (row i: 1/n on the n images sharing image i's label).</summary>

@@ -10,7 +10,7 @@ using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Streams.Synthetic;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Full-parameter contrastive pretraining of a CLIP from labelled images (CLIP's symmetric loss, AdamW with warm-up + cosine,
 /// crop + flip augmentation), checkpointed with exact resume, ending in a Hugging Face model folder every command loads.</summary>
@@ -21,12 +21,6 @@ public static class ClipPretrainer
     /// <summary>The PET spec string checkpoints of full-parameter runs carry.</summary>
     public const string FullParameters = "full";
 
-    /// <summary>File listing the classes the model was pretrained on, one per line.</summary>
-    public const string ClassesFileName = "pretrain_classes.txt";
-
-    /// <summary>The run summary written beside the weights.</summary>
-    public const string SummaryFileName = "pretrain.json";
-
     /// <summary>Runs (or resumes) the job; returns early with <see cref="PretrainResult.Completed"/> false after checkpointing when cancelled.
     /// <paramref name="warning"/> hears of damaged checkpoints a resume fell back past (set aside as <c>*.rejected</c>).</summary>
     /// <exception cref="InvalidDataException">A resume finds checkpoints but none it can load; nothing is changed.</exception>
@@ -35,7 +29,7 @@ public static class ClipPretrainer
         ArgumentNullException.ThrowIfNull(job);
 
         // The weights are written into --out at the end: a model or run folder given by mistake would be overwritten or mixed with them.
-        OutputFolder.Check(job.OutputDirectory, "pretrained model", d => Directory.Exists(Path.Combine(d, Path.GetFileName(job.RunDirectory))) || File.Exists(Path.Combine(d, SummaryFileName)));
+        OutputFolder.Check(job.OutputDirectory, "pretrained model", d => Directory.Exists(Path.Combine(d, Path.GetFileName(job.RunDirectory))) || File.Exists(Path.Combine(d, PretrainedModelFiles.Summary)));
         if (!job.Resume && !(Directory.Exists(job.RunDirectory) && new CheckpointStore(job.RunDirectory).ListSteps().Count > 0))
         {
             // A new pretraining over the model an earlier one left without its checkpoints (with them, it is refused below: pass --resume).
@@ -81,25 +75,11 @@ public static class ClipPretrainer
         string identity = Identity(job, classes, tokenizer.VocabSize);
         if (job.Resume)
         {
-            var loaded = store.LoadLatest(identity, FullParameters);
-            if (loaded.Checkpoint is null && loaded.Skipped.Count > 0)
+            if (CheckpointFallback.Resume(store, identity, FullParameters, warning: warning) is (var checkpoint, var where))
             {
-                // Starting again from scratch would silently redo the work and prune the damaged files away.
-                throw new InvalidDataException($"{job.RunDirectory}: no checkpoint can be resumed and nothing was changed: {string.Join("; ", loaded.Skipped)}");
-            }
-
-            if (loaded.Checkpoint is { } checkpoint)
-            {
-                if (loaded.Skipped.Count > 0)
-                {
-                    var aside = store.SetAsideNewerThan(checkpoint.Step);
-                    warning?.Invoke($"FELL BACK to {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}): {string.Join("; ", loaded.Skipped)}; "
-                        + $"set aside as *{CheckpointStore.RejectedSuffix}: {string.Join(", ", aside)}");
-                }
-
-                parameters.Load(checkpoint.Tensors, loaded.ManifestPath!);
-                adam.ImportState(checkpoint.Optimizer ?? throw new InvalidDataException($"{loaded.ManifestPath}: field 'optimizer_step' is missing."));
-                state = PretrainState.Restore(checkpoint, loaded.ManifestPath!);
+                parameters.Load(checkpoint.Tensors, where);
+                adam.ImportState(checkpoint.Optimizer ?? throw new InvalidDataException($"{where}: field 'optimizer_step' is missing."));
+                state = PretrainState.Restore(checkpoint, where);
             }
         }
         else if (store.ListSteps().Count > 0)
@@ -184,7 +164,7 @@ public static class ClipPretrainer
         parameters.WriteHuggingFace(Path.Combine(dir, ClipWeights.FileName));
         File.Copy(vocab, Path.Combine(dir, "vocab.json"), overwrite: true);
         File.Copy(merges, Path.Combine(dir, "merges.txt"), overwrite: true);
-        File.WriteAllLines(Path.Combine(dir, ClassesFileName), classes);
+        File.WriteAllLines(Path.Combine(dir, PretrainedModelFiles.Classes), classes);
         var summary = new JsonObject
         {
             ["recipe"] = job.Recipe.Name,
@@ -198,7 +178,7 @@ public static class ClipPretrainer
             ["epochs"] = PretrainState.EpochsJson(state.Epochs),
             ["settings"] = job.Recipe.Settings.ToJson(),
         };
-        File.WriteAllText(Path.Combine(dir, SummaryFileName), summary.ToJsonString(new() { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(dir, PretrainedModelFiles.Summary), summary.ToJsonString(new() { WriteIndented = true }) + "\n");
     }
 
     /// <summary>What a checkpoint must match to resume: the recipe (config and settings), data, classes, seed and tokenizer size.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using OnnxOll.Onnx.Json;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>How a CLIP is pretrained: schedule, optimizer, captions, class selection and augmentation (a recipe's <c>pretrain</c> object).</summary>
 public sealed record PretrainSettings

@@ -1,10 +1,9 @@
 using OnnxOll.Clip.Text;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Learning.Optim;
-using OnnxOll.Learning.Pretraining;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Tests.Pretraining;
+namespace OnnxOll.Pretraining.Tests;
 
 /// <summary>The learned temperature moves the way the loss asks, through the real pretraining step and optimizer, and never past
 /// CLIP's clamp of ln 100 (its gradient is checked against finite differences in the Clip tests' PretrainingGradientTests).</summary>

@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>A progress report: after a step (<see cref="ZeroShotAccuracy"/> null) or at an epoch end (with the epoch's zero-shot accuracy).</summary>
 public sealed record PretrainProgress(

@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>What a pretraining job produced: the model folder, the classes, the per-epoch history and whether it ran to the end.</summary>
 public sealed record PretrainResult(

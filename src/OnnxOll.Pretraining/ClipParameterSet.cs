@@ -5,7 +5,7 @@ using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Optim;
 using OnnxOll.Onnx.SafeTensors;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Every weight of a CLIP model in managed memory (stored layout) with a gradient buffer each: what full-parameter training updates.</summary>
 public sealed class ClipParameterSet

@@ -3,7 +3,7 @@ using OnnxOll.Clip.Imaging;
 using OnnxOll.Clip.Text;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Zero-shot accuracy of the weights being trained: normalised image embeddings against the normalised text embeddings of one
 /// prompt per class, on evaluation graphs whose weights are inputs (no model folder is written).</summary>

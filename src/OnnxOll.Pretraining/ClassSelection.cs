@@ -1,6 +1,6 @@
 using OnnxOll.Streams.Scenarios;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>The base classes of a pretraining run: <c>count</c> of the data's classes drawn by seed (all when count is 0), in ordinal order.</summary>
 public static class ClassSelection

@@ -1,6 +1,6 @@
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>One pretraining job: recipe, data, tokenizer files, optional label hierarchy, output model folder, seed and sessions.</summary>
 public sealed record PretrainJob

@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Small-image augmentation: random crop of the original size from the image zero-padded by <c>pad</c> pixels, then a
 /// horizontal flip with probability ½ (torchvision's RandomCrop(padding) + RandomHorizontalFlip).</summary>

@@ -1,7 +1,6 @@
-using OnnxOll.Learning.Pretraining;
 using OnnxOll.TestSupport;
 
-namespace OnnxOll.Learning.Tests.Pretraining;
+namespace OnnxOll.Pretraining.Tests;
 
 public sealed class CaptionBuilderTests
 {

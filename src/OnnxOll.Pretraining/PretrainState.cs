@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Optim;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>A pretraining run's resumable bookkeeping: the step, the running epoch loss, finished epochs, skips and training seconds.</summary>
 internal sealed class PretrainState

@@ -1,7 +1,6 @@
-using OnnxOll.Learning.Pretraining;
 using OnnxOll.TestSupport;
 
-namespace OnnxOll.Learning.Tests.Pretraining;
+namespace OnnxOll.Pretraining.Tests;
 
 /// <summary>The repository's micro recipe pretrained on a few hundred real CIFAR-100 images (8 classes × 40) lowers its loss.</summary>
 public sealed class CifarMicroPretrainTests

@@ -1,4 +1,4 @@
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>Learning rate per step: linear warm-up from 0 to the peak, then cosine decay to 0 at the last step (open_clip's <c>cosine_lr</c>).</summary>
 public sealed class WarmupCosineSchedule(float peak, long warmupSteps, long totalSteps)

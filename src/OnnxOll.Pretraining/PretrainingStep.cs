@@ -1,7 +1,7 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Runtime;
 
-namespace OnnxOll.Learning.Pretraining;
+namespace OnnxOll.Pretraining;
 
 /// <summary>One contrastive pretraining step on a session specialised to the batch size and caption length: copies the weights in,
 /// runs forward + backward, copies every weight's gradient out.</summary>
