@@ -1,7 +1,9 @@
 namespace OnnxOll.Learning.Logging;
 
 /// <summary>Writes one TensorBoard event file (<c>events.out.tfevents.*</c>) of scalars; the file version is its first event.</summary>
-/// <remarks>Each writer opens a new file, as TensorFlow's and PyTorch's writers do, so a resumed run never rewrites an old one.</remarks>
+/// <remarks>Each writer opens a new file, as TensorFlow's and PyTorch's writers do, so a resumed run never rewrites an old one. The
+/// name carries the start time in milliseconds (TensorFlow: seconds), so a restart within the same second still sorts after the
+/// file it follows: TensorBoard reads a folder's files in name order.</remarks>
 public sealed class TensorBoardWriter : IDisposable
 {
     private static int counter;
@@ -11,9 +13,8 @@ public sealed class TensorBoardWriter : IDisposable
     public TensorBoardWriter(string directory)
     {
         Directory.CreateDirectory(directory);
-        var now = DateTimeOffset.UtcNow;
         Path = System.IO.Path.Combine(directory,
-            $"events.out.tfevents.{now.ToUnixTimeSeconds()}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref counter)}");
+            $"events.out.tfevents.{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref counter)}");
         stream = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         Append(TensorBoardEvent.Version(WallTime()));
     }
