@@ -45,6 +45,7 @@ public static class LearnCommand
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
+        var tensorboard = new Option<string?>("--tensorboard") { Description = "Also write the run's scalars as TensorBoard event files into this folder (metrics.csv is always written)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
         var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, run, checkpoint, safetensors); the PET spec, and the prompts unless --prompt is given, are theirs." };
         var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
@@ -56,7 +57,7 @@ public static class LearnCommand
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
-            allowOtherModel,
+            allowOtherModel, tensorboard,
         };
         command.SetAction(parse =>
         {
@@ -90,6 +91,7 @@ public static class LearnCommand
                 SkipPerClass = parse.GetValue(skip),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
+                TensorBoardDirectory = parse.GetValue(tensorboard),
             };
             if (options.DistillWeight > 0 && options.DistillClassNames.Count == 0)
             {
