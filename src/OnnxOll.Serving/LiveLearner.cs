@@ -1,5 +1,6 @@
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Streams.Scenarios;
 using OnnxOll.Streams;
@@ -26,7 +27,7 @@ public sealed class LiveLearner : IDisposable
 
     private LiveLearner(ServeOptions options, ServiceMetrics metrics, Action<string> note)
     {
-        model = ClipModelRuntime.Open(options.ModelDirectory, options.Pet, options.Sessions);
+        model = ClipModelRuntime.Open(options.ModelDirectory, MethodCatalog.WithPet(options.Pet, options.Learner.Methods), options.Sessions);
         try
         {
             // The lock comes first: only the folder's owner may open (and recover) its log.

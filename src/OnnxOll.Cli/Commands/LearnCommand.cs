@@ -131,6 +131,7 @@ public static class LearnCommand
                 }
             }
 
+            spec = MethodCatalog.WithPet(spec, options.Methods);
             return Learn(modelDir, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), spec,
                 options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), init, parse.GetValue(frozen));
         });
