@@ -1,3 +1,4 @@
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
@@ -22,6 +23,7 @@ public sealed class LearningJob : IDisposable
     private LearningJob(LearningJobSettings settings, Action<string> note, Action<string> warn)
     {
         (Settings, var init) = InitialAdapter.Resolve(settings, warn);
+        Settings = Settings with { Pet = MethodCatalog.WithPet(Settings.Pet, Settings.Learner.Methods) };
         Model = ClipModelRuntime.Open(Settings.ModelDirectory, Settings.Pet, Settings.Sessions, Settings.Frozen);
         try
         {
