@@ -1,7 +1,7 @@
-using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Runs;
 using OnnxOll.Streams;
 using OnnxOll.Streams.Data;
