@@ -16,6 +16,11 @@ public static class InitialAdapter
             return (settings, null);
         }
 
+        if (settings.Resume)
+        {
+            throw new ArgumentException("Give --resume or --init-adapter, not both.");
+        }
+
         var init = PetSource.Open(adapter, null, settings.ModelDirectory, settings.AllowOtherModel);
         if (init.Warning is { } warning)
         {
@@ -25,11 +30,6 @@ public static class InitialAdapter
         if (settings.PetGiven && settings.Pet.ToString() != init.Spec.ToString())
         {
             throw new ArgumentException($"--init-adapter {adapter} holds PET spec '{init.Spec}', --pet is '{settings.Pet}'.");
-        }
-
-        if (settings.Resume)
-        {
-            throw new ArgumentException("Give --resume or --init-adapter, not both.");
         }
 
         var resolved = settings with { Pet = init.Spec };

@@ -24,7 +24,8 @@ public static class LearnCommand
         var lr = CommonOptions.AtLeast(new Option<float>("--lr") { Description = "AdamW learning rate of the PET tensors (0: they stay as they start; the text offsets still learn).", DefaultValueFactory = _ => LearnDefaults.LearningRate }, 0f);
         var wd = CommonOptions.AtLeast(new Option<float>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-5f }, 0f);
         var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg, loss.png/svg).", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint; settings not given are the run's own (run.json)." };
+        var config = new Option<string?>("--config") { Description = "JSON or YAML file of settings named as these options ({\"lr\": 1e-3, \"method\": \"replay:memory=500\"}); a run.json settings block is one. Options given here win." };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var evalEvery = CommonOptions.AtLeast(new Option<int>("--eval-every") { Description = "Anytime evaluation interval in samples (0: off).", DefaultValueFactory = _ => 1000 }, 0);
         var evalPerClass = CommonOptions.AtLeast(new Option<int>("--eval-per-class") { Description = "Test images per class used by evaluations (0: all).", DefaultValueFactory = _ => 0 }, 0);
@@ -38,6 +39,8 @@ public static class LearnCommand
         var seenWeight = CommonOptions.Between(new Option<float>("--seen-weight") { Description = "Mix an all-seen term into SIT: loss = (1-l)*SIT + l*(softmax over every class seen so far) (0: SIT only).", DefaultValueFactory = _ => LearnDefaults.SeenWeight }, 0f, 1f);
         var distill = CommonOptions.AtLeast(new Option<float>("--distill") { Description = "Weight of distillation to the frozen model: cross-entropy from its distribution over --distill-classes to the learner's, on the stream's images (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var distillClasses = new Option<string?>("--distill-classes") { Description = "File of class names (one per line): the distillation's reference vocabulary, e.g. a pretrained model's pretrain_classes.txt." };
+        var holdoutNames = new Option<string[]>("--holdout-class-names") { Description = "Classes held out, by name (as run.json records --holdout-classes).", Hidden = true };
+        var distillNames = new Option<string[]>("--distill-class-names") { Description = "The distillation's reference vocabulary, by name (as run.json records --distill-classes).", Hidden = true };
         var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... (replay:memory=500,loss=all; distill:weight=1,classes=FILE); repeat for several." };
         var textOffsetLr = CommonOptions.AtLeast(new Option<float>("--text-offset-lr") { Description = "Learn a per-class offset of the text features with this Adam learning rate (0: off).", DefaultValueFactory = _ => LearnDefaults.TextOffsetLearningRate }, 0f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
@@ -55,7 +58,7 @@ public static class LearnCommand
         var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
-            model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
+            model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, config, holdoutNames, distillNames, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
             allowOtherModel, tensorboard,
         };
@@ -77,14 +80,14 @@ public static class LearnCommand
                 KeepCheckpoints = parse.GetValue(keep),
                 Seed = parse.GetValue(seed),
                 HoldoutClasses = parse.GetValue(holdout),
-                HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : [],
+                HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : parse.GetValue(holdoutNames) ?? [],
                 HoldoutClassSource = parse.GetValue(holdoutClasses),
                 Dropout = parse.GetValue(dropout),
                 ZeroShot = parse.GetValue(zeroShot),
                 PrototypeWeight = parse.GetValue(prototypeWeight),
                 SeenWeight = parse.GetValue(seenWeight),
                 DistillWeight = parse.GetValue(distill),
-                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : [],
+                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : parse.GetValue(distillNames) ?? [],
                 Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
                 TextOffsetLearningRate = parse.GetValue(textOffsetLr),
                 ValidationPerClass = parse.GetValue(validation),

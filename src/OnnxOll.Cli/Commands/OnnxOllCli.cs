@@ -38,7 +38,16 @@ public static class OnnxOllCli
         }
 
         ConsoleWidth.Apply();
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(ConfigLayers.Expand(root, args));
+        }
+        catch (Exception e)
+        {
+            return CommandErrors.Report(e, args.Contains(Verbose.Name), error);
+        }
+
         if (parse.Errors.Count > 0)
         {
             return CommandErrors.ReportParseErrors(parse, error);

@@ -16,7 +16,7 @@ public static class ServeCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it.", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it, with the settings its run.json records unless given.", Required = true };
         var data = new Option<string?>("--data") { Description = "Learn from a Redis stream instead of the run's ingest log: redis://HOST:PORT/STREAM?group=G; POST /v1/observations adds to it." };
         var pet = new Option<string>("--pet") { Description = "PET spec.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
         var port = CommonOptions.Between(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0, 65535);

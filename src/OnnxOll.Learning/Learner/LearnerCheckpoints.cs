@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Learning.Metrics;
+using OnnxOll.Streams;
 using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;
@@ -58,6 +60,22 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
                 plugin.RestoreState(context, state);
             }
         }
+    }
+
+    /// <summary>Checkpoints after every <see cref="LearnerOptions.CheckpointEvery"/>-th batch, and at the end (<paramref name="final"/>) when
+    /// checkpoints are on: the plugins' checkpoint hooks around the save, the metrics log synced first and the stream committed after.</summary>
+    public void SaveIfDue(ILearnerStream stream, LearnerContext context, LearnerHooks hooks, MetricsLog log, bool final)
+    {
+        if (options.CheckpointEvery <= 0 || (!final && context.State.Batches % options.CheckpointEvery != 0))
+        {
+            return;
+        }
+
+        hooks.Fire(static (p, c) => p.BeforeCheckpoint(c));
+        log.Sync();
+        context.LastCheckpoint = Save(context, hooks.Plugins);
+        stream.Commit(context.Cursor);
+        hooks.Fire(static (p, c) => p.AfterCheckpoint(c));
     }
 
     /// <summary>Writes a checkpoint of everything a resumed run needs; returns the manifest path.</summary>
