@@ -27,7 +27,7 @@ public static class CheckpointFallback
             // Starting again from scratch would silently redo the work and prune the damaged files away.
             return loaded.Skipped.Count == 0
                 ? null
-                : throw new InvalidDataException($"{store.RunDirectory}: no checkpoint can be resumed ({string.Join("; ", loaded.Skipped)}); nothing was changed.");
+                : throw new InvalidDataException($"{store.RunDirectory}: no checkpoint can be resumed and nothing was changed: {string.Join("; ", loaded.Skipped)}");
         }
 
         if (loaded.Skipped.Count > 0)

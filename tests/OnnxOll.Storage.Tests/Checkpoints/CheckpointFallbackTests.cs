@@ -52,9 +52,9 @@ public sealed class CheckpointFallbackTests : IDisposable
         var before = Directory.GetFiles(temp.Path).ToDictionary(f => f, File.ReadAllBytes);
         var ex = Assert.Throws<InvalidDataException>(() => CheckpointFallback.Resume(store, Model, Pet, warning: warnings.Add));
 
-        Assert.StartsWith(store.RunDirectory + ": no checkpoint can be resumed (ckpt-00000020.json: ", ex.Message, StringComparison.Ordinal);
+        // "Nothing was changed" comes first: the CLI cuts a long error line.
+        Assert.StartsWith(store.RunDirectory + ": no checkpoint can be resumed and nothing was changed: ckpt-00000020.json: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains("; ckpt-00000010.json: ", ex.Message, StringComparison.Ordinal);
-        Assert.EndsWith("nothing was changed.", ex.Message, StringComparison.Ordinal);
         Assert.Empty(warnings);
         Assert.Equal(before.Keys.Order(), Directory.GetFiles(temp.Path).Order());
         Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
