@@ -59,11 +59,12 @@ public static class LearnCommand
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
+        var json = JsonOutput.Option();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
-            allowOtherModel,
+            allowOtherModel, json,
         };
         command.SetAction(parse =>
         {
@@ -132,14 +133,14 @@ public static class LearnCommand
             }
 
             return Learn(modelDir, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), spec,
-                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), init, parse.GetValue(frozen));
+                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), init, parse.GetValue(frozen), parse.GetValue(json));
         });
         return command;
     }
 
     /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
     public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings,
-        PetSource? init = null, FrozenPrecision frozen = FrozenPrecision.Float32)
+        PetSource? init = null, FrozenPrecision frozen = FrozenPrecision.Float32, bool json = false)
     {
         using var interrupt = new InterruptSignals();
         using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
@@ -184,13 +185,13 @@ public static class LearnCommand
 
             var result = LearnProgressView.Run(
                 (progress, warn) => data is null ? LearnLive(learner, model, opened.Live!, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
-                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
+                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})", json);
             if (result.Completed && data is not null)
             {
                 folder.MarkFinished(result.Summary.SamplesSeen);
             }
 
-            ResultsTable.Print(result, runDir);
+            ResultsTable.Print(result, runDir, json);
             return result.Completed ? 0 : 130;
         }
         catch
