@@ -27,7 +27,8 @@ public sealed class LiveServer : IAsyncDisposable
 
     // Kestrel answers a request line above its own limit with a bare 414 before any handler runs; its limit sits well above
     // MaxQueryLength so that the service's handler answers (with the JSON problem body) for all but absurd request lines.
-    private const int KestrelRequestLineLimit = 1024 * 1024;
+    // (Kestrel requires its 1 MiB request buffer to hold the request line plus the headers.)
+    private const int KestrelRequestLineLimit = 256 * 1024;
 
     private const int RecentLimit = 20;
     private readonly WebApplication app;

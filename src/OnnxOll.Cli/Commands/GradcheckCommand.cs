@@ -43,8 +43,13 @@ public static class GradcheckCommand
             failures += result.Passed ? 0 : 1;
             rows.Add(new JsonObject
             {
-                ["case"] = c.Name, ["op"] = c.OpType, ["shapes"] = c.Shapes, ["entries"] = result.Entries,
-                ["max_relative_error"] = result.MaxRelativeError, ["tolerance"] = result.Tolerance, ["passed"] = result.Passed,
+                ["case"] = c.Name,
+                ["op"] = c.OpType,
+                ["shapes"] = c.Shapes,
+                ["entries"] = result.Entries,
+                ["max_relative_error"] = result.MaxRelativeError,
+                ["tolerance"] = result.Tolerance,
+                ["passed"] = result.Passed,
             });
             table.AddRow(
                 Markup.Escape(c.Name), c.OpType, Markup.Escape(c.Shapes), result.Entries.ToString(System.Globalization.CultureInfo.InvariantCulture),
