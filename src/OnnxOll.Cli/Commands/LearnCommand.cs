@@ -56,11 +56,12 @@ public static class LearnCommand
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
+        var json = JsonOutput.Option();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
             model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, config, holdoutNames, distillNames, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
-            allowOtherModel, tensorboard,
+            allowOtherModel, tensorboard, json,
         };
         command.SetAction(parse =>
         {
@@ -117,13 +118,13 @@ public static class LearnCommand
                 PetGiven = parse.GetResult(pet) is { Implicit: false },
                 PromptsGiven = parse.GetResult(prompts) is { Implicit: false },
             };
-            return Learn(settings);
+            return Learn(settings, parse.GetValue(json));
         });
         return command;
     }
 
-    /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
-    public static int Learn(LearningJobSettings settings)
+    /// <summary>Runs a learning job and prints its results table (with <paramref name="json"/> one JSON document); returns the exit code (130 when interrupted).</summary>
+    public static int Learn(LearningJobSettings settings, bool json = false)
     {
         using var interrupt = new InterruptSignals();
         using var job = LearningJob.Open(settings, note => AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]"), CommandErrors.Warn);
@@ -135,8 +136,8 @@ public static class LearnCommand
 
         var result = LearnProgressView.Run(
             (progress, warn) => job.Run(progress, warn, interrupt.Token),
-            $"learning {Path.GetFileName(Path.GetFullPath(settings.ModelDirectory))} ({job.Settings.Pet})");
-        ResultsTable.Print(result, settings.RunDirectory);
+            $"learning {Path.GetFileName(Path.GetFullPath(settings.ModelDirectory))} ({job.Settings.Pet})", json);
+        ResultsTable.Print(result, settings.RunDirectory, json);
         return result.Completed ? 0 : 130;
     }
 }

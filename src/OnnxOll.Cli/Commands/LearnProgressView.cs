@@ -12,9 +12,12 @@ public static class LearnProgressView
     private const int FixedColumnsWidth = BarWidth + 4 + 8 + 2 + 8;
 
     /// <summary>Runs <paramref name="run"/>, rendering the progress it reports; warnings go to stderr, or above the bar on a terminal.</summary>
-    public static LearnerResult Run(Func<IProgress<LearnerProgress>, Action<string>, LearnerResult> run, string title)
+    /// <param name="run">The job, given the progress sink and the warning sink.</param>
+    /// <param name="title">The live bar's title, and the prefix of each plain line.</param>
+    /// <param name="json">Whether stdout carries a JSON document: plain progress lines then go to stderr.</param>
+    public static LearnerResult Run(Func<IProgress<LearnerProgress>, Action<string>, LearnerResult> run, string title, bool json = false)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        if (json || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             int lastPercent = -10;
             var started = DateTime.UtcNow;
@@ -24,7 +27,7 @@ public static class LearnProgressView
                 if (percent >= lastPercent + 10)
                 {
                     lastPercent = percent;
-                    Console.WriteLine(Describe(p, (DateTime.UtcNow - started).TotalSeconds));
+                    (json ? Console.Error : Console.Out).WriteLine($"{title}: {Describe(p, (DateTime.UtcNow - started).TotalSeconds)}");
                 }
             }), CommandErrors.Warn);
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;
 
@@ -53,13 +54,24 @@ public static class OnnxOllCli
             return CommandErrors.ReportParseErrors(parse, error);
         }
 
+        var console = AnsiConsole.Console;
         try
         {
+            if (JsonOutput.Requested(parse))
+            {
+                // stdout carries the one JSON document; what commands print for people (notes, tables, progress) goes to stderr.
+                AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            }
+
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
         }
         catch (Exception e)
         {
             return CommandErrors.Report(e, parse.GetValue(Verbose), error);
+        }
+        finally
+        {
+            AnsiConsole.Console = console;
         }
     }
 }

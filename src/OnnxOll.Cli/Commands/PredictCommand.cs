@@ -30,9 +30,10 @@ public static class PredictCommand
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
+        var json = JsonOutput.Option();
         var command = new Command("predict", "Show the top labels of an image with their probabilities.")
         {
-            model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen, allowOtherModel,
+            model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen, allowOtherModel, json,
         };
         command.SetAction(parse =>
         {
@@ -65,6 +66,13 @@ public static class PredictCommand
                 candidates ??= source.Classes ?? throw new ArgumentException($"--labels is needed: {source.Description} records no classes.");
                 result = Predict(modelDir, source, parse.GetValue(image)!, candidates, given is { Length: > 0 } ? given : null, settings, parse.GetValue(frozen));
                 description = source.Description;
+            }
+
+            if (parse.GetValue(json))
+            {
+                var shown = new System.Text.Json.Nodes.JsonArray([.. result.Take(Math.Max(1, parse.GetValue(top))).Select(p => new System.Text.Json.Nodes.JsonObject { ["label"] = p.Label, ["probability"] = p.Probability })]);
+                JsonOutput.Write(new System.Text.Json.Nodes.JsonObject { ["image"] = parse.GetValue(image), ["source"] = description, ["labels"] = shown });
+                return 0;
             }
 
             var table = new Table().AddColumn("#").AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
