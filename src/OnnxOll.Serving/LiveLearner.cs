@@ -49,7 +49,7 @@ public sealed class LiveLearner : IDisposable
             learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options.Learner, options.RunDirectory);
             note(learner.Resume());
             scorer = new PrequentialScorer(model, options.Learner.Prompts);
-            plugin = new ServicePlugin(metrics, scorer);
+            plugin = new ServicePlugin(metrics, scorer, options.RunDirectory);
             learner.Plugins.Add(plugin);
             Predictor = new Predictor(model, options.Learner.Prompts);
             var preparer = new SamplePreparer(model.Preprocessing);

@@ -158,7 +158,7 @@ public sealed class OnlineLearner : IDisposable
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
-                (context.Batch, context.Plan, context.BatchLoss) = (null, null, null);
+                (context.Batch, context.Plan, context.BatchLoss, context.StreamAccuracy) = (null, null, null, null);
                 if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
                 {
                     SaveCheckpoint(stream);
@@ -197,7 +197,7 @@ public sealed class OnlineLearner : IDisposable
         state.SamplesSeen += batch.Samples.Count;
         state.Batches++;
         context.LastStep = trained is { } t
-            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount)
+            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount, context.StreamAccuracy)
             : null;
     }
 
