@@ -42,7 +42,7 @@ public sealed class LiveLearner : IDisposable
             Source = job.Live!;
             stream = job.LiveStream!;
             scorer = new PrequentialScorer(job.Model, options.Learner.Prompts);
-            plugin = new ServicePlugin(metrics, scorer);
+            plugin = new ServicePlugin(metrics, scorer, options.RunDirectory);
             job.Learner.Plugins.Add(plugin);
             Predictor = new Predictor(job.Model, options.Learner.Prompts);
             var source = Source;

@@ -19,7 +19,7 @@ namespace OnnxOll.Serving;
 
 /// <summary>The live learning service: ASP.NET Core minimal APIs over the durable ingest log, the learner and the predictor.</summary>
 /// <remarks>Endpoints: POST /v1/observations, POST /v1/predict, GET /v1/status, GET /v1/adapter (the current PET as an ONNX Runtime or
-/// PEFT adapter), GET /metrics, GET / (dashboard).</remarks>
+/// PEFT adapter), GET /metrics, GET / (dashboard). With a token, ingest and the adapter (what was learned) need it.</remarks>
 public sealed class LiveServer : IAsyncDisposable
 {
     /// <summary>The longest query string the service reads, in characters; a longer one is answered 414 with a problem body.</summary>
@@ -230,6 +230,7 @@ public sealed class LiveServer : IAsyncDisposable
     {
         try
         {
+            Authorize(http.Request);
             var snapshot = learner.Snapshot ?? throw new RequestError(503, "the learner is still starting.");
             var (bytes, contentType, fileName) = AdapterDownload.Build(snapshot, http.Request.Query["format"].FirstOrDefault() ?? "onnx",
                 http.Request.Query["graph"].FirstOrDefault() ?? "all", options);

@@ -1,18 +1,18 @@
 using System.Diagnostics;
 using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Learning.Metrics;
 
 namespace OnnxOll.Serving;
 
 /// <summary>Connects the learner to the service: publishes a PET snapshot after every batch, and keeps the learning curve, metrics and checkpoint for status.</summary>
-internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer scorer) : LearnerPlugin
+/// <remarks>The curve is the run's step log: its test-then-train accuracy goes into each batch's step record, and on start the curve is
+/// read back from metrics.jsonl (cut back to the resumed checkpoint), so it survives a restart and its points are the log's.</remarks>
+internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer scorer, string runDirectory) : LearnerPlugin
 {
     private const int HistoryLimit = 2000;
     private readonly object gate = new();
     private readonly List<StatusPoint> history = [];
     private readonly Stopwatch clock = new();
-    private double lossSum;
-    private int lossCount;
-    private double? accuracy;
     private PetSnapshot? snapshot;
 
     /// <summary>The newest PET tensors (null before the learner started).</summary>
@@ -40,24 +40,23 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
             Checkpoint = (context.LastCheckpoint, context.Cursor);
         }
 
+        string log = Path.Combine(runDirectory, MetricsLog.RecordsFileName);
+        lock (gate)
+        {
+            history.Clear();
+            foreach (var step in File.Exists(log) ? MetricsLog.ReadSteps(log) : [])
+            {
+                Add(step);
+            }
+        }
+
         Publish(context);
     }
 
     public override void BeforeBatch(LearnerContext context)
     {
         clock.Restart();
-        accuracy = scorer.Score(context);
-        lossSum = 0;
-        lossCount = 0;
-    }
-
-    public override void AfterStep(LearnerContext context)
-    {
-        if (!context.StepSkipped)
-        {
-            lossSum += context.Loss;
-            lossCount++;
-        }
+        context.StreamAccuracy = scorer.Score(context);
     }
 
     public override void AfterBatch(LearnerContext context)
@@ -68,22 +67,26 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         metrics.SkippedImages.Set(context.State.SkippedSamples);
         metrics.SkippedSteps.Set(context.State.SkippedSteps);
         SkippedSteps = context.State.SkippedSteps;
-        if (lossCount > 0)
+        if (context.LastStep is { } step)
         {
-            metrics.Loss.Set(lossSum / lossCount);
-        }
-
-        lock (gate)
-        {
-            history.Add(new StatusPoint(context.State.SamplesSeen, lossCount > 0 ? lossSum / lossCount : double.NaN, accuracy));
-            if (history.Count > HistoryLimit)
+            metrics.Loss.Set(step.Loss);
+            lock (gate)
             {
-                history.RemoveRange(0, history.Count - HistoryLimit);
+                Add(step);
             }
         }
     }
 
     public override void AfterCheckpoint(LearnerContext context) => Checkpoint = (context.LastCheckpoint, context.Cursor);
+
+    private void Add(StepRecord step)
+    {
+        history.Add(new StatusPoint(step.SamplesSeen, step.Loss, step.StreamAccuracy));
+        if (history.Count > HistoryLimit)
+        {
+            history.RemoveRange(0, history.Count - HistoryLimit);
+        }
+    }
 
     private void Publish(LearnerContext context)
     {

@@ -21,7 +21,7 @@ public static class ServeCommand
         var pet = new Option<string>("--pet") { Description = "PET spec.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
         var port = CommonOptions.Between(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0, 65535);
         var address = new Option<string>("--address") { Description = "Address to bind (default loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
-        var token = new Option<string?>("--token") { Description = $"Bearer token required by POST /v1/observations (default: ${TokenVariable}; none when unset)." };
+        var token = new Option<string?>("--token") { Description = $"Bearer token required by POST /v1/observations and GET /v1/adapter (default: ${TokenVariable}; none when unset)." };
         var batch = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Micro-batch size.", DefaultValueFactory = _ => 16 }, 1);
         var iters = CommonOptions.AtLeast(new Option<int>("--iters") { Description = "Gradient steps per micro-batch.", DefaultValueFactory = _ => 3 }, 1);
         var lr = CommonOptions.Positive(new Option<float>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 5e-4f });

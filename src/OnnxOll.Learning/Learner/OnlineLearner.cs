@@ -158,7 +158,7 @@ public sealed class OnlineLearner : IDisposable
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
-                (context.Batch, context.Plan, context.BatchLoss) = (null, null, null);
+                (context.Batch, context.Plan, context.BatchLoss, context.StreamAccuracy) = (null, null, null, null);
                 checkpoints.SaveIfDue(stream, context, hooks, log, final: false);
 
                 progress?.Report(LearnerProgress.Of(state, stream.Length, stepLog.Average));
@@ -191,7 +191,7 @@ public sealed class OnlineLearner : IDisposable
         state.SamplesSeen += batch.Samples.Count;
         state.Batches++;
         context.LastStep = trained is { } t
-            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount)
+            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount, context.StreamAccuracy)
             : null;
     }
 

@@ -44,11 +44,12 @@ public static class AccuracyPlot
         double highest = records.Select(r => r.Accuracy * 100).Concat(chance.Select(r => 100.0 / r.PerClassAccuracy.Count)).DefaultIfEmpty(0).Max();
         plot.Axes.SetLimitsY(0, TopOfRange(highest));
         StreamPlot.Decorate(plot, taskBoundaries, title, "accuracy (%)");
+        plot.Axes.Title.Label.FontSize = 13; // a PET spec is long: two lines of this size fit 900 pixels
         return plot;
     }
 
     /// <summary>The title of a run's plot: what it learned with, its loss (<c>--loss</c>) and PET spec.</summary>
-    public static string RunTitle(string loss, string pet) => $"Accuracy over the stream (loss {loss}, PET {pet})";
+    public static string RunTitle(string loss, string pet) => $"Accuracy over the stream\nloss {loss}, PET {pet}";
 
     /// <summary>The y-axis top for a highest point of <paramref name="highest"/> %: 20 % headroom rounded up to 5 %, between 5 and 100.</summary>
     public static double TopOfRange(double highest) => Math.Clamp(Math.Ceiling(highest * 1.2 / 5) * 5, 5, 100);

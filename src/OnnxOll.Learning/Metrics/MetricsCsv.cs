@@ -12,7 +12,7 @@ public sealed class MetricsCsv(string path)
     public const string FileName = "metrics.csv";
 
     /// <summary>The columns, in order: the JSON fields of steps and evaluations.</summary>
-    public static IReadOnlyList<string> Columns { get; } = ["kind", "batch", "samples_seen", "task", "loss", "grad_norm", "lr", "classes", "accuracy", "per_class"];
+    public static IReadOnlyList<string> Columns { get; } = ["kind", "batch", "samples_seen", "task", "loss", "grad_norm", "lr", "classes", "stream_accuracy", "accuracy", "per_class"];
 
     /// <summary>Full path of the CSV file.</summary>
     public string Path { get; } = path;

@@ -20,7 +20,7 @@ public sealed class AccuracyPlotTests
     {
         var plot = AccuracyPlot.Create(Records, [200], AccuracyPlot.RunTitle("sit", "lora:r=4"));
 
-        Assert.Equal("Accuracy over the stream (loss sit, PET lora:r=4)", plot.Axes.Title.Label.Text);
+        Assert.Equal("Accuracy over the stream\nloss sit, PET lora:r=4", plot.Axes.Title.Label.Text);
         var chance = Assert.Single(plot.GetPlottables<Scatter>(), s => s.LegendText == AccuracyPlot.ChanceLabel);
         Assert.Equal([(100.0, 5.0), (200, 5), (300, 2.5)], chance.Data.GetScatterPoints().Select(p => (p.X, p.Y)));
         var limits = plot.Axes.GetLimits();
