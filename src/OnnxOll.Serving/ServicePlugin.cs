@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using OnnxOll.Inference;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 
 namespace OnnxOll.Serving;
 
-/// <summary>Connects the learner to the service: publishes a PET snapshot after every batch, and keeps the learning curve, metrics and checkpoint for status.</summary>
+/// <summary>Connects the learner to the service: publishes a PET snapshot after every batch (with a DDAS run's router from its latest
+/// checkpoint), and keeps the learning curve, metrics and checkpoint for status.</summary>
 internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer scorer) : LearnerPlugin
 {
     private const int HistoryLimit = 2000;
@@ -14,6 +17,7 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
     private int lossCount;
     private double? accuracy;
     private PetSnapshot? snapshot;
+    private AutoencoderRouter? router;
 
     /// <summary>The newest PET tensors (null before the learner started).</summary>
     public PetSnapshot? Snapshot => Volatile.Read(ref snapshot);
@@ -38,6 +42,7 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         if (context.LastCheckpoint is not null)
         {
             Checkpoint = (context.LastCheckpoint, context.Cursor);
+            LoadRouter(context);
         }
 
         Publish(context);
@@ -83,10 +88,31 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         }
     }
 
-    public override void AfterCheckpoint(LearnerContext context) => Checkpoint = (context.LastCheckpoint, context.Cursor);
+    public override void AfterCheckpoint(LearnerContext context)
+    {
+        if (LoadRouter(context))
+        {
+            Publish(context);
+        }
+
+        Checkpoint = (context.LastCheckpoint, context.Cursor);
+    }
+
+    /// <summary>A run learning with DDAS routes predictions with the router its newest checkpoint holds (read back, so the learner
+    /// thread never shares the autoencoders it trains); returns true when it loaded one.</summary>
+    private bool LoadRouter(LearnerContext context)
+    {
+        if (context.LastCheckpoint is not { } manifest || !context.Options.Methods.Any(m => m.Name == DistributionSelector.PluginName))
+        {
+            return false;
+        }
+
+        router = DistributionSelector.LoadRouter(Path.GetDirectoryName(Path.GetFullPath(manifest))!);
+        return true;
+    }
 
     private void Publish(LearnerContext context)
     {
-        Volatile.Write(ref snapshot, PetSnapshot.Copy(context.State.Batches, context.State.SamplesSeen, context.Pet, context.State.Vocabulary.Names));
+        Volatile.Write(ref snapshot, PetSnapshot.Copy(context.State.Batches, context.State.SamplesSeen, context.Pet, context.State.Vocabulary.Names, router));
     }
 }
