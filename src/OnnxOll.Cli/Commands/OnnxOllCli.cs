@@ -37,6 +37,7 @@ public static class OnnxOllCli
             root.Subcommands.Add(command);
         }
 
+        ConsoleWidth.Apply();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

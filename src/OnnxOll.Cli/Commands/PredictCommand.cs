@@ -18,7 +18,7 @@ public static class PredictCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." };
+        var model = CommonOptions.ModelPath(new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." });
         var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): classify with it alone." };
         var run = new Option<string?>("--run") { Description = "Run folder or checkpoint: use the PET tensors, prompts and classes of its latest good checkpoint." };
         var pet = new Option<string?>("--pet") { Description = "PET tensors instead of a run: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter." };
@@ -93,10 +93,11 @@ public static class PredictCommand
         : "route: learned (PET; a DDAS autoencoder recognised the image)";
 
     /// <summary>Splits <c>"a, b,c"</c> into distinct trimmed labels.</summary>
-    /// <exception cref="ArgumentException">No label given.</exception>
+    /// <exception cref="ArgumentException">No label given, or one the service would refuse too (<see cref="ClassLabel.Check"/>).</exception>
     public static IReadOnlyList<string> SplitLabels(string text, string option = "--labels")
     {
-        var labels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        var labels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => ClassLabel.Check(l, option)).Distinct(StringComparer.Ordinal).ToArray();
         return labels.Length > 0 ? labels : throw new ArgumentException($"{option} '{text}': expected at least one comma-separated label.");
     }
 

@@ -18,27 +18,12 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
     /// and whether a checkpoint was loaded.</summary>
     public (string Note, bool Resumed) Resume(LearnerContext context, Action<string>? warning)
     {
-        var removed = store.RemoveOrphans();
-        if (removed.Count > 0)
+        if (CheckpointFallback.Resume(store, model.ModelHash, model.Layout.Spec.ToString(), ResumeChecks.For(options, scenario, model.Layout), warning)
+            is not (var checkpoint, var where))
         {
-            warning?.Invoke($"removed what an interrupted checkpoint save left: {string.Join(", ", removed)}");
+            return ("no checkpoint found; starting from scratch", false);
         }
 
-        var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString(), ResumeChecks.For(options, scenario, model.Layout));
-        if (loaded.Checkpoint is not { } checkpoint)
-        {
-            return loaded.Skipped.Count == 0
-                ? ("no checkpoint found; starting from scratch", false)
-                : throw new InvalidDataException($"{runDirectory}: no checkpoint can be resumed ({string.Join("; ", loaded.Skipped)}); nothing was changed.");
-        }
-
-        if (loaded.Skipped.Count > 0)
-        {
-            var aside = store.SetAsideNewerThan(checkpoint.Step);
-            warning?.Invoke($"FELL BACK to {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}): {string.Join("; ", loaded.Skipped)}; set aside as *{CheckpointStore.RejectedSuffix}: {string.Join(", ", aside)}");
-        }
-
-        string where = loaded.ManifestPath!;
         foreach (var tensor in checkpoint.Tensors)
         {
             tensor.Data.AsSpan().CopyTo(trainer.Pet[tensor.Name]);

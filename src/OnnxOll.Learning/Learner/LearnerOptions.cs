@@ -90,6 +90,9 @@ public sealed record LearnerOptions
     /// <summary>The first training images of each class left out of the stream (e.g. those the backbone was pretrained on).</summary>
     public int SkipPerClass { get; init; }
 
+    /// <summary>Folder of TensorBoard event files for the run's scalars (null: none); not a learning setting, so not recorded.</summary>
+    public string? TensorBoardDirectory { get; init; }
+
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 

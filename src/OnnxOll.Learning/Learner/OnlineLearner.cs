@@ -4,6 +4,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Learner.Logging;
 using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
@@ -34,6 +35,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly StepLog stepLog;
     private readonly BatchStaging staging;
     private readonly LearnerHooks hooks;
+    private readonly LearnerPlugin[] loggers;
 
     /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
     public OnlineLearner(ClipModelRuntime model, ScenarioSpec scenario, LearnerOptions options, string runDirectory)
@@ -52,6 +54,9 @@ public sealed class OnlineLearner : IDisposable
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients) { TextOffsets = trainer.Offsets };
         hooks = new LearnerHooks(context, staging.Plan.Capacity, Methods);
+        loggers = options.TensorBoardDirectory is { } board
+            ? [new MetricsCsvLogger(this.runDirectory), new TensorBoardLogger(board)]
+            : [new MetricsCsvLogger(this.runDirectory)];
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order, before the methods of <see cref="LearnerOptions.Methods"/> and the standard ones.</summary>
@@ -128,11 +133,15 @@ public sealed class OnlineLearner : IDisposable
         trainer.Dispose();
         text.Dispose();
         hooks.Dispose();
+        foreach (var logger in loggers.OfType<IDisposable>())
+        {
+            logger.Dispose();
+        }
     }
 
     private bool Learn(ILearnerStream stream, IReadOnlyList<LearnerPlugin> standard, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
     {
-        hooks.Assemble(Plugins, [stepLog, .. standard]);
+        hooks.Assemble(Plugins, [stepLog, .. loggers, .. standard]);
         checkpoints.RestorePlugins(hooks.Plugins, context);
         trainer.Prepare(hooks.Plugins.SelectMany(p => p.LossTerms(context)).ToArray(), context.TermInputs);
         var state = context.State;
@@ -185,9 +194,11 @@ public sealed class OnlineLearner : IDisposable
         hooks.Fire(static (p, c) => p.BeforeBatch(c));
         var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, hooks) : null;
         trainer.UpdatePrototypes(staging.Pixels, staging.StreamLabels);
-        stepLog.Batch = trained is { } t ? (t.Loss, t.GradNorm, trainer.VisibleCount) : null;
         state.SamplesSeen += batch.Samples.Count;
         state.Batches++;
+        context.LastStep = trained is { } t
+            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount)
+            : null;
     }
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
