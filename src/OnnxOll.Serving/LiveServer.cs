@@ -213,12 +213,12 @@ public sealed class LiveServer : IAsyncDisposable
                 : throw new RequestError(400, $"top '{http.Request.Query["top"]}': expected a positive integer.");
             var result = learner.Predictor.Predict(image, candidates, snapshot);
             metrics.PredictSeconds.Observe(clock.Elapsed.TotalSeconds);
-            recent.Enqueue(new RecentPrediction(DateTime.UtcNow, result[0].Label, result[0].Probability, snapshot.Batches));
+            recent.Enqueue(new RecentPrediction(DateTime.UtcNow, result.Labels[0].Label, result.Labels[0].Probability, snapshot.Batches));
             while (recent.Count > RecentLimit && recent.TryDequeue(out _))
             {
             }
 
-            return Results.Json(new { labels = result.Take(top), batches = snapshot.Batches, samples = snapshot.Samples }, JsonOptions);
+            return Results.Json(new { labels = result.Labels.Take(top), route = result.Route?.ToString().ToLowerInvariant(), batches = snapshot.Batches, samples = snapshot.Samples }, JsonOptions);
         }
         catch (RequestError error)
         {

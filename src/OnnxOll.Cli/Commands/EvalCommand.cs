@@ -56,7 +56,7 @@ public static class EvalCommand
                 }
 
                 using var exported = ExportedModel.Open(exportDir, settings);
-                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir, parse.GetValue(output));
+                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir, parse.GetValue(output), router: exported.Router);
             }
             else
             {
@@ -71,7 +71,7 @@ public static class EvalCommand
 
                 string? reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : null;
                 using var runtime = ClipModelRuntime.Open(modelDir, source.Spec, settings, parse.GetValue(frozen));
-                var router = runPath is not null && Directory.Exists(runPath) ? DistributionSelector.LoadRouter(runPath) : null;
+                var router = RunRouter.Of(runPath, source);
                 result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir,
                     parse.GetValue(output), source.Checkpoint, router);
             }

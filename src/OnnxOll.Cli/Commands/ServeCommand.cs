@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Serving;
 
 namespace OnnxOll.Cli.Commands;
@@ -32,11 +33,12 @@ public static class ServeCommand
         var maxBody = CommonOptions.AtLeast(new Option<int>("--max-request-mb") { Description = "Largest request body in MiB.", DefaultValueFactory = _ => 16 }, 1);
         var keep = CommonOptions.AtLeast(new Option<int>("--keep") { Description = "Checkpoints kept.", DefaultValueFactory = _ => 3 }, 1);
         var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
+        var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... as in learn (ddas: predictions route unrecognised images to the frozen model); repeat for several." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("serve", "Live online learning over HTTP: POST /v1/observations and /v1/predict, GET /v1/status, /metrics and a dashboard at /.")
         {
-            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, threads, provider,
+            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, methods, threads, provider,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +59,7 @@ public static class ServeCommand
                     Prompts = parse.GetValue(prompts)!,
                     EvalEvery = 0,
                     CheckpointEvery = 1,
+                    Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
                 },
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
                 MaxLag = parse.GetValue(maxLag),
