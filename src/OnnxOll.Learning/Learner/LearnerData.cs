@@ -1,5 +1,6 @@
 using OnnxOll.Streams.Data;
 using OnnxOll.Learning.Data;
+using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;
 
@@ -30,6 +31,16 @@ public sealed class LearnerData : IDisposable
         var holdout = HoldoutClasses(data.Train.Labels, options);
         var (streamed, validation) = ValidationSplit.Carve(data.Train, options.ValidationPerClass, options.SkipPerClass);
         return new LearnerData(new SubsetSource(streamed, l => !holdout.Contains(l)), options.ValidationPerClass > 0 ? validation : data.Test, holdout);
+    }
+
+    /// <summary>The order <paramref name="spec"/> streams these images in, checked against a resumed <paramref name="cursor"/>.</summary>
+    /// <exception cref="InvalidDataException">The cursor is beyond the stream: the data changed since the run in <paramref name="runDirectory"/> started.</exception>
+    public Scenario BuildScenario(ScenarioSpec spec, long cursor, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var scenario = spec.Build(Stream.Labels);
+        return cursor <= scenario.Entries.Count ? scenario
+            : throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
     }
 
     /// <inheritdoc/>

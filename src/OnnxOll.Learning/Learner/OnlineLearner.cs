@@ -92,12 +92,7 @@ public sealed class OnlineLearner : IDisposable
     public LearnerResult Run(DataSplits data, IProgress<LearnerProgress>? progress = null, Action<string>? warning = null, CancellationToken cancellationToken = default)
     {
         using var carved = LearnerData.Carve(data, options);
-        var scenario = scenarioSpec.Build(carved.Stream.Labels);
-        if (Cursor > scenario.Entries.Count)
-        {
-            throw new InvalidDataException($"{runDirectory}: the checkpoint's stream position {Cursor} is beyond the {scenario.Entries.Count} samples of this data; the data changed since the run started.");
-        }
-
+        var scenario = carved.BuildScenario(scenarioSpec, Cursor, runDirectory);
         using var evaluation = carved.Evaluation is null ? null : new LearnerEvaluation(model, carved.Evaluation, trainer, text, log, context, hooks);
         var state = context.State;
         bool holdout = carved.Holdout.Count > 0 && evaluation is not null;
@@ -160,7 +155,6 @@ public sealed class OnlineLearner : IDisposable
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
                 (context.Batch, context.Plan, context.BatchLoss, context.StreamAccuracy) = (null, null, null, null);
                 checkpoints.SaveIfDue(stream, context, hooks, log, final: false);
-
                 progress?.Report(LearnerProgress.Of(state, stream.Length, stepLog.Average));
             }
 
@@ -172,7 +166,6 @@ public sealed class OnlineLearner : IDisposable
         }
 
         checkpoints.SaveIfDue(stream, context, hooks, log, final: true);
-
         context.Cancelled = !completed;
         hooks.Fire(static (p, c) => p.AfterRun(c));
         return completed;
