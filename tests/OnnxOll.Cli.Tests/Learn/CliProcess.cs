@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -37,5 +38,22 @@ internal static class CliProcess
         string errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"onnxoll {string.Join(' ', args)} exited with {process.ExitCode}: {errors}");
+    }
+
+    /// <summary>SIGKILLs <paramref name="child"/> once <paramref name="runDirectory"/> holds a checkpoint of step <paramref name="step"/> or later
+    /// and at least <paramref name="checkpoints"/> of them; fails when the run ends first or none appears within three minutes.</summary>
+    public static void KillAtCheckpoint(Process child, string runDirectory, long step, string context, int checkpoints = 1)
+    {
+        var store = new CheckpointStore(runDirectory);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (store.ListSteps() is var steps && (steps.Count < checkpoints || steps.DefaultIfEmpty(-1).Max() < step))
+        {
+            Assert.False(child.HasExited, $"the run ended before it was killed ({context})");
+            Assert.True(DateTime.UtcNow < deadline, $"no checkpoints appeared ({context})");
+            Thread.Sleep(5);
+        }
+
+        child.Kill();
+        child.WaitForExit();
     }
 }
