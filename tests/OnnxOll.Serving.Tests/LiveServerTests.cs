@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using OnnxOll.Storage.Checkpoints;
+using OnnxOll.TestSupport.Runs;
 
 namespace OnnxOll.Serving.Tests;
 
@@ -230,16 +230,7 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
 
     internal static void AssertSamePet(string actualRun, string expectedRun)
     {
-        string hash = ModelHash.Compute(Path.Combine(Path.GetDirectoryName(actualRun)!, "model"));
-        string spec = OnnxOll.Clip.Pet.PetSpec.Parse(ServerFixture.Pet).ToString();
-        var expected = new CheckpointStore(expectedRun).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(actualRun).LoadLatest(hash, spec).Checkpoint!;
-        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
-        Assert.Equal(expected.Counters["samples_seen"], actual.Counters["samples_seen"]);
-        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
-        {
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs from the uninterrupted replay");
-        }
+        ResumedRun.AssertSameLatest(expectedRun, actualRun, Path.Combine(Path.GetDirectoryName(actualRun)!, "model"), ServerFixture.Pet, "against the uninterrupted replay");
     }
 
     /// <summary>A multipart body cut off inside its image part (no closing boundary).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OnnxOll.Storage.Checkpoints;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -67,5 +68,22 @@ internal static class CliProcess
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    /// <summary>SIGKILLs <paramref name="child"/> once <paramref name="runDirectory"/> holds a checkpoint of step <paramref name="step"/> or later
+    /// and at least <paramref name="checkpoints"/> of them; fails when the run ends first or none appears within three minutes.</summary>
+    public static void KillAtCheckpoint(Process child, string runDirectory, long step, string context, int checkpoints = 1)
+    {
+        var store = new CheckpointStore(runDirectory);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (store.ListSteps() is var steps && (steps.Count < checkpoints || steps.DefaultIfEmpty(-1).Max() < step))
+        {
+            Assert.False(child.HasExited, $"the run ended before it was killed ({context})");
+            Assert.True(DateTime.UtcNow < deadline, $"no checkpoints appeared ({context})");
+            Thread.Sleep(5);
+        }
+
+        child.Kill();
+        child.WaitForExit();
     }
 }

@@ -1,7 +1,7 @@
-using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Models;
+using OnnxOll.TestSupport.Runs;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -29,42 +29,23 @@ public sealed class KillAndResumeTests : IDisposable
         CliProcess.RunToEnd(cache, Args(reference));
 
         string interrupted = Path.Combine(tiny.Root, "interrupted");
+        string where = $"seed {seed}, killed after step {killAfter}";
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
-            var store = new CheckpointStore(interrupted);
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (store.ListSteps().Count(s => s >= 0) < Math.Min(killAfter, 3) || store.ListSteps().Max() < killAfter)
-            {
-                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after {killAfter} checkpoints)");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
-                Thread.Sleep(5);
-            }
-
-            child.Kill();
-            child.WaitForExit();
+            CliProcess.KillAtCheckpoint(child, interrupted, killAfter, where, checkpoints: Math.Min(killAfter, 3));
         }
 
         CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
         Assert.Empty(Directory.GetFiles(interrupted, ".*"));
         Assert.All(Directory.GetFiles(interrupted, "ckpt-*.safetensors"), f => Assert.True(File.Exists(Path.ChangeExtension(f, ".json")), $"{f} has no manifest"));
 
-        string hash = ModelHash.Compute(model);
-        string spec = PetSpec.Parse(Pet).ToString();
-        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
+        var (expected, actual) = ResumedRun.AssertSameLatest(reference, interrupted, model, Pet, where);
         Assert.Equal(expected.Step, actual.Step);
-        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
-        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
-        {
-            Assert.Equal(e.Name, a.Name);
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs after resume (seed {seed}, killed after step {killAfter})");
-        }
-
         Assert.Equal(expected.Optimizer!.Step, actual.Optimizer!.Step);
         string[] expectedLines = File.ReadAllLines(Path.Combine(reference, "metrics.jsonl")), actualLines = File.ReadAllLines(Path.Combine(interrupted, "metrics.jsonl"));
         Assert.Equal(expectedLines, actualLines);
         Assert.True(File.ReadAllBytes(Path.Combine(reference, "metrics.jsonl")).SequenceEqual(File.ReadAllBytes(Path.Combine(interrupted, "metrics.jsonl"))),
-            $"metrics.jsonl differs after resume (seed {seed}, killed after step {killAfter})");
+            $"metrics.jsonl differs after resume ({where})");
         Assert.Contains(expectedLines, l => l.Contains("\"kind\":\"task_end\"", StringComparison.Ordinal));
     }
 

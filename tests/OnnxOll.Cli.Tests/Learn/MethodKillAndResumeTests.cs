@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Errors;
-using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Models;
+using OnnxOll.TestSupport.Runs;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -26,33 +25,15 @@ public sealed class MethodKillAndResumeTests : IDisposable
         CliProcess.RunToEnd(cache, Args(reference));
 
         string interrupted = Path.Combine(tiny.Root, "interrupted");
+        string where = $"seed {seed}, killed after step {killAfter}";
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
-            var store = new CheckpointStore(interrupted);
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (store.ListSteps().Count == 0 || store.ListSteps().Max() < killAfter)
-            {
-                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after step {killAfter})");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
-                Thread.Sleep(5);
-            }
-
-            child.Kill();
-            child.WaitForExit();
+            CliProcess.KillAtCheckpoint(child, interrupted, killAfter, where);
         }
 
         CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
-        string hash = ModelHash.Compute(tiny.ModelDirectory);
-        string spec = PetSpec.Parse(Pet).ToString();
-        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
-        string where = $"(seed {seed}, killed after step {killAfter})";
+        var (expected, actual) = ResumedRun.AssertSameLatest(reference, interrupted, tiny.ModelDirectory, Pet, where, withState: true);
         Assert.Equal(expected.Step, actual.Step);
-        foreach (var (e, a) in expected.Tensors.Concat(expected.State!).Zip(actual.Tensors.Concat(actual.State!)))
-        {
-            Assert.Equal(e.Name, a.Name);
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"tensor {e.Name} differs after resume {where}");
-        }
 
         Assert.Equal(expected.Plugins!.ToJsonString(), actual.Plugins!.ToJsonString());
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference, "metrics.jsonl")), File.ReadAllBytes(Path.Combine(interrupted, "metrics.jsonl")));
@@ -65,7 +46,7 @@ public sealed class MethodKillAndResumeTests : IDisposable
         {
             Assert.True(
                 File.ReadAllBytes(Path.Combine(reference, "replay", file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(interrupted, "replay", file))),
-                $"replay file {file} differs after resume {where}");
+                $"replay file {file} differs after resume ({where})");
         }
 
         Assert.Empty(Directory.GetFiles(Path.Combine(interrupted, "replay"), ".*"));

@@ -1,8 +1,7 @@
-using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Onnx.SafeTensors;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport;
+using OnnxOll.TestSupport.Runs;
 
 namespace OnnxOll.Cli.Tests.Learn;
 
@@ -32,30 +31,12 @@ public sealed class OnnxImportLearnTests : IDisposable
         string interrupted = Path.Combine(root.Path, "interrupted");
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
-            var store = new CheckpointStore(interrupted);
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (store.ListSteps().Count(s => s >= 0) < 2)
-            {
-                Assert.False(child.HasExited, "the run ended before it was killed");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
-                Thread.Sleep(2);
-            }
-
-            child.Kill();
-            child.WaitForExit();
+            CliProcess.KillAtCheckpoint(child, interrupted, 0, "killed after two checkpoints", checkpoints: 2);
         }
 
         CliProcess.RunToEnd(cache, [.. Args(interrupted), "--resume"]);
-        string hash = ModelHash.Compute(model);
-        string spec = PetSpec.Parse(Pet).ToString();
-        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
+        var (expected, actual) = ResumedRun.AssertSameLatest(reference, interrupted, model, Pet, "killed after two checkpoints");
         Assert.Equal(expected.Step, actual.Step);
-        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
-        {
-            Assert.Equal(e.Name, a.Name);
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs after resume");
-        }
 
         Assert.Equal(File.ReadAllLines(Path.Combine(reference, "metrics.jsonl")), File.ReadAllLines(Path.Combine(interrupted, "metrics.jsonl")));
 

@@ -1,9 +1,8 @@
-using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport.Images;
 using OnnxOll.TestSupport.Models;
 using OnnxOll.TestSupport.Redis;
+using OnnxOll.TestSupport.Runs;
 using StackExchange.Redis;
 
 namespace OnnxOll.Cli.Tests.Learn;
@@ -39,36 +38,18 @@ public sealed class RedisKillAndResumeTests : IDisposable
         CliProcess.RunToEnd(cache, Args("reference", reference));
 
         string interrupted = Path.Combine(tiny.Root, "interrupted");
+        string where = $"Redis, seed {seed}, killed after step {killAfter}";
         using (var child = CliProcess.Start(cache, Args("interrupted", interrupted)))
         {
-            var store = new CheckpointStore(interrupted);
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (store.ListSteps().Count == 0 || store.ListSteps().Max() < killAfter)
-            {
-                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after {killAfter})");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
-                Thread.Sleep(5);
-            }
-
-            child.Kill();
-            child.WaitForExit();
+            CliProcess.KillAtCheckpoint(child, interrupted, killAfter, where);
         }
 
         CliProcess.RunToEnd(cache, [.. Args("interrupted", interrupted), "--resume"]);
 
-        string hash = ModelHash.Compute(tiny.ModelDirectory);
-        string spec = PetSpec.Parse(Pet).ToString();
-        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(interrupted).LoadLatest(hash, spec).Checkpoint!;
+        var (expected, _) = ResumedRun.AssertSameLatest(reference, interrupted, tiny.ModelDirectory, Pet, where);
         Assert.Equal(Entries, expected.Counters["samples_seen"]);
-        Assert.Equal(Entries, actual.Counters["samples_seen"]);
-        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
         Assert.Equal(0, db.StreamPending(stream, "interrupted").PendingMessageCount);
         Assert.Equal(0, db.StreamPending(stream, "reference").PendingMessageCount);
-        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
-        {
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs after the Redis resume (seed {seed}, killed after step {killAfter})");
-        }
     }
 
     public void Dispose()

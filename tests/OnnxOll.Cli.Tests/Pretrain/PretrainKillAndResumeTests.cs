@@ -1,5 +1,4 @@
 using OnnxOll.Cli.Tests.Learn;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.TestSupport;
 
 namespace OnnxOll.Cli.Tests.Pretrain;
@@ -26,17 +25,7 @@ public sealed class PretrainKillAndResumeTests : IDisposable
         string interrupted = Path.Combine(temp.Path, "interrupted");
         using (var child = CliProcess.Start(cache, Args(interrupted)))
         {
-            var store = new CheckpointStore(Path.Combine(interrupted, "pretrain-run"));
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (store.ListSteps().DefaultIfEmpty(0).Max() < killAfter)
-            {
-                Assert.False(child.HasExited, $"the run ended before it was killed (seed {seed}, kill after step {killAfter})");
-                Assert.True(DateTime.UtcNow < deadline, "no checkpoints appeared");
-                Thread.Sleep(5);
-            }
-
-            child.Kill();
-            child.WaitForExit();
+            CliProcess.KillAtCheckpoint(child, Path.Combine(interrupted, "pretrain-run"), killAfter, $"seed {seed}, kill after step {killAfter}");
         }
 
         Assert.False(File.Exists(Path.Combine(interrupted, "model.safetensors")), "the killed run must not have written its model");

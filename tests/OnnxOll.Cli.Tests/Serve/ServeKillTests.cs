@@ -3,12 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
-using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Log;
 using OnnxOll.TestSupport.Images;
 using OnnxOll.TestSupport.Models;
+using OnnxOll.TestSupport.Runs;
 
 namespace OnnxOll.Cli.Tests.Serve;
 
@@ -72,17 +71,8 @@ public sealed class ServeKillTests : IDisposable
             server.Kill();
         }
 
-        string hash = ModelHash.Compute(tiny.ModelDirectory);
-        string spec = PetSpec.Parse(Pet).ToString();
-        var expected = new CheckpointStore(reference).LoadLatest(hash, spec).Checkpoint!;
-        var actual = new CheckpointStore(run).LoadLatest(hash, spec).Checkpoint!;
+        var (_, actual) = ResumedRun.AssertSameLatest(reference, run, tiny.ModelDirectory, Pet, $"against the uninterrupted server, seed {seed}, killed after {killAfter} acknowledgements");
         Assert.Equal(logged.Count, actual.Counters["samples_seen"]);
-        Assert.Equal(expected.Counters["samples_seen"], actual.Counters["samples_seen"]);
-        Assert.Equal(expected.StreamCursor, actual.StreamCursor);
-        foreach (var (e, a) in expected.Tensors.Zip(actual.Tensors))
-        {
-            Assert.True(e.Data.AsSpan().SequenceEqual(a.Data), $"PET tensor {e.Name} differs from the uninterrupted server (seed {seed}, killed after {killAfter} acknowledgements)");
-        }
     }
 
     public void Dispose() => tiny.Dispose();
