@@ -56,6 +56,8 @@ public static class GradientRules
         ["Slice"] = new SliceGradient(),
         ["Gather"] = new GatherGradient(),
         ["GatherElements"] = new GatherElementsGradient(),
+        ["ScatterElements"] = new ScatterElementsGradient(),
+        ["TopK"] = new TopKGradient(),
         ["Expand"] = new ExpandGradient(),
     };
 

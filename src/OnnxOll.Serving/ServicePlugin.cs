@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using OnnxOll.Inference;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Metrics;
 
 namespace OnnxOll.Serving;
 
-/// <summary>Connects the learner to the service: publishes a PET snapshot after every batch, and keeps the learning curve, metrics and checkpoint for status.</summary>
+/// <summary>Connects the learner to the service: publishes a PET snapshot after every batch (with a DDAS run's router
+/// from its latest checkpoint), and keeps the learning curve, metrics and checkpoint for status.</summary>
 /// <remarks>The curve is the run's step log: its test-then-train accuracy goes into each batch's step record, and on start the curve is
 /// read back from metrics.jsonl (cut back to the resumed checkpoint), so it survives a restart and its points are the log's.</remarks>
 internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer scorer, string runDirectory) : LearnerPlugin
@@ -14,6 +17,7 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
     private readonly List<StatusPoint> history = [];
     private readonly Stopwatch clock = new();
     private PetSnapshot? snapshot;
+    private AutoencoderRouter? router;
 
     /// <summary>The newest PET tensors (null before the learner started).</summary>
     public PetSnapshot? Snapshot => Volatile.Read(ref snapshot);
@@ -38,6 +42,7 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         if (context.LastCheckpoint is not null)
         {
             Checkpoint = (context.LastCheckpoint, context.Cursor);
+            LoadRouter(context);
         }
 
         string log = Path.Combine(runDirectory, MetricsLog.RecordsFileName);
@@ -77,7 +82,28 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
         }
     }
 
-    public override void AfterCheckpoint(LearnerContext context) => Checkpoint = (context.LastCheckpoint, context.Cursor);
+    public override void AfterCheckpoint(LearnerContext context)
+    {
+        if (LoadRouter(context))
+        {
+            Publish(context);
+        }
+
+        Checkpoint = (context.LastCheckpoint, context.Cursor);
+    }
+
+    /// <summary>A run learning with DDAS routes predictions with the router its newest checkpoint holds (read back, so the learner
+    /// thread never shares the autoencoders it trains); returns true when it loaded one.</summary>
+    private bool LoadRouter(LearnerContext context)
+    {
+        if (context.LastCheckpoint is not { } manifest || !context.Options.Methods.Any(m => m.Name == DistributionSelector.PluginName))
+        {
+            return false;
+        }
+
+        router = DistributionSelector.LoadRouter(Path.GetDirectoryName(Path.GetFullPath(manifest))!);
+        return true;
+    }
 
     private void Add(StepRecord step)
     {
@@ -90,6 +116,6 @@ internal sealed class ServicePlugin(ServiceMetrics metrics, PrequentialScorer sc
 
     private void Publish(LearnerContext context)
     {
-        Volatile.Write(ref snapshot, PetSnapshot.Copy(context.State.Batches, context.State.SamplesSeen, context.Pet, context.State.Vocabulary.Names));
+        Volatile.Write(ref snapshot, PetSnapshot.Copy(context.State.Batches, context.State.SamplesSeen, context.Pet, context.State.Vocabulary.Names, router));
     }
 }

@@ -122,6 +122,14 @@ public static class GradientCheckCases
         yield return Case("Gather axis=1", "Gather", [CheckInput.Train(2, 5, 3), CheckInput.Indices(5, 4)], Attr.Int("axis", 1));
         yield return Case("Gather scalar index", "Gather", [CheckInput.Train(2, 5, 3), CheckInput.Indices(5)], Attr.Int("axis", 1));
         yield return Case("GatherElements axis=1", "GatherElements", [CheckInput.Train(3, 4), CheckInput.Indices(4, 3, 5)], Attr.Int("axis", 1));
+        yield return new GradientCheckCase("TopK k=2 axis=-1", "TopK", [CheckInput.Train(3, 5), CheckInput.Ints(2)], [], OutputCount: 2);
+        yield return new GradientCheckCase("TopK k=1 axis=0 smallest", "TopK", [CheckInput.Train(4, 3), CheckInput.Ints(1)],
+            [Attr.Int("axis", 0), Attr.Int("largest", 0)], OutputCount: 2);
+        // Distinct indices per row (reduction none) from a permutation: each row of the [3, 4] data gets 2 of its columns written.
+        yield return Case("ScatterElements axis=1", "ScatterElements",
+            [CheckInput.Train(3, 4), CheckInput.Values(DataType.Int64, [2, 0, 1, 3, 3, 2], 3, 2), CheckInput.Train(3, 2)], Attr.Int("axis", 1));
+        yield return Case("ScatterElements axis=0 add", "ScatterElements",
+            [CheckInput.Train(3, 2), CheckInput.Indices(3, 4, 2), CheckInput.Train(4, 2)], Attr.String("reduction", "add"));
         yield return Case("Expand", "Expand", [CheckInput.Train(3, 1), CheckInput.Ints(2, 3, 4)]);
         yield return Case("ReduceSum axes=[1]", "ReduceSum", [CheckInput.Train(x), CheckInput.Ints(1)], Attr.Int("keepdims", 0));
         yield return Case("ReduceSum axes=[0,2] keepdims", "ReduceSum", [CheckInput.Train(x), CheckInput.Ints(0, 2)]);

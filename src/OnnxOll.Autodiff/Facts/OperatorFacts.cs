@@ -78,6 +78,17 @@ internal static class OperatorFacts
                 return [x is null ? null : new ValueFacts(x.Type, SliceGatherDims.Gather(x.Dims, In(1)?.Dims, IntAttr("axis", 0)))];
             case "GatherElements":
                 return [x is null ? null : new ValueFacts(x.Type, In(1)?.Dims)];
+            case "ScatterElements":
+                return [x];
+            case "TopK":
+                var topDims = x?.Dims is null ? null : (Dim[])x.Dims.Clone();
+                if (topDims is not null)
+                {
+                    int axis = (int)IntAttr("axis", -1);
+                    topDims[axis < 0 ? axis + topDims.Length : axis] = constants.Int64s(n.Input[1]) is [var k] ? (Dim)k : ValueFacts.Unknown;
+                }
+
+                return [x is null ? null : new ValueFacts(x.Type, topDims), new ValueFacts(DataType.Int64, topDims)];
             case "Expand":
                 return [x is null ? null : new ValueFacts(x.Type, BroadcastDims.Expand(x.Dims, ShapeValues.Dims(n.Input[1], facts, constants, producers)))];
             case "ReduceSum" or "ReduceMean" or "ReduceL2" or "ReduceMax" or "ReduceMin" or "ReduceProd" or "ReduceSumSquare" or "ReduceL1" or "ReduceLogSumExp":

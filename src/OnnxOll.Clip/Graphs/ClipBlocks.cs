@@ -131,7 +131,9 @@ internal static class ClipBlocks
         string attn = Attention(c, tower, p, LayerNorm(c, h, p + ".layer_norm1", tower.LayerNormEps), mask);
         h = g.Op("Add", h, adapter is null ? attn : WithAdapter(c, attn, adapter));
         string mlp = Linear(c, Activation(c, Linear(c, LayerNorm(c, h, p + ".layer_norm2", tower.LayerNormEps), p + ".mlp.fc1"), tower.HiddenAct), p + ".mlp.fc2");
-        return g.Op("Add", h, adapter is null ? mlp : WithAdapter(c, mlp, adapter));
+        string next = g.Op("Add", h, adapter is null ? mlp : WithAdapter(c, mlp, adapter));
+        // Adapter experts run beside the MLP on the post-attention state, as in MoE-Adapters.
+        return c.Pet?.Moe(p) is { } moe ? g.Op("Add", next, MoeExperts.Output(c, h, moe)) : next;
     }
 
     /// <summary>x / ‖x‖₂ over the last axis (no epsilon, as Hugging Face).</summary>

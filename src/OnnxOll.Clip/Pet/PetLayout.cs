@@ -4,11 +4,13 @@ namespace OnnxOll.Clip.Pet;
 
 /// <summary>A <see cref="PetSpec"/> resolved against a model: every PET tensor (PEFT names) and where each goes.</summary>
 /// <remarks>LoRA on linear <c>n</c> is <c>n.lora_A</c> [r, in] and <c>n.lora_B</c> [out, r]; the shared-A q,k,v LoRA of layer <c>L</c> is
-/// <c>L.self_attn.qkv.lora_A</c> [r, D] and <c>L.self_attn.qkv.lora_B</c> [3D, r]; adapters are <c>L.adapter.{down,up}.{weight,bias}</c>.</remarks>
+/// <c>L.self_attn.qkv.lora_A</c> [r, D] and <c>L.self_attn.qkv.lora_B</c> [3D, r]; adapters are <c>L.adapter.{down,up}.{weight,bias}</c>;
+/// adapter experts are <c>L.moe.router.weight</c> [E, D] and <c>L.moe.experts.{down,up}.{weight,bias}</c> (expert first).</remarks>
 public sealed class PetLayout
 {
     private readonly Dictionary<string, LoraSite> lora = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AdapterSite> adapters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MoeSite> moes = new(StringComparer.Ordinal);
     private readonly List<PetTensorInfo> tensors = [];
 
     /// <summary>Resolves <paramref name="spec"/> for <paramref name="config"/>.</summary>
@@ -32,6 +34,10 @@ public sealed class PetLayout
                     else if (method is AdapterSpec a)
                     {
                         AddAdapter(a, tc, prefix);
+                    }
+                    else if (method is MoeSpec m)
+                    {
+                        AddMoe(m, tc, prefix);
                     }
                 }
             }
@@ -58,6 +64,12 @@ public sealed class PetLayout
 
     /// <summary>The adapter of the encoder layer <paramref name="layer"/>, or null.</summary>
     public AdapterSite? Adapter(string layer) => adapters.GetValueOrDefault(layer);
+
+    /// <summary>The adapter experts of the encoder layer <paramref name="layer"/>, or null.</summary>
+    public MoeSite? Moe(string layer) => moes.GetValueOrDefault(layer);
+
+    /// <summary>True when some layer has adapter experts.</summary>
+    public bool HasMoe => moes.Count > 0;
 
     private static string Linear(LoraTarget t) => t switch
     {
@@ -108,5 +120,24 @@ public sealed class PetLayout
         tensors.Add(new PetTensorInfo(site.DownBias, [spec.Dim], PetTensorInit.Zeros, d, spec.Dim));
         tensors.Add(new PetTensorInfo(site.UpWeight, [d, spec.Dim], PetTensorInit.Zeros, spec.Dim, d));
         tensors.Add(new PetTensorInfo(site.UpBias, [d], PetTensorInit.Zeros, spec.Dim, d));
+    }
+
+    private void AddMoe(MoeSpec spec, ClipEncoderConfig tc, string layer)
+    {
+        string p = layer + ".moe";
+        var site = new MoeSite($"{p}.router.weight", $"{p}.experts.down.weight", $"{p}.experts.down.bias", $"{p}.experts.up.weight", $"{p}.experts.up.bias", spec);
+        if (!moes.TryAdd(layer, site))
+        {
+            throw new ArgumentException($"PET spec: {layer} gets adapter experts from two methods ('{Spec}').");
+        }
+
+        int d = tc.HiddenSize, e = spec.Experts;
+        // The router starts random, not at zero as the official code's: without its noisy gating, zero logits would send every
+        // input to the same experts until their outputs differ.
+        tensors.Add(new PetTensorInfo(site.RouterWeight, [e, d], PetTensorInit.KaimingUniform, d, e));
+        tensors.Add(new PetTensorInfo(site.DownWeight, [e, spec.Dim, d], PetTensorInit.KaimingUniform, d, spec.Dim));
+        tensors.Add(new PetTensorInfo(site.DownBias, [e, spec.Dim], PetTensorInit.Zeros, d, spec.Dim));
+        tensors.Add(new PetTensorInfo(site.UpWeight, [e, d, spec.Dim], PetTensorInit.Zeros, spec.Dim, d));
+        tensors.Add(new PetTensorInfo(site.UpBias, [e, d], PetTensorInit.Zeros, spec.Dim, d));
     }
 }

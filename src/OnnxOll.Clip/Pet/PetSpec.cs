@@ -22,6 +22,9 @@ public sealed class PetSpec
     /// <summary>The adapter methods.</summary>
     public IEnumerable<AdapterSpec> Adapters => Methods.OfType<AdapterSpec>();
 
+    /// <summary>The adapter-expert methods.</summary>
+    public IEnumerable<MoeSpec> Moes => Methods.OfType<MoeSpec>();
+
     /// <summary>True when any method covers <paramref name="tower"/>.</summary>
     public bool Covers(ClipTower tower) => Methods.Any(m => m.Covers(tower));
 
@@ -58,7 +61,8 @@ public sealed class PetSpec
         {
             "lora" => ParseLora(keys),
             "adapter" => ParseAdapter(keys),
-            _ => throw new FormatException($"PET spec: method '{kind}' in '{text}' is unknown, expected lora or adapter."),
+            "moe" => ParseMoe(keys),
+            _ => throw new FormatException($"PET spec: method '{kind}' in '{text}' is unknown, expected lora, adapter or moe."),
         };
         if (keys.Count > 0)
         {
@@ -117,6 +121,48 @@ public sealed class PetSpec
         {
             double p = Number("dropout", dropout, positive: false);
             spec = p is >= 0 and < 1 ? spec with { Dropout = p } : throw PetSpecText.Bad("dropout", dropout, "a ratio in [0, 1)");
+        }
+
+        return Placement(spec, keys);
+    }
+
+    private static MoeSpec ParseMoe(Dictionary<string, string> keys)
+    {
+        var spec = new MoeSpec();
+        if (Take(keys, "experts") is string experts)
+        {
+            spec = spec with { Experts = PositiveInt("experts", experts) };
+        }
+
+        if (Take(keys, "topk") is string topk)
+        {
+            spec = spec with { TopK = PositiveInt("topk", topk) };
+        }
+
+        if (spec.TopK > spec.Experts)
+        {
+            throw PetSpecText.Bad("topk", spec.TopK.ToString(CultureInfo.InvariantCulture), $"at most experts={spec.Experts}");
+        }
+
+        if (Take(keys, "dim") is string dim)
+        {
+            spec = spec with { Dim = PositiveInt("dim", dim) };
+        }
+
+        if (Take(keys, "scale") is string scale)
+        {
+            spec = spec with { Scale = Number("scale", scale, positive: false) };
+        }
+
+        if (Take(keys, "dropout") is string dropout)
+        {
+            double p = Number("dropout", dropout, positive: false);
+            spec = p is >= 0 and < 1 ? spec with { Dropout = p } : throw PetSpecText.Bad("dropout", dropout, "a ratio in [0, 1)");
+        }
+
+        if (Take(keys, "route") is string route)
+        {
+            spec = spec with { RouteClassToken = route == "cls" || (route == "mean" ? false : throw PetSpecText.Bad("route", route, "cls or mean")) };
         }
 
         return Placement(spec, keys);

@@ -49,7 +49,8 @@ public static class ModelExporter
 
     /// <summary>Exports <paramref name="modelDir"/> into <paramref name="outDir"/> (new, empty or an earlier export, replaced as a whole only
     /// when the export succeeded); returns the manifest written.</summary>
-    /// <exception cref="ArgumentException">No spec and no tensors, tensors of another spec than <see cref="ExportOptions.Spec"/>, or merge without tensors.</exception>
+    /// <exception cref="ArgumentException">No spec and no tensors, tensors of another spec than <see cref="ExportOptions.Spec"/>, merge without tensors,
+    /// or adapter experts (moe) in the spec.</exception>
     /// <exception cref="IOException"><paramref name="outDir"/> is a file or a non-empty folder that holds no export.</exception>
     public static JsonObject Export(string modelDir, string outDir, ExportOptions options)
     {
@@ -85,6 +86,11 @@ public static class ModelExporter
         }
 
         var spec = source?.Spec ?? options.Spec ?? throw new ArgumentException("Give a PET spec or learned tensors (a run, checkpoint or adapter) to export.");
+        if (spec.Moes.Any())
+        {
+            throw new ArgumentException($"PET spec '{spec}': adapter experts (moe) are not exported; eval, predict and serve use the run itself.");
+        }
+
         var model = FrozenModel.Open(modelDir, spec, options.Frozen);
         var frozen = model.Frozen;
         Directory.CreateDirectory(outDir);
@@ -198,6 +204,16 @@ public static class ModelExporter
             ClipClassifier.ClassFeatures(runtime, pet, classes, prompts).Save(Path.Combine(outDir, ClassEmbeddingsFileName));
             manifest["classes"] = new JsonArray(classes.Select(c => (JsonNode?)c).ToArray());
             manifest["class_embeddings"] = ClassEmbeddingsFileName;
+            if (options.Router is not null)
+            {
+                ClipClassifier.ClassFeatures(runtime, PetParameters.Zero(model.Layout), classes, prompts).Save(Path.Combine(outDir, RouterExport.FrozenClassEmbeddingsFileName));
+                manifest["class_embeddings_frozen"] = RouterExport.FrozenClassEmbeddingsFileName;
+            }
+        }
+
+        if (options.Router is not null)
+        {
+            manifest["routing"] = RouterExport.Write(options.Router, outDir);
         }
 
         if (options.Merge)

@@ -38,12 +38,17 @@ public static class PeftAdapterFolder
 
     /// <summary>Writes <paramref name="pet"/> into <paramref name="directory"/> (created when missing); <paramref name="modelDirectory"/>, the base
     /// model folder, is recorded as <c>base_model_name_or_path</c> and its hash in the weights' metadata.</summary>
-    /// <exception cref="ArgumentException">The spec has LoRA methods of different r or alpha (PEFT's config holds one of each).</exception>
+    /// <exception cref="ArgumentException">The spec has LoRA methods of different r or alpha (PEFT's config holds one of each), or adapter experts.</exception>
     /// <exception cref="IOException"><paramref name="directory"/> is a file, or a non-empty folder that holds no adapter (e.g. a model folder).</exception>
     public static void Write(PetParameters pet, string directory, string modelDirectory, IReadOnlyList<string>? prompts = null, IReadOnlyList<string>? classes = null)
     {
         OutputFolder.Check(directory, "adapter", IsAdapterFolder);
         var spec = pet.Layout.Spec;
+        if (spec.Moes.Any())
+        {
+            throw new ArgumentException($"PET spec '{spec}': adapter experts (moe) have no PEFT or bottleneck adapter format; eval, predict and serve use the run itself.");
+        }
+
         var lora = spec.Lora.ToArray();
         if (lora.Select(l => (l.Rank, l.Alpha)).Distinct().Count() > 1)
         {

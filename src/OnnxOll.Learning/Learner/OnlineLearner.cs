@@ -159,10 +159,7 @@ public sealed class OnlineLearner : IDisposable
                 context.Cursor = batch.EndPosition;
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
                 (context.Batch, context.Plan, context.BatchLoss, context.StreamAccuracy) = (null, null, null, null);
-                if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
-                {
-                    SaveCheckpoint(stream);
-                }
+                checkpoints.SaveIfDue(stream, context, hooks, log, final: false);
 
                 progress?.Report(LearnerProgress.Of(state, stream.Length, stepLog.Average));
             }
@@ -174,10 +171,7 @@ public sealed class OnlineLearner : IDisposable
             completed = false;
         }
 
-        if (options.CheckpointEvery > 0)
-        {
-            SaveCheckpoint(stream);
-        }
+        checkpoints.SaveIfDue(stream, context, hooks, log, final: true);
 
         context.Cancelled = !completed;
         hooks.Fire(static (p, c) => p.AfterRun(c));
@@ -203,13 +197,4 @@ public sealed class OnlineLearner : IDisposable
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
         RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock, hooks.SummaryMetrics());
-
-    private void SaveCheckpoint(ILearnerStream stream)
-    {
-        hooks.Fire(static (p, c) => p.BeforeCheckpoint(c));
-        log.Sync();
-        context.LastCheckpoint = checkpoints.Save(context, hooks.Plugins);
-        stream.Commit(context.Cursor);
-        hooks.Fire(static (p, c) => p.AfterCheckpoint(c));
-    }
 }

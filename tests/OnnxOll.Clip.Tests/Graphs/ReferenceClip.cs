@@ -241,6 +241,7 @@ internal sealed class ReferenceClip
             h2[i] = h[i] + o[i];
         }
 
+        var moe = layout?.Moe(p) is { } site ? ReferenceMoe.Output(h2, n, d, site, pet) : new double[n * d];
         var m1 = Linear(LayerNorm(h2, n, d, p + ".layer_norm2", tc.LayerNormEps), n, d, f, p + ".mlp.fc1");
         for (int i = 0; i < m1.Length; i++)
         {
@@ -250,7 +251,7 @@ internal sealed class ReferenceClip
         var m2 = Adapter(Linear(m1, n, f, d, p + ".mlp.fc2"), n, d, p);
         for (int i = 0; i < n * d; i++)
         {
-            h2[i] += m2[i];
+            h2[i] += m2[i] + moe[i];
         }
 
         return h2;

@@ -1,3 +1,4 @@
+using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner.Plugins;
 
 namespace OnnxOll.Learning.Learner.Methods;
@@ -12,6 +13,7 @@ public static class MethodCatalog
         OnlineLora.Definition,
         DistributionSelector.Definition,
         ClassVocabularyLearning.Definition,
+        MoeAdapters.Definition,
     ];
 
     /// <summary>The registered method names, in order.</summary>
@@ -22,6 +24,16 @@ public static class MethodCatalog
     public static MethodDefinition Find(string name) =>
         Definitions.FirstOrDefault(d => d.Name == name)
         ?? throw new ArgumentException($"--method: '{name}' is not a method; valid: {string.Join(", ", Names)}.");
+
+    /// <summary><paramref name="pet"/> with the PET methods <paramref name="specs"/> add (MoE-Adapters' experts) appended unless already there; the model a
+    /// learner with these methods runs on is opened with this spec.</summary>
+    public static PetSpec WithPet(PetSpec pet, IReadOnlyList<MethodSpec> specs)
+    {
+        ArgumentNullException.ThrowIfNull(pet);
+        ArgumentNullException.ThrowIfNull(specs);
+        var added = specs.Select(s => Find(s.Name).Pet?.Invoke(s)).OfType<PetMethod>().Where(m => !pet.Methods.Contains(m)).ToArray();
+        return added.Length == 0 ? pet : PetSpec.Of([.. pet.Methods, .. added]);
+    }
 
     /// <summary>The plugins of <paramref name="specs"/>, in order, made for <paramref name="host"/>.</summary>
     /// <exception cref="ArgumentException">A method is named twice, or a spec's value does not fit its method.</exception>

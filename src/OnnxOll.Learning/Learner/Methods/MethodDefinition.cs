@@ -1,3 +1,4 @@
+using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner.Plugins;
 
 namespace OnnxOll.Learning.Learner.Methods;
@@ -12,4 +13,8 @@ public sealed record MethodDefinition(
     string Name,
     IReadOnlyList<KeyValuePair<string, string?>> Keys,
     Action<MethodSpec> Check,
-    Func<MethodSpec, MethodHost, LearnerPlugin> Create);
+    Func<MethodSpec, MethodHost, LearnerPlugin> Create)
+{
+    /// <summary>The PET method a spec adds to the model's PET spec (null: none), for methods whose tensors live in the towers' graphs.</summary>
+    public Func<MethodSpec, PetMethod>? Pet { get; init; }
+}
