@@ -43,12 +43,13 @@ public static class ServeCommand
         command.SetAction(parse =>
         {
             string bind = parse.GetValue(address)!;
+            MethodSpec[] methodSpecs = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)];
             var options = new ServeOptions
             {
                 ModelDirectory = parse.GetValue(model)!,
                 RunDirectory = parse.GetValue(output)!,
                 Data = parse.GetValue(data),
-                Pet = PetSpec.Parse(parse.GetValue(pet)!),
+                Pet = MethodCatalog.WithPet(PetSpec.Parse(parse.GetValue(pet)!), methodSpecs),
                 Learner = new LearnerOptions
                 {
                     BatchSize = parse.GetValue(batch),
@@ -59,7 +60,7 @@ public static class ServeCommand
                     Prompts = parse.GetValue(prompts)!,
                     EvalEvery = 0,
                     CheckpointEvery = 1,
-                    Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
+                    Methods = methodSpecs,
                 },
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
                 MaxLag = parse.GetValue(maxLag),
