@@ -72,7 +72,7 @@ public static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                var shown = new System.Text.Json.Nodes.JsonArray([.. result.Take(Math.Max(1, parse.GetValue(top))).Select(p => new System.Text.Json.Nodes.JsonObject { ["label"] = p.Label, ["probability"] = p.Probability })]);
+                var shown = new System.Text.Json.Nodes.JsonArray([.. result.Labels.Take(Math.Max(1, parse.GetValue(top))).Select(p => new System.Text.Json.Nodes.JsonObject { ["label"] = p.Label, ["probability"] = p.Probability })]);
                 JsonOutput.Write(new System.Text.Json.Nodes.JsonObject { ["image"] = parse.GetValue(image), ["source"] = description, ["labels"] = shown });
                 return 0;
             }
