@@ -27,7 +27,7 @@ public static class ResultsTable
         table.AddRow("training samples/s", result.SamplesPerSecond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("skipped steps / images", $"{result.SkippedSteps} / {result.SkippedSamples}");
         AnsiConsole.Write(table);
-        string[] names = ["metrics.jsonl", "summary.json", "accuracy.png", "accuracy.svg", "loss.png", "loss.svg", "run.json"];
+        string[] names = ["metrics.jsonl", "metrics.csv", "summary.json", "accuracy.png", "accuracy.svg", "loss.png", "loss.svg", "run.json"];
         var written = names.Where(n => File.Exists(Path.Combine(runDir, n))).ToList();
         int checkpoints = Directory.Exists(runDir) ? Directory.GetFiles(runDir, "ckpt-*.json").Length : 0;
         if (checkpoints > 0)

@@ -201,7 +201,7 @@ public sealed class RunFolder : IDisposable
 
     private static bool IsRunEntry(string? name) =>
         name is not null && (name.StartsWith("ckpt-", StringComparison.Ordinal) || name.StartsWith(".ckpt-", StringComparison.Ordinal)
-            || name is "ingest" or "metrics.jsonl" or "summary.json" or "eval.json");
+            || name is "ingest" or "metrics.jsonl" or "metrics.csv" or "summary.json" or "eval.json");
 
     private static JsonObject NewDocument(string full, RunSettings settings)
     {
