@@ -3,7 +3,7 @@ DOTNET ?= dotnet
 CONFIG ?= Release
 CLI = $(DOTNET) run --project src/OnnxOll.Cli -c $(CONFIG) --
 
-.PHONY: build test run bench format clean eval-cifar100 eval-cifar100-quick fixtures
+.PHONY: build test run bench format clean eval-cifar100 eval-cifar100-quick fixtures pack
 
 build:
 	$(DOTNET) build OnnxOll.sln -c $(CONFIG)
@@ -15,6 +15,11 @@ test:
 
 run:
 	$(CLI) demo --out runs/demo
+
+# The onnxoll command as a .NET tool package: dotnet tool install --global OnnxOll.Cli --add-source ./artifacts/nupkg
+pack:
+	rm -rf artifacts/nupkg
+	$(DOTNET) pack src/OnnxOll.Cli -c $(CONFIG) -o artifacts/nupkg
 
 # Builds the libtorch peer outside the repository (when ../shared/peer exists) and runs every case against it.
 bench:

@@ -80,15 +80,17 @@ public sealed record BenchReport(JsonObject Machine, IReadOnlyList<CaseMeasureme
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var node = new JsonObject
-        {
-            ["machine"] = Machine.DeepClone(),
-            ["measurements"] = JsonSerializer.SerializeToNode(Measurements, Json),
-            ["rows"] = JsonSerializer.SerializeToNode(Rows, Json),
-            ["fidelity"] = JsonSerializer.SerializeToNode(Fidelity, Json),
-        };
-        File.WriteAllText(path, node.ToJsonString(Json));
+        File.WriteAllText(path, ToJson().ToJsonString(Json));
     }
+
+    /// <summary>The report as JSON (what <see cref="Save"/> writes).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["machine"] = Machine.DeepClone(),
+        ["measurements"] = JsonSerializer.SerializeToNode(Measurements, Json),
+        ["rows"] = JsonSerializer.SerializeToNode(Rows, Json),
+        ["fidelity"] = JsonSerializer.SerializeToNode(Fidelity, Json),
+    };
 
     /// <summary>The Markdown tables: GEMM rates, steps and inference against libtorch, and learn end to end against the step's prediction.</summary>
     public string ToMarkdown()

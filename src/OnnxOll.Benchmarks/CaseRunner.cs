@@ -5,9 +5,8 @@ using OnnxOll.Clip.Tiny;
 using OnnxOll.Inference;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Optim;
-using OnnxOll.Streams.Scenarios;
-using OnnxOll.Streams.Synthetic;
 using OnnxOll.Runtime;
+using OnnxOll.Jobs;
 
 namespace OnnxOll.Benchmarks;
 
@@ -84,7 +83,7 @@ public static class CaseRunner
 
     /// <summary>The whole job as <c>onnxoll learn</c> runs it: 12 synthetic classes (iid), <see cref="BenchCase.Steps"/> stream batches,
     /// 3 steps per batch, a checkpoint per batch; with evaluations every <see cref="BenchCase.EvalEvery"/> samples on 2 test images per class.</summary>
-    private static CaseMeasurement Learn(BenchCase c, string modelDir, SessionSettings settings, FrozenPrecision precision)
+    private static CaseMeasurement Learn(BenchCase c, string modelDir, SessionSettings sessions, FrozenPrecision precision)
     {
         const int classes = 12;
         double start = Stopwatches.RssMb();
@@ -93,22 +92,23 @@ public static class CaseRunner
         try
         {
             var clock = Stopwatch.StartNew();
-            using var model = ClipModelRuntime.Open(modelDir, PetSpec.Parse(c.PetSpec), settings, precision);
-            using var data = DataSources.Open($"synthetic:colours=4,shapes=3,textures=1,train={perClass},test=2,size=64,seed=1");
-            var options = new LearnerOptions
+            var settings = new LearningJobSettings
             {
-                BatchSize = c.Batch,
-                Iterations = BenchCase.Iterations,
-                EvalEvery = c.EvalEvery,
-                EvalPerClass = 2,
+                ModelDirectory = modelDir,
+                DataSpec = $"synthetic:colours=4,shapes=3,textures=1,train={perClass},test={(c.EvalEvery > 0 ? 2 : 0)},size=64,seed=1",
+                RunDirectory = runDir,
+                Pet = PetSpec.Parse(c.PetSpec),
+                Learner = new LearnerOptions { BatchSize = c.Batch, Iterations = BenchCase.Iterations, EvalEvery = c.EvalEvery, EvalPerClass = 2 },
+                Sessions = sessions,
+                Frozen = precision,
             };
-            using var learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options, runDir);
+            using var job = LearningJob.Open(settings, _ => { }, _ => { });
             double opened = Stopwatches.RssMb();
-            var result = learner.Run(c.EvalEvery > 0 ? data : new Streams.Data.DataSplits(data.Train, null));
+            var result = job.Run(null, null, CancellationToken.None);
             double batchMs = 1000.0 * c.Batch / result.SamplesPerSecond;
             return new CaseMeasurement(c.Name, Implementations.OnnxOll(precision), batchMs, batchMs, clock.Elapsed.TotalMilliseconds,
                 Stopwatches.PeakRssMb(), result.SamplesPerSecond)
-            { Memory = MemoryRecord(start, opened, model.Frozen) };
+            { Memory = MemoryRecord(start, opened, job.Model.Frozen) };
         }
         finally
         {

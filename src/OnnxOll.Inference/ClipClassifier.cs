@@ -64,11 +64,30 @@ public sealed class ClipClassifier(IClipInference model) : IDisposable
         }
     }
 
-    /// <summary>The L2-normalised embedding of one image, preprocessed as the model says.</summary>
-    public float[] Embed(RgbImage image, PetParameters pet)
+    /// <summary>One image preprocessed as the model says (<see cref="SampleLength"/> floats).</summary>
+    public float[] Preprocess(RgbImage image)
     {
         var pixels = new float[SampleLength];
         new ClipImagePreprocessor(model.Preprocessing).Preprocess(image, pixels, 0);
+        return pixels;
+    }
+
+    /// <summary>The classes of one preprocessed image with their probabilities, routed by <see cref="Router"/>: <paramref name="classes"/>
+    /// gives the class features of the model that serves it (its argument is true for the frozen model).</summary>
+    public RoutedPrediction Classify(ReadOnlySpan<float> pixels, PetParameters pet, Func<bool, ClassEmbeddings> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var embedding = new float[Dimension];
+        Span<bool> toFrozen = stackalloc bool[1];
+        EmbedRouted(pixels, 1, pet, embedding, toFrozen);
+        InputRoute? route = Router is null ? null : toFrozen[0] ? InputRoute.Frozen : InputRoute.Learned;
+        return new RoutedPrediction(Probabilities(embedding, classes(toFrozen[0])), route);
+    }
+
+    /// <summary>The L2-normalised embedding of one image, preprocessed as the model says.</summary>
+    public float[] Embed(RgbImage image, PetParameters pet)
+    {
+        var pixels = Preprocess(image);
         var embedding = new float[Dimension];
         embedder.Embed(pixels, 1, pet, embedding);
         return embedding;

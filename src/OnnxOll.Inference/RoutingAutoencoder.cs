@@ -35,6 +35,9 @@ public sealed class RoutingAutoencoder
     /// <summary>Width of a code.</summary>
     public int Hidden { get; }
 
+    /// <summary>The weights in <see cref="ParameterNames"/> order (the arrays it reads; not copies).</summary>
+    public IReadOnlyList<ReadOnlyMemory<float>> Parameters => [encoderWeight, encoderBias, decoderWeight, decoderBias];
+
     /// <summary>The error above which an input is not this autoencoder's (+∞: it accepts everything).</summary>
     public float Threshold { get; set; } = float.PositiveInfinity;
 

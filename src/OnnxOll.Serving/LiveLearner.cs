@@ -1,8 +1,4 @@
-using OnnxOll.Inference;
-using OnnxOll.Learning.Learner;
-using OnnxOll.Learning.Learner.Methods;
-using OnnxOll.Learning.Runs;
-using OnnxOll.Streams.Scenarios;
+using OnnxOll.Jobs;
 using OnnxOll.Streams;
 using OnnxOll.Streams.Sources;
 
@@ -14,9 +10,7 @@ namespace OnnxOll.Serving;
 /// covers, so after a crash every accepted observation is trained exactly once. Stopping writes a final checkpoint.</remarks>
 public sealed class LiveLearner : IDisposable
 {
-    private readonly ClipModelRuntime model;
-    private readonly RunFolder folder;
-    private readonly OnlineLearner learner;
+    private readonly LearningJob job;
     private readonly PrequentialScorer scorer;
     private readonly ServicePlugin plugin;
     private readonly ILearnerStream stream;
@@ -27,41 +21,35 @@ public sealed class LiveLearner : IDisposable
 
     private LiveLearner(ServeOptions options, ServiceMetrics metrics, Action<string> note)
     {
-        model = ClipModelRuntime.Open(options.ModelDirectory, MethodCatalog.WithPet(options.Pet, options.Learner.Methods), options.Sessions);
+        string dataSpec = options.Data ?? IngestLogSource.Spec;
+        StreamSpecs.CheckLive(dataSpec); // a malformed spec is refused before the run folder records it
+        job = LearningJob.Open(
+            new LearningJobSettings
+            {
+                ModelDirectory = options.ModelDirectory,
+                DataSpec = dataSpec,
+                RunDirectory = options.RunDirectory,
+                Pet = options.Pet,
+                Learner = options.Learner,
+                Resume = true,
+                Sessions = options.Sessions,
+                IngestLog = options.LogOptions,
+            },
+            note,
+            note);
         try
         {
-            // The lock comes first: only the folder's owner may open (and recover) its log.
-            string dataSpec = options.Data ?? IngestLogSource.Spec;
-            StreamSpecs.CheckLive(dataSpec); // a malformed spec is refused before the run folder records it
-            var settings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, "iid", options.Learner);
-            folder = RunFolder.Open(options.RunDirectory, settings with { ModelDirectory = Path.GetFullPath(options.ModelDirectory) }, resume: true);
-            foreach (var line in folder.Notes)
-            {
-                note(line);
-            }
-
-            var live = new LiveStreamOptions(options.Learner.BatchSize) { LogDirectory = Path.Combine(options.RunDirectory, "ingest"), Log = options.LogOptions };
-            Source = StreamSpecs.Open(dataSpec, live).Live!;
-            if (Source.Recovery is { } recovery)
-            {
-                note(recovery);
-            }
-
-            learner = new OnlineLearner(model, ScenarioSpec.Parse("iid"), options.Learner, options.RunDirectory);
-            note(learner.Resume());
-            scorer = new PrequentialScorer(model, options.Learner.Prompts);
-            plugin = new ServicePlugin(metrics, scorer);
-            learner.Plugins.Add(plugin);
-            Predictor = new Predictor(model, options.Learner.Prompts);
-            var preparer = new SamplePreparer(model.Preprocessing);
-            stream = Source.OpenStream(learner.Cursor, preparer.Prepare, note);
+            Source = job.Live!;
+            stream = job.LiveStream!;
+            scorer = new PrequentialScorer(job.Model, options.Learner.Prompts);
+            plugin = new ServicePlugin(metrics, scorer, options.RunDirectory);
+            job.Learner.Plugins.Add(plugin);
+            Predictor = new Predictor(job.Model, options.Learner.Prompts);
             var source = Source;
             metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(source.Counters().Lag));
         }
         catch
         {
-            // A run this process started that failed before learning anything (Redis unreachable, ...) leaves no folder behind.
-            folder?.DiscardIfUnused();
             Dispose();
             throw;
         }
@@ -144,13 +132,9 @@ public sealed class LiveLearner : IDisposable
             thread.Join();
         }
 
-        stream?.Dispose();
         Predictor?.Dispose();
         scorer?.Dispose();
-        learner?.Dispose();
-        model?.Dispose();
-        Source?.Dispose();
-        folder?.Dispose();
+        job?.Dispose();
         stop.Dispose();
     }
 
@@ -158,7 +142,7 @@ public sealed class LiveLearner : IDisposable
     {
         try
         {
-            learner.Run(stream, null, stop.Token);
+            job.Run(null, null, stop.Token);
         }
         catch (Exception ex)
         {

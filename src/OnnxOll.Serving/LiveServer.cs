@@ -19,9 +19,17 @@ namespace OnnxOll.Serving;
 
 /// <summary>The live learning service: ASP.NET Core minimal APIs over the durable ingest log, the learner and the predictor.</summary>
 /// <remarks>Endpoints: POST /v1/observations, POST /v1/predict, GET /v1/status, GET /v1/adapter (the current PET as an ONNX Runtime or
-/// PEFT adapter), GET /metrics, GET / (dashboard).</remarks>
+/// PEFT adapter), GET /metrics, GET / (dashboard). With a token, ingest and the adapter (what was learned) need it.</remarks>
 public sealed class LiveServer : IAsyncDisposable
 {
+    /// <summary>The longest query string the service reads, in characters; a longer one is answered 414 with a problem body.</summary>
+    public const int MaxQueryLength = 16 * 1024;
+
+    // Kestrel answers a request line above its own limit with a bare 414 before any handler runs; its limit sits well above
+    // MaxQueryLength so that the service's handler answers (with the JSON problem body) for all but absurd request lines.
+    // (Kestrel requires its 1 MiB request buffer to hold the request line plus the headers.)
+    private const int KestrelRequestLineLimit = 256 * 1024;
+
     private const int RecentLimit = 20;
     private readonly WebApplication app;
     private readonly LiveLearner learner;
@@ -57,6 +65,8 @@ public sealed class LiveServer : IAsyncDisposable
             {
                 k.Listen(options.Address, options.Port);
                 k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+                k.Limits.MaxRequestLineSize = KestrelRequestLineLimit;
+                k.Limits.MaxRequestHeadersTotalSize = KestrelRequestLineLimit + (64 * 1024);
             });
             builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
             builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
@@ -122,6 +132,18 @@ public sealed class LiveServer : IAsyncDisposable
 
     private void Map()
     {
+        app.Use(async (http, next) =>
+        {
+            int length = http.Request.QueryString.Value?.Length ?? 0;
+            if (length > MaxQueryLength)
+            {
+                await Results.Problem(detail: $"query string of {length} characters exceeds {MaxQueryLength}.", statusCode: StatusCodes.Status414UriTooLong)
+                    .ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
+            await next(http).ConfigureAwait(false);
+        });
         app.MapPost("/v1/observations", (Delegate)IngestAsync);
         app.MapPost("/v1/predict", (Delegate)PredictAsync);
         app.MapGet("/v1/status", () => Results.Json(learner.Status(recent.ToArray()), JsonOptions));
@@ -191,12 +213,12 @@ public sealed class LiveServer : IAsyncDisposable
                 : throw new RequestError(400, $"top '{http.Request.Query["top"]}': expected a positive integer.");
             var result = learner.Predictor.Predict(image, candidates, snapshot);
             metrics.PredictSeconds.Observe(clock.Elapsed.TotalSeconds);
-            recent.Enqueue(new RecentPrediction(DateTime.UtcNow, result[0].Label, result[0].Probability, snapshot.Batches));
+            recent.Enqueue(new RecentPrediction(DateTime.UtcNow, result.Labels[0].Label, result.Labels[0].Probability, snapshot.Batches));
             while (recent.Count > RecentLimit && recent.TryDequeue(out _))
             {
             }
 
-            return Results.Json(new { labels = result.Take(top), batches = snapshot.Batches, samples = snapshot.Samples }, JsonOptions);
+            return Results.Json(new { labels = result.Labels.Take(top), route = result.Route?.ToString().ToLowerInvariant(), batches = snapshot.Batches, samples = snapshot.Samples }, JsonOptions);
         }
         catch (RequestError error)
         {
@@ -208,6 +230,7 @@ public sealed class LiveServer : IAsyncDisposable
     {
         try
         {
+            Authorize(http.Request);
             var snapshot = learner.Snapshot ?? throw new RequestError(503, "the learner is still starting.");
             var (bytes, contentType, fileName) = AdapterDownload.Build(snapshot, http.Request.Query["format"].FirstOrDefault() ?? "onnx",
                 http.Request.Query["graph"].FirstOrDefault() ?? "all", options);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using OnnxOll.Clip.Imaging;
+using OnnxOll.Clip.Text;
 using OnnxOll.Streams.Log;
 
 namespace OnnxOll.Serving;
@@ -10,7 +11,7 @@ namespace OnnxOll.Serving;
 public static class ObservationReader
 {
     /// <summary>Longest label accepted, in characters.</summary>
-    public const int MaxLabelLength = 200;
+    public const int MaxLabelLength = ClassLabel.MaxLength;
 
     /// <summary>The request's observations, each image decoded once to prove it is readable.</summary>
     /// <exception cref="RequestError">400 naming the bad image or label, 413 when too large.</exception>
@@ -90,26 +91,17 @@ public static class ObservationReader
     private static bool IsMultipart(HttpRequest request) =>
         request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
-    /// <summary>The trimmed label, refused (400) when empty, longer than <see cref="MaxLabelLength"/> or holding a control character.</summary>
+    /// <summary>The trimmed label, refused (400) as <see cref="ClassLabel.Check"/> refuses it (the CLI's <c>--labels</c> shares the check).</summary>
     internal static string CheckLabel(string? label, string where)
     {
-        string trimmed = label?.Trim() ?? string.Empty;
-        if (trimmed.Length == 0)
+        try
         {
-            throw new RequestError(400, $"{where}: label is missing or empty.");
+            return ClassLabel.Check(label, where);
         }
-
-        if (trimmed.Length > MaxLabelLength)
+        catch (ArgumentException e)
         {
-            throw new RequestError(400, $"{where}: label of {trimmed.Length} characters exceeds {MaxLabelLength}.");
+            throw new RequestError(400, e.Message);
         }
-
-        if (trimmed.Any(char.IsControl))
-        {
-            throw new RequestError(400, $"{where}: label contains a control character.");
-        }
-
-        return trimmed;
     }
 
     private static RgbImage Decode(byte[] image, string where)

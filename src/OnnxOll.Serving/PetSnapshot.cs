@@ -1,12 +1,14 @@
 using OnnxOll.Clip.Pet;
+using OnnxOll.Inference;
 
 namespace OnnxOll.Serving;
 
 /// <summary>An immutable copy of the PET tensors after a finished batch, with the vocabulary learned so far; swapped in atomically for predictions.</summary>
 public sealed class PetSnapshot
 {
-    private PetSnapshot(long batches, long samples, PetParameters pet, IReadOnlyList<string> vocabulary)
+    private PetSnapshot(long batches, long samples, PetParameters pet, IReadOnlyList<string> vocabulary, AutoencoderRouter? router)
     {
+        Router = router;
         Batches = batches;
         Samples = samples;
         Pet = pet;
@@ -25,8 +27,11 @@ public sealed class PetSnapshot
     /// <summary>The classes learned, in order of first appearance.</summary>
     public IReadOnlyList<string> Vocabulary { get; }
 
-    /// <summary>Copies <paramref name="pet"/> and <paramref name="vocabulary"/>.</summary>
-    public static PetSnapshot Copy(long batches, long samples, PetParameters pet, IReadOnlyList<string> vocabulary)
+    /// <summary>The DDAS router of the run's latest checkpoint (null: the run learns without DDAS); only the <see cref="Predictor"/> uses it.</summary>
+    public AutoencoderRouter? Router { get; }
+
+    /// <summary>Copies <paramref name="pet"/> and <paramref name="vocabulary"/>; <paramref name="router"/> is shared, not copied (never written after loading).</summary>
+    public static PetSnapshot Copy(long batches, long samples, PetParameters pet, IReadOnlyList<string> vocabulary, AutoencoderRouter? router = null)
     {
         var copy = PetParameters.Create(pet.Layout, 0);
         foreach (var t in pet.Layout.Tensors)
@@ -34,6 +39,6 @@ public sealed class PetSnapshot
             pet[t.Name].AsSpan().CopyTo(copy[t.Name]);
         }
 
-        return new PetSnapshot(batches, samples, copy, vocabulary.ToArray());
+        return new PetSnapshot(batches, samples, copy, vocabulary.ToArray(), router);
     }
 }

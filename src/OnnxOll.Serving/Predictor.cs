@@ -1,4 +1,5 @@
 using OnnxOll.Clip.Imaging;
+using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 
@@ -14,6 +15,8 @@ public sealed class Predictor : IDisposable
     private readonly ClipClassifier classifier;
     private readonly ClassVocabulary labels = new();
     private readonly TextFeatures text;
+    private readonly TextFeatures frozenText;
+    private readonly PetParameters frozen;
     private long textVersion = -1;
 
     /// <summary>Creates a predictor over <paramref name="model"/>'s sessions.</summary>
@@ -22,11 +25,14 @@ public sealed class Predictor : IDisposable
         this.model = model;
         preprocessor = new ClipImagePreprocessor(model.Preprocessing);
         text = new TextFeatures(model, new PromptTemplates(prompts));
+        frozenText = new TextFeatures(model, new PromptTemplates(prompts));
+        frozen = PetParameters.Zero(model.Layout);
         classifier = new ClipClassifier(model);
     }
 
-    /// <summary>Every candidate with its probability, most likely first.</summary>
-    public IReadOnlyList<LabelProbability> Predict(RgbImage image, IReadOnlyList<string> candidates, PetSnapshot snapshot)
+    /// <summary>Every candidate with its probability, most likely first; with the snapshot's DDAS router, an image it sends to the frozen
+    /// model gets the zero-shot probabilities, and the result names the model that served it.</summary>
+    public RoutedPrediction Predict(RgbImage image, IReadOnlyList<string> candidates, PetSnapshot snapshot)
     {
         var pixels = new float[preprocessor.SampleLength];
         preprocessor.Preprocess(image, pixels, 0);
@@ -40,10 +46,15 @@ public sealed class Predictor : IDisposable
             textVersion = snapshot.Batches;
             var ids = candidates.Select(labels.GetOrAdd).ToArray();
             text.Extend(labels, snapshot.Pet);
-            var embedding = new float[classifier.Dimension];
-            classifier.Embed(pixels, 1, snapshot.Pet, embedding);
-            return classifier.Probabilities(embedding, ClipClassifier.ClassFeatures(text, ids, candidates));
+            classifier.Router = snapshot.Router;
+            return classifier.Classify(pixels, snapshot.Pet, toFrozen => ClipClassifier.ClassFeatures(toFrozen && model.TextHasPet ? Frozen() : text, ids, candidates));
         }
+    }
+
+    private TextFeatures Frozen()
+    {
+        frozenText.Extend(labels, frozen);
+        return frozenText;
     }
 
     /// <inheritdoc/>
@@ -51,5 +62,6 @@ public sealed class Predictor : IDisposable
     {
         classifier.Dispose();
         text.Dispose();
+        frozenText.Dispose();
     }
 }

@@ -40,7 +40,7 @@ public sealed record ServeOptions
     /// <summary>TCP port; 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>Bearer token required by the write endpoints, or null for none.</summary>
+    /// <summary>Bearer token required by ingest and the adapter download, or null for none.</summary>
     public string? Token { get; init; }
 
     /// <summary>Largest request body accepted, in bytes.</summary>

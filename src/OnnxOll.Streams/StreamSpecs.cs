@@ -38,6 +38,6 @@ public static class StreamSpecs
                 : throw new ArgumentException($"--data '{spec}': the ingest log is a service run's own; learn a data set or a Redis stream.");
         }
 
-        return new OpenedStream(DataSources.Open(spec), null);
+        return new OpenedStream(DataSources.Open(spec, ["redis://HOST:PORT/STREAM"]), null);
     }
 }

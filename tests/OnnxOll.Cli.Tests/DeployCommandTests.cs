@@ -38,7 +38,7 @@ public sealed class DeployCommandTests(CliFixture fixture)
 
         var source = PetSource.Resolve(run, null, null, model);
         Assert.Equal(3, source.Classes!.Count);
-        var expected = PredictCommand.Predict(model, source, image, source.Classes, null, SessionSettings.Default);
+        var expected = PredictCommand.Predict(model, source, image, source.Classes, null, SessionSettings.Default).Labels;
         var expectedEval = EvalCommand.Evaluate(model, run, Data, 0, SessionSettings.Default);
         Assert.Equal(0, CliFixture.Invoke("predict", "--model", model, "--run", run, "--image", image));
 
@@ -48,7 +48,7 @@ public sealed class DeployCommandTests(CliFixture fixture)
         Directory.Move(export, moved);
         Directory.Delete(model, recursive: true);
 
-        var actual = PredictCommand.PredictExport(moved, image, null, null, SessionSettings.Default);
+        var actual = PredictCommand.PredictExport(moved, image, null, null, SessionSettings.Default).Labels;
         Assert.Equal(expected.Select(p => p.Label), actual.Select(p => p.Label));
         Assert.Equal(expected.Select(p => p.Probability), actual.Select(p => p.Probability));
         Assert.Equal(0, CliFixture.Invoke("predict", "--export", moved, "--image", image));
@@ -153,10 +153,10 @@ public sealed class DeployCommandTests(CliFixture fixture)
         Bitmap.WriteRandom(image, 50, 36, seed: 9);
 
         // predict: probabilities from pixels preprocessed with the config's mean, std and sizes (an independent path through embed).
-        var result = PredictCommand.Predict(model, PetSource.None, image, labels, null, SessionSettings.Default);
+        var result = PredictCommand.Predict(model, PetSource.None, image, labels, null, SessionSettings.Default).Labels;
         var reference = Reference(model, image, labels, options);
         Assert.All(result, p => Assert.Equal(reference[p.Label], p.Probability, 1e-6));
-        var plain = PredictCommand.Predict(fixture.ModelDirectory, PetSource.None, image, labels, null, SessionSettings.Default);
+        var plain = PredictCommand.Predict(fixture.ModelDirectory, PetSource.None, image, labels, null, SessionSettings.Default).Labels;
         Assert.True(plain.Max(p => Math.Abs(p.Probability - reference[p.Label])) > 1e-6, "the default preprocessing should give other probabilities");
 
         // export carries the preprocessing: the export alone predicts as the model folder does.
@@ -166,7 +166,7 @@ public sealed class DeployCommandTests(CliFixture fixture)
         Assert.Equal([0.2f, 0.25f, 0.3f], manifest["preprocessing"]!["image_std"]!.AsArray().Select(m => m!.GetValue<float>()));
         Assert.Equal(40, manifest["preprocessing"]!["size"]!["shortest_edge"]!.GetValue<int>());
         Assert.Equal(32, manifest["preprocessing"]!["crop_size"]!["height"]!.GetValue<int>());
-        var exported = PredictCommand.PredictExport(export, image, labels, null, SessionSettings.Default);
+        var exported = PredictCommand.PredictExport(export, image, labels, null, SessionSettings.Default).Labels;
         Assert.Equal(result.Select(p => (p.Label, p.Probability)), exported.Select(p => (p.Label, p.Probability)));
 
         // learn: every image the learner trained on was preprocessed with the config's sizes, mean and std (not the defaults).

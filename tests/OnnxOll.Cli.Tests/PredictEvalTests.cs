@@ -41,7 +41,7 @@ public sealed class PredictEvalTests(CliFixture fixture)
             pet.Save(petFile);
         }
 
-        var result = PredictCommand.Predict(fixture.ModelDirectory, source, image, Labels, withRun ? null : [prompt], SessionSettings.Default);
+        var result = PredictCommand.Predict(fixture.ModelDirectory, source, image, Labels, withRun ? null : [prompt], SessionSettings.Default).Labels;
 
         var expected = ReferenceProbabilities(image, prompt, petFile, tag);
         Assert.Equal(Labels.Length, result.Count);

@@ -58,4 +58,21 @@ public sealed class AdapterEndpointTests(ServerFixture fixture) : IClassFixture<
             Assert.Contains(field, (await ServiceClient.Json(bad)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task WithATokenTheAdapterNeedsItAsIngestDoes()
+    {
+        await using var server = await LiveServer.StartAsync(fixture.Options("adapter-token") with { Token = "s3cret" });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var refused = await http.GetAsync("/v1/adapter");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("bearer token", (await ServiceClient.Json(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/adapter")).StatusCode);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+        var adapter = await http.GetAsync("/v1/adapter?graph=vision");
+        Assert.Equal(HttpStatusCode.OK, adapter.StatusCode);
+        Assert.NotEmpty(await adapter.Content.ReadAsByteArrayAsync());
+    }
 }

@@ -33,6 +33,16 @@ public sealed class DashboardBrowserTests(ServerFixture fixture) : IClassFixture
         Assert.Equal(history.Select(p => p.GetProperty("samples").GetInt64()), Read(driver, "#plot circle.loss", "data-samples").Select(v => long.Parse(v, CultureInfo.InvariantCulture)));
         Assert.Equal(history.Select(p => p.GetProperty("loss").GetDouble()), Read(driver, "#plot circle.loss", "data-loss").Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
         Assert.Equal(history.Select(p => p.GetProperty("accuracy").GetDouble()), Read(driver, "#plot circle.acc", "data-accuracy").Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
+        // Axes with ticks, a legend, and the accuracy's moving average over the last 10 batches (here: the running mean of two).
+        Assert.True(Read(driver, "#plot line.tick.x", "x1").Length >= 2);
+        Assert.Equal(["0 %", "25 %", "50 %", "75 %", "100 %"], Read(driver, "#plot text.tick-label.acc", null));
+        Assert.NotEmpty(Read(driver, "#plot text.tick-label.loss", null));
+        Assert.Equal(["samples learned"], Read(driver, "#plot text.axis-title.x", null));
+        Assert.Equal(["loss (right axis)", "accuracy per batch", "accuracy, mean of 10"], Read(driver, "#plot .legend text", null));
+        var accuracies = history.Select(p => p.GetProperty("accuracy").GetDouble()).ToArray();
+        double[] expected = [accuracies[0], (accuracies[0] + accuracies[1]) / 2];
+        var average = Read(driver, "#plot polyline.acc-average", "data-values").Single().Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture));
+        Assert.Equal(expected, average, (a, b) => Math.Abs(a - b) < 1e-12);
         Assert.Equal(["red", "green", "blue", "yellow"], Read(driver, "#classes li", null));
         Assert.Single(Read(driver, "#predictions tr", null));
 

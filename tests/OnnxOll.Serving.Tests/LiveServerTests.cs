@@ -94,6 +94,8 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
             ("huge predict label", () => http.PostAsync($"/v1/predict?labels={new string('a', 300)},b", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label of 300 characters exceeds 200"),
             ("control predict label", () => http.PostAsync("/v1/predict?labels=a%00b,c", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "labels: label contains a control character"),
             ("truncated multipart", () => http.PostAsync("/v1/observations", Truncated()), HttpStatusCode.BadRequest, "multipart body: truncated or malformed"),
+            ("over-long query", () => http.PostAsync($"/v1/predict?labels={new string('a', 100_000)}", ServiceClient.Raw(jpeg)), HttpStatusCode.RequestUriTooLong,
+                $"query string of 100008 characters exceeds {LiveServer.MaxQueryLength}"),
             ("bad top", () => http.PostAsync("/v1/predict?labels=a,b&top=x", ServiceClient.Raw(jpeg)), HttpStatusCode.BadRequest, "top 'x': expected a positive integer"),
         };
         foreach (var (name, send, status, message) in cases)

@@ -49,10 +49,10 @@ public sealed class BatchFile
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{path}: batch file does not exist.", path);
+            throw new FileNotFoundException($"{path}: {(Directory.Exists(path) ? "is a folder" : "does not exist")}; expected a batch file. {HowToMake}", path);
         }
 
-        using var file = SafeTensorsFile.Open(path);
+        using var file = Open(path);
         var v = config.Vision;
         var pixelShape = Shape(file, ClipGraphNames.PixelValues);
         if (pixelShape.Length != 4 || pixelShape[1] != v.NumChannels || pixelShape[2] != v.ImageSize || pixelShape[3] != v.ImageSize || pixelShape[0] < 1)
@@ -93,6 +93,20 @@ public sealed class BatchFile
         }
 
         return new BatchFile(file.ReadFiniteFloat32(ClipGraphNames.PixelValues), pixelShape, ids, idsShape, labels);
+    }
+
+    private const string HowToMake = "`onnxoll batch --model DIR --images FILES --labels L --out FILE` writes one from images.";
+
+    private static SafeTensorsFile Open(string path)
+    {
+        try
+        {
+            return SafeTensorsFile.Open(path);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new InvalidDataException($"{path}: not a safetensors batch file ({e.Message.TrimEnd('.')}). {HowToMake}", e);
+        }
     }
 
     private static long[] Shape(SafeTensorsFile file, string name) =>

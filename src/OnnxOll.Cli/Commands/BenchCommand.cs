@@ -35,9 +35,10 @@ public static class BenchCommand
         var frozen = CommonOptions.Frozen();
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var json = JsonOutput.Option();
         var command = new Command("bench", "Benchmark OnnxOll (float32 and int8 frozen weights) against the libtorch peer: steps, inference, learn end to end, GEMM rates, int8 fidelity.")
         {
-            output, models, rounds, peer, tiny, report, readme, fidelityOnly, single, frozen, threads, provider,
+            output, models, rounds, peer, tiny, report, readme, fidelityOnly, single, frozen, threads, provider, json,
         };
         command.SetAction(parse =>
         {
@@ -54,11 +55,19 @@ public static class BenchCommand
                 : Measure(parse.GetValue(tiny) ? BenchCases.Tiny : BenchCases.B32, parse.GetValue(models)!, parse.GetValue(rounds),
                     parse.GetValue(peer) ?? Environment.GetEnvironmentVariable("ONNXOLL_CLIPREF"), parse.GetValue(threads), settings, parse.GetValue(output)!);
             string tables = result.ToMarkdown();
-            Console.Write(tables);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(result.ToJson());
+            }
+            else
+            {
+                Console.Write(tables);
+            }
+
             if (parse.GetValue(readme) is { } path)
             {
                 ReplaceBlock(path, tables);
-                Console.WriteLine($"updated {path}");
+                Console.Error.WriteLine($"updated {path}");
             }
 
             return 0;

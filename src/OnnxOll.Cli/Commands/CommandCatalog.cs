@@ -17,6 +17,7 @@ public static class CommandCatalog
         ServeCommand.Create(),
         GradcheckCommand.Create(),
         BenchCommand.Create(),
+        BatchCommand.Create(),
         EmbedCommand.Create(),
         GradCommand.Create(),
         PredictCommand.Create(),

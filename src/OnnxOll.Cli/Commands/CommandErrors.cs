@@ -31,13 +31,23 @@ public static partial class CommandErrors
         return input ? InputError : InternalError;
     }
 
-    /// <summary>Prints the parse errors of a command line as one line and returns <see cref="InputError"/>.</summary>
+    /// <summary>Prints the parse errors of a command line as one line, with System.CommandLine's typo corrections ("did you mean …")
+    /// for unmatched words, and returns <see cref="InputError"/>.</summary>
     public static int ReportParseErrors(ParseResult parse, TextWriter error)
     {
-        string command = string.Join(' ', parse.CommandResult.Command.Name);
-        error.WriteLine($"error: {OneLine(string.Join("; ", parse.Errors.Select(e => e.Message).Distinct()))} (see onnxoll {command} --help)");
+        var command = parse.CommandResult.Command;
+        string help = command.Parents.Any() ? $"onnxoll {command.Name} --help" : "onnxoll --help";
+        var suggestions = TypoCorrections.Of(parse);
+        var messages = parse.Errors.Select(e => e.Message.Trim().TrimEnd('.')).Distinct().Select(m => WithSuggestion(m, suggestions));
+        error.WriteLine($"error: {OneLine(string.Join("; ", messages))} (see {help})");
         return InputError;
     }
+
+    // System.CommandLine's message quotes the unmatched word: "Unrecognized command or argument 'lern'".
+    private static string WithSuggestion(string message, IReadOnlyDictionary<string, IReadOnlyList<string>> suggestions) =>
+        suggestions.FirstOrDefault(s => message.EndsWith($"'{s.Key}'", StringComparison.Ordinal)) is { Key: not null } match
+            ? $"{message} (did you mean {string.Join(" or ", match.Value)}?)"
+            : message;
 
     /// <summary>Prints a warning as one line on stderr (<c>warning: …</c>), where every command's warnings go.</summary>
     public static void Warn(string message) => Console.Error.WriteLine($"warning: {OneLine(message)}");

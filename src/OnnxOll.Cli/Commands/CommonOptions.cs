@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
 using OnnxOll.Clip.Graphs;
+using OnnxOll.Clip.Model;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Runtime;
 
@@ -12,7 +13,21 @@ namespace OnnxOll.Cli.Commands;
 public static class CommonOptions
 {
     /// <summary>The Hugging Face CLIP folder.</summary>
-    public static Option<string> Model() => new("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt).", Required = true };
+    public static Option<string> Model() => ModelPath(new Option<string>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt).", Required = true });
+
+    /// <summary>Adds a check that the option names an existing model folder or weights file; a missing folder, another file and a
+    /// hub id each get their own message (<see cref="ClipModelFiles.Problem"/>).</summary>
+    public static Option<T> ModelPath<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is string path && ClipModelFiles.Problem(path) is { } problem)
+            {
+                result.AddError($"{option.Name} {problem}");
+            }
+        });
+        return option;
+    }
 
     /// <summary>Lets a command use PET tensors recorded as learned on another model (a deliberate transfer), with a warning instead of the refusal.</summary>
     public static Option<bool> AllowOtherModel() =>

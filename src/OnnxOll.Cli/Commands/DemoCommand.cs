@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Clip.Tiny;
@@ -29,15 +30,16 @@ public static class DemoCommand
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
+        var json = JsonOutput.Option();
         var command = new Command("demo", "Create a tiny CLIP and a generated image stream, learn it online with SIT-LoRA and the all-seen baseline, print the results.")
         {
-            output, threads, provider, frozen,
+            output, threads, provider, frozen, json,
         };
-        command.SetAction(parse => Run(parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen)));
+        command.SetAction(parse => Run(parse.GetValue(output)!, CommonOptions.Settings(parse, threads, provider), parse.GetValue(frozen), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string output, Runtime.SessionSettings settings, FrozenPrecision frozen)
+    private static int Run(string output, Runtime.SessionSettings settings, FrozenPrecision frozen, bool json)
     {
         string modelDir = Path.Combine(output, "model");
         if (!File.Exists(Path.Combine(modelDir, "model.safetensors")))
@@ -48,7 +50,9 @@ public static class DemoCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]OnnxOll demo[/]: tiny CLIP at {modelDir}, stream {Data}, scenario {Scenario}, PET {Pet}");
         var table = new Table().AddColumns("loss", "A_auc", "A_avg", "A_last", "F_last", "samples/s", "plot");
         using var model = ClipModelRuntime.Open(modelDir, PetSpec.Parse(Pet), settings, frozen);
-        foreach (var loss in new[] { LossKind.Sit, LossKind.All })
+        LossKind[] losses = [LossKind.Sit, LossKind.All];
+        var runs = new JsonArray();
+        foreach (var (loss, index) in losses.Select((l, i) => (l, i)))
         {
             string runDir = Path.Combine(output, loss.ToString().ToLowerInvariant());
             if (Directory.Exists(runDir))
@@ -59,10 +63,21 @@ public static class DemoCommand
             using var data = DataSources.Open(Data);
             var options = new LearnerOptions { BatchSize = 16, Iterations = 3, LearningRate = 1e-2f, Loss = loss, EvalEvery = 300, CheckpointEvery = 10 };
             using var learner = new OnlineLearner(model, ScenarioSpec.Parse(Scenario), options, runDir);
-            var result = LearnProgressView.Run((progress, warn) => learner.Run(data, progress, warn), $"{loss}");
+            var result = LearnProgressView.Run((progress, warn) => learner.Run(data, progress, warn),
+                $"run {index + 1} of {losses.Length}, {loss.ToString().ToUpperInvariant()} loss", json);
+            var run = JsonOutput.Of(result, runDir);
+            run["loss"] = loss.ToString().ToLowerInvariant();
+            run["plot"] = Path.Combine(runDir, "accuracy.png");
+            runs.Add(run);
             var s = result.Summary;
             table.AddRow(loss.ToString().ToUpperInvariant(), ResultsTable.Percent(s.AAuc), ResultsTable.Percent(s.AAvg), ResultsTable.Percent(s.ALast), ResultsTable.Percent(s.FLast),
                 result.SamplesPerSecond.ToString("F0", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(Path.Combine(runDir, "accuracy.png")));
+        }
+
+        if (json)
+        {
+            JsonOutput.Write(new JsonObject { ["model"] = modelDir, ["data"] = Data, ["scenario"] = Scenario, ["pet"] = Pet, ["runs"] = runs });
+            return 0;
         }
 
         AnsiConsole.Write(table);

@@ -26,21 +26,22 @@ public static class EvalCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." };
+        var model = CommonOptions.ModelPath(new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." });
         var run = new Option<string?>("--run") { Description = "Run folder or checkpoint (its latest good checkpoint is evaluated)." };
         var pet = new Option<string?>("--pet") { Description = "PET tensors instead of a run: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter." };
         var petSpec = new Option<string?>("--pet-spec") { Description = "PET spec of --pet (default: the file's own)." };
         var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): evaluate it alone." };
         var data = new Option<string>("--data") { Description = "Data spec with a test split: folder:DIR, tar:FILE, idx:..., cifar10:DIR, cifar100:DIR, synthetic[:...].", Required = true };
         var perClass = CommonOptions.AtLeast(new Option<int>("--per-class") { Description = "Test images per class (0: all).", DefaultValueFactory = _ => 0 }, 0);
-        var output = CommonOptions.OutputFile(new Option<string?>("--out") { Description = "Report file to write (default: eval.json beside the run, checkpoint or export), e.g. when that folder is read-only." });
+        var output = CommonOptions.OutputFile(new Option<string?>("--out") { Description = "Report file to write (default: eval.json beside the run, checkpoint or export; none for the base model alone), e.g. when that folder is read-only." });
+        var json = JsonOutput.Option();
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
         var command = new Command("eval", "Evaluate a PET model (run, checkpoint, adapter or export) on the test split of a data set; print a table and write eval.json.")
         {
-            model, run, pet, petSpec, export, data, perClass, output, threads, provider, frozen, allowOtherModel,
+            model, run, pet, petSpec, export, data, perClass, output, threads, provider, frozen, allowOtherModel, json,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +56,7 @@ public static class EvalCommand
                 }
 
                 using var exported = ExportedModel.Open(exportDir, settings);
-                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir, parse.GetValue(output));
+                result = Evaluate(exported, exported.Pet, exported.Prompts, dataSpec, parse.GetValue(perClass), exportDir, exportDir, parse.GetValue(output), router: exported.Router);
             }
             else
             {
@@ -68,11 +69,17 @@ public static class EvalCommand
                     CommandErrors.Warn(warning);
                 }
 
-                string reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : ".";
+                string? reportDir = (runPath ?? petPath) is { } p ? (Directory.Exists(p) ? p : Path.GetDirectoryName(Path.GetFullPath(p))!) : null;
                 using var runtime = ClipModelRuntime.Open(modelDir, source.Spec, settings, parse.GetValue(frozen));
-                var router = runPath is not null && Directory.Exists(runPath) ? DistributionSelector.LoadRouter(runPath) : null;
+                var router = RunRouter.Of(runPath, source);
                 result = Evaluate(runtime, source.Load(runtime.Layout), source.Prompts ?? [PromptTemplates.DefaultTemplate], dataSpec, parse.GetValue(perClass), source.Description, reportDir,
                     parse.GetValue(output), source.Checkpoint, router);
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(result.Report);
+                return 0;
             }
 
             var table = new Table().AddColumn("class").AddColumn(new TableColumn("images").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned());
@@ -83,7 +90,7 @@ public static class EvalCommand
 
             table.AddRow("[bold]overall[/]", result.Samples.Values.Sum().ToString(CultureInfo.InvariantCulture), $"[bold]{result.Accuracy.ToString("P1", CultureInfo.InvariantCulture)}[/]");
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLineInterpolated($"evaluated {result.Source}; wrote {result.ReportPath}");
+            AnsiConsole.MarkupLineInterpolated($"evaluated {result.Source}; {(result.ReportPath is { } written ? $"wrote {written}" : "no report written (no run folder; --out FILE writes one)")}");
             return 0;
         });
         return command;
@@ -101,11 +108,11 @@ public static class EvalCommand
     }
 
     /// <summary>Evaluates <paramref name="model"/> with <paramref name="pet"/> on every class of the test split; writes <paramref name="reportPath"/>
-    /// (default: eval.json in <paramref name="reportDir"/>), recording <paramref name="checkpoint"/> (which checkpoint of a run was used).
+    /// (default: eval.json in <paramref name="reportDir"/>; neither: no file), recording <paramref name="checkpoint"/> (which checkpoint of a run was used).
     /// With a DDAS <paramref name="router"/> (a run learned with it), images it sends to the frozen model score against the frozen model's
     /// text features, and the report says how many went where.</summary>
     /// <exception cref="InvalidDataException">The data has no test split.</exception>
-    public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string reportDir,
+    public static EvalResult Evaluate(IClipInference model, PetParameters pet, IReadOnlyList<string> prompts, string dataSpec, int perClass, string description, string? reportDir,
         string? reportPath = null, JsonObject? checkpoint = null, AutoencoderRouter? router = null)
     {
         using var data = DataSources.Open(dataSpec);
@@ -151,7 +158,12 @@ public static class EvalCommand
             report["ddas"] = new JsonObject { ["autoencoders"] = router.Autoencoders.Count, ["images"] = router.Calls, ["to_frozen"] = router.SentToFrozen };
         }
 
-        string path = Path.GetFullPath(reportPath ?? Path.Combine(reportDir, ReportFileName));
+        if ((reportPath ?? (reportDir is null ? null : Path.Combine(reportDir, ReportFileName))) is not { } target)
+        {
+            return new EvalResult(accuracy, byClass, samples, null, description, report);
+        }
+
+        string path = Path.GetFullPath(target);
         string json = report.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         try
         {
@@ -162,6 +174,6 @@ public static class EvalCommand
             throw new IOException($"{path}: cannot write the report ({e.Message.Trim()}); pass --out FILE to write it elsewhere.", e);
         }
 
-        return new EvalResult(accuracy, byClass, samples, path, description);
+        return new EvalResult(accuracy, byClass, samples, path, description, report);
     }
 }

@@ -56,6 +56,7 @@ public static class ExportCommand
                 PetInputs = parse.GetValue(petInputs),
                 Frozen = parse.GetValue(frozen),
                 Prompts = given is { Length: > 0 } ? given : null,
+                Router = RunRouter.Of(sourcePath, source),
                 Classes = parse.GetValue(classes) is { } list ? PredictCommand.SplitLabels(list, "--classes") : null,
             });
             Console.WriteLine($"wrote {Path.GetFullPath(dir)} ({ModelExporter.ManifestFileName} lists every file)");

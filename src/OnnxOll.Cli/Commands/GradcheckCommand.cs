@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using OnnxOll.Autodiff.Checking;
 using OnnxOll.Runtime;
 using Spectre.Console;
@@ -13,14 +14,19 @@ public static class GradcheckCommand
     {
         var filter = new Option<string?>("--op") { Description = "Only cases whose op type or name contains this text." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs.", DefaultValueFactory = _ => 20260523 };
-        var command = new Command("gradcheck", "Check every gradient rule against finite differences; prints op, shapes, max relative error, pass/fail.") { filter, seed };
-        command.SetAction(parse => Run(parse.GetValue(filter), parse.GetValue(seed)));
+        var json = JsonOutput.Option();
+        var command = new Command("gradcheck", "Check every gradient rule against finite differences; prints op, shapes, max relative error, pass/fail.") { filter, seed, json };
+        command.SetAction(parse => Run(parse.GetValue(filter), parse.GetValue(seed), parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(string? filter, int seed)
+    private static int Run(string? filter, int seed, bool json)
     {
-        var table = new Table().AddColumns("case", "op", "shapes", "entries", "max rel err", "tolerance", "result");
+        // Case names and shapes are identifiers: on a narrow terminal they move to a line of their own rather than break mid-word.
+        var table = new Table()
+            .AddColumn(new TableColumn("case").NoWrap()).AddColumn(new TableColumn("op").NoWrap()).AddColumn(new TableColumn("shapes"))
+            .AddColumns("entries", "max rel err", "tolerance", "result");
+        var rows = new JsonArray();
         using var evaluator = new DoubleEvaluator();
         int failures = 0;
         var cases = GradientCheckCases.All.Where(c => filter is null
@@ -35,6 +41,16 @@ public static class GradcheckCommand
         {
             var result = FiniteDifferenceChecker.Check(c.BuildModel(), c.Trainables, evaluator.Evaluate, c.Domains, c.Options(seed), c.BuildReference());
             failures += result.Passed ? 0 : 1;
+            rows.Add(new JsonObject
+            {
+                ["case"] = c.Name,
+                ["op"] = c.OpType,
+                ["shapes"] = c.Shapes,
+                ["entries"] = result.Entries,
+                ["max_relative_error"] = result.MaxRelativeError,
+                ["tolerance"] = result.Tolerance,
+                ["passed"] = result.Passed,
+            });
             table.AddRow(
                 Markup.Escape(c.Name), c.OpType, Markup.Escape(c.Shapes), result.Entries.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 result.MaxRelativeError.ToString("E2", System.Globalization.CultureInfo.InvariantCulture),
@@ -42,8 +58,16 @@ public static class GradcheckCommand
                 result.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
         }
 
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{table.Rows.Count} cases, {failures} failed (seed {seed}).");
+        if (json)
+        {
+            JsonOutput.Write(new JsonObject { ["seed"] = seed, ["cases"] = rows, ["failed"] = failures });
+        }
+        else
+        {
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLineInterpolated($"{table.Rows.Count} cases, {failures} failed (seed {seed}).");
+        }
+
         return failures == 0 ? 0 : 1;
     }
 }

@@ -1,17 +1,10 @@
 using System.CommandLine;
-using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
-using OnnxOll.Deploy.Pet;
-using OnnxOll.Inference;
-using OnnxOll.Streams.Data;
+using OnnxOll.Jobs;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Learning.Learner.Methods;
-using OnnxOll.Learning.Runs;
 using OnnxOll.Streams.Scenarios;
-using OnnxOll.Streams.Redis;
 using Spectre.Console;
-using OnnxOll.Streams;
-using OnnxOll.Streams.Sources;
 
 namespace OnnxOll.Cli.Commands;
 
@@ -31,7 +24,8 @@ public static class LearnCommand
         var lr = CommonOptions.AtLeast(new Option<float>("--lr") { Description = "AdamW learning rate of the PET tensors (0: they stay as they start; the text offsets still learn).", DefaultValueFactory = _ => LearnDefaults.LearningRate }, 0f);
         var wd = CommonOptions.AtLeast(new Option<float>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-5f }, 0f);
         var output = new Option<string>("--out") { Description = "Run folder (checkpoints, metrics.jsonl, summary.json, accuracy.png/svg, loss.png/svg).", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's latest good checkpoint; settings not given are the run's own (run.json)." };
+        var config = new Option<string?>("--config") { Description = "JSON or YAML file of settings named as these options ({\"lr\": 1e-3, \"method\": \"replay:memory=500\"}); a run.json settings block is one. Options given here win." };
         var doubleSoftmax = new Option<bool>("--compat-double-softmax") { Description = "Reproduce the official code's softmax-twice quirk." };
         var evalEvery = CommonOptions.AtLeast(new Option<int>("--eval-every") { Description = "Anytime evaluation interval in samples (0: off).", DefaultValueFactory = _ => 1000 }, 0);
         var evalPerClass = CommonOptions.AtLeast(new Option<int>("--eval-per-class") { Description = "Test images per class used by evaluations (0: all).", DefaultValueFactory = _ => 0 }, 0);
@@ -45,6 +39,8 @@ public static class LearnCommand
         var seenWeight = CommonOptions.Between(new Option<float>("--seen-weight") { Description = "Mix an all-seen term into SIT: loss = (1-l)*SIT + l*(softmax over every class seen so far) (0: SIT only).", DefaultValueFactory = _ => LearnDefaults.SeenWeight }, 0f, 1f);
         var distill = CommonOptions.AtLeast(new Option<float>("--distill") { Description = "Weight of distillation to the frozen model: cross-entropy from its distribution over --distill-classes to the learner's, on the stream's images (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var distillClasses = new Option<string?>("--distill-classes") { Description = "File of class names (one per line): the distillation's reference vocabulary, e.g. a pretrained model's pretrain_classes.txt." };
+        var holdoutNames = new Option<string[]>("--holdout-class-names") { Description = "Classes held out, by name (as run.json records --holdout-classes).", Hidden = true };
+        var distillNames = new Option<string[]>("--distill-class-names") { Description = "The distillation's reference vocabulary, by name (as run.json records --distill-classes).", Hidden = true };
         var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... (replay:memory=500,loss=all; distill:weight=1,classes=FILE); repeat for several." };
         var textOffsetLr = CommonOptions.AtLeast(new Option<float>("--text-offset-lr") { Description = "Learn a per-class offset of the text features with this Adam learning rate (0: off).", DefaultValueFactory = _ => LearnDefaults.TextOffsetLearningRate }, 0f);
         var validation = CommonOptions.AtLeast(new Option<int>("--validation") { Description = "Training images per class kept out of the stream and evaluated instead of the test split (0: the test split); choose settings on these.", DefaultValueFactory = _ => 0 }, 0);
@@ -52,6 +48,7 @@ public static class LearnCommand
         var clip = CommonOptions.AtLeast(new Option<float>("--clip-grad-norm") { Description = "Global gradient-norm clipping (0: off).", DefaultValueFactory = _ => 0f }, 0f);
         var noReset = new Option<bool>("--no-reset") { Description = "Keep the AdamW state across task boundaries." };
         var dropout = new Option<bool>("--dropout") { Description = "Enable adapter dropout (ONNX Runtime draws the masks; replays are then not bit-exact)." };
+        var tensorboard = new Option<string?>("--tensorboard") { Description = "Also write the run's scalars as TensorBoard event files into this folder (metrics.csv is always written)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
         var initAdapter = new Option<string?>("--init-adapter") { Description = "Start from these PET tensors (PEFT adapter folder, run, checkpoint, safetensors); the PET spec, and the prompts unless --prompt is given, are theirs." };
         var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average several.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
@@ -59,11 +56,12 @@ public static class LearnCommand
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
+        var json = JsonOutput.Option();
         var command = new Command("learn", "Learn a labelled image stream online with SIT and PET tensors; checkpoint, evaluate, plot.")
         {
-            model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, doubleSoftmax, evalEvery, evalPerClass,
+            model, data, scenario, pet, loss, batch, iters, lr, wd, output, resume, config, holdoutNames, distillNames, doubleSoftmax, evalEvery, evalPerClass,
             checkpointEvery, keep, seed, holdout, holdoutClasses, zeroShot, prototypeWeight, seenWeight, distill, distillClasses, methods, textOffsetLr, validation, skip, clip, noReset, dropout, strict, initAdapter, prompts, threads, provider, frozen,
-            allowOtherModel,
+            allowOtherModel, tensorboard, json,
         };
         command.SetAction(parse =>
         {
@@ -83,136 +81,63 @@ public static class LearnCommand
                 KeepCheckpoints = parse.GetValue(keep),
                 Seed = parse.GetValue(seed),
                 HoldoutClasses = parse.GetValue(holdout),
-                HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : [],
+                HoldoutClassNames = parse.GetValue(holdoutClasses) is { } file ? HoldoutList.Read(file) : parse.GetValue(holdoutNames) ?? [],
                 HoldoutClassSource = parse.GetValue(holdoutClasses),
                 Dropout = parse.GetValue(dropout),
                 ZeroShot = parse.GetValue(zeroShot),
                 PrototypeWeight = parse.GetValue(prototypeWeight),
                 SeenWeight = parse.GetValue(seenWeight),
                 DistillWeight = parse.GetValue(distill),
-                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : [],
+                DistillClassNames = parse.GetValue(distillClasses) is { } reference ? HoldoutList.Read(reference) : parse.GetValue(distillNames) ?? [],
                 Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
                 TextOffsetLearningRate = parse.GetValue(textOffsetLr),
                 ValidationPerClass = parse.GetValue(validation),
                 SkipPerClass = parse.GetValue(skip),
                 Strict = parse.GetValue(strict),
                 Prompts = parse.GetValue(prompts)!,
+                TensorBoardDirectory = parse.GetValue(tensorboard),
             };
             if (options.DistillWeight > 0 && options.DistillClassNames.Count == 0)
             {
                 throw new ArgumentException("--distill needs --distill-classes FILE (the reference vocabulary).");
             }
 
-            string modelDir = parse.GetValue(model)!;
-            var spec = PetSpec.Parse(parse.GetValue(pet)!);
-            PetSource? init = null;
-            if (parse.GetValue(initAdapter) is { } adapter)
+            var settings = new LearningJobSettings
             {
-                init = PetSource.Open(adapter, null, modelDir, parse.GetValue(allowOtherModel));
-                if (init.Warning is { } warning)
-                {
-                    CommandErrors.Warn(warning);
-                }
-
-                if (parse.GetResult(pet) is { Implicit: false } && spec.ToString() != init.Spec.ToString())
-                {
-                    throw new ArgumentException($"--init-adapter {adapter} holds PET spec '{init.Spec}', --pet is '{spec}'.");
-                }
-
-                if (parse.GetValue(resume))
-                {
-                    throw new ArgumentException("Give --resume or --init-adapter, not both.");
-                }
-
-                spec = init.Spec;
-                if (init.Prompts is { Count: > 0 } learnedWith && parse.GetResult(prompts) is null or { Implicit: true })
-                {
-                    options = options with { Prompts = [.. learnedWith] };
-                }
-            }
-
-            spec = MethodCatalog.WithPet(spec, options.Methods);
-            return Learn(modelDir, parse.GetValue(data)!, ScenarioSpec.Parse(parse.GetValue(scenario)!), spec,
-                options, parse.GetValue(output)!, parse.GetValue(resume), CommonOptions.Settings(parse, threads, provider), init, parse.GetValue(frozen));
+                ModelDirectory = parse.GetValue(model)!,
+                DataSpec = parse.GetValue(data)!,
+                RunDirectory = parse.GetValue(output)!,
+                Scenario = ScenarioSpec.Parse(parse.GetValue(scenario)!),
+                Pet = PetSpec.Parse(parse.GetValue(pet)!),
+                Learner = options,
+                Resume = parse.GetValue(resume),
+                Sessions = CommonOptions.Settings(parse, threads, provider),
+                Frozen = parse.GetValue(frozen),
+                InitAdapter = parse.GetValue(initAdapter),
+                AllowOtherModel = parse.GetValue(allowOtherModel),
+                PetGiven = parse.GetResult(pet) is { Implicit: false },
+                PromptsGiven = parse.GetResult(prompts) is { Implicit: false },
+            };
+            return Learn(settings, parse.GetValue(json));
         });
         return command;
     }
 
-    /// <summary>Runs a learning job and prints its results table; returns the exit code (130 when interrupted).</summary>
-    public static int Learn(string modelDir, string dataSpec, ScenarioSpec scenario, PetSpec pet, LearnerOptions options, string runDir, bool resume, Runtime.SessionSettings settings,
-        PetSource? init = null, FrozenPrecision frozen = FrozenPrecision.Float32)
+    /// <summary>Runs a learning job and prints its results table (with <paramref name="json"/> one JSON document); returns the exit code (130 when interrupted).</summary>
+    public static int Learn(LearningJobSettings settings, bool json = false)
     {
         using var interrupt = new InterruptSignals();
-        using var model = ClipModelRuntime.Open(modelDir, pet, settings, frozen);
-        using var opened = StreamSpecs.Open(dataSpec, new LiveStreamOptions(options.BatchSize));
-        var data = opened.DataSet;
-        var runSettings = RunSettings.Create(model.ModelHash, model.Layout.Spec.ToString(), dataSpec, scenario.ToString(), options, frozen.ToString().ToLowerInvariant());
-        using var folder = RunFolder.Open(runDir, runSettings with { ModelDirectory = Path.GetFullPath(modelDir) }, resume);
-        try
+        using var job = LearningJob.Open(settings, note => AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]"), CommandErrors.Warn);
+        if (job.FinishedUtc is { } finished)
         {
-            foreach (var note in folder.Notes)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{note}[/]");
-            }
-
-            if (folder.FinishedUtc is { } finished)
-            {
-                AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(runDir)} finished at {finished}; nothing to resume, nothing changed.");
-                return 0;
-            }
-
-            foreach (var warning in data is null ? [] : DataWarnings.Check(data, dataSpec))
-            {
-                CommandErrors.Warn(warning);
-            }
-
-            using var learner = new OnlineLearner(model, scenario, options, runDir);
-            if (init is not null)
-            {
-                var values = init.Load(model.Layout);
-                foreach (var t in model.Layout.Tensors)
-                {
-                    values[t.Name].AsSpan().CopyTo(learner.Pet[t.Name]);
-                }
-
-                AnsiConsole.MarkupLineInterpolated($"[grey]starting from {init.Description}[/]");
-            }
-
-            if (resume)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[grey]{learner.Resume(CommandErrors.Warn)}[/]");
-            }
-
-            var result = LearnProgressView.Run(
-                (progress, warn) => data is null ? LearnLive(learner, model, opened.Live!, progress, warn, interrupt.Token) : learner.Run(data, progress, warn, interrupt.Token),
-                $"learning {Path.GetFileName(Path.GetFullPath(modelDir))} ({pet})");
-            if (result.Completed && data is not null)
-            {
-                folder.MarkFinished(result.Summary.SamplesSeen);
-            }
-
-            ResultsTable.Print(result, runDir);
-            return result.Completed ? 0 : 130;
-        }
-        catch
-        {
-            folder.DiscardIfUnused();
-            throw;
-        }
-    }
-
-    /// <summary>Learns a live source (a Redis stream) from the learner's cursor; a Redis stream ends when it has been idle for its
-    /// <c>end_idle_ms</c>, or on cancel.</summary>
-    private static LearnerResult LearnLive(OnlineLearner learner, ClipModelRuntime model, IObservationSource source,
-        IProgress<LearnerProgress> progress, Action<string> warn, CancellationToken cancellationToken)
-    {
-        var preparer = new SamplePreparer(model.Preprocessing);
-        using var stream = source.OpenStream(learner.Cursor, preparer.Prepare, warn);
-        if (stream is RedisLearnerStream { AcknowledgedAtOpen: var acknowledged, RedeliveredAtOpen: var redelivered } && acknowledged + redelivered > 0)
-        {
-            warn($"{stream.Name}: {acknowledged} pending entries already covered by the checkpoint acknowledged, {redelivered} re-delivered");
+            AnsiConsole.MarkupLineInterpolated($"run {Path.GetFullPath(settings.RunDirectory)} finished at {finished}; nothing to resume, nothing changed.");
+            return 0;
         }
 
-        return learner.Run(stream, progress, cancellationToken);
+        var result = LearnProgressView.Run(
+            (progress, warn) => job.Run(progress, warn, interrupt.Token),
+            $"learning {Path.GetFileName(Path.GetFullPath(settings.ModelDirectory))} ({job.Settings.Pet})", json);
+        ResultsTable.Print(result, settings.RunDirectory, json);
+        return result.Completed ? 0 : 130;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace OnnxOll.Cli.Commands;
 
@@ -37,19 +38,40 @@ public static class OnnxOllCli
             root.Subcommands.Add(command);
         }
 
-        var parse = root.Parse(args);
+        ConsoleWidth.Apply();
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(ConfigLayers.Expand(root, args));
+        }
+        catch (Exception e)
+        {
+            return CommandErrors.Report(e, args.Contains(Verbose.Name), error);
+        }
+
         if (parse.Errors.Count > 0)
         {
             return CommandErrors.ReportParseErrors(parse, error);
         }
 
+        var console = AnsiConsole.Console;
         try
         {
+            if (JsonOutput.Requested(parse))
+            {
+                // stdout carries the one JSON document; what commands print for people (notes, tables, progress) goes to stderr.
+                AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            }
+
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
         }
         catch (Exception e)
         {
             return CommandErrors.Report(e, parse.GetValue(Verbose), error);
+        }
+        finally
+        {
+            AnsiConsole.Console = console;
         }
     }
 }

@@ -6,6 +6,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Deploy.Export;
 using OnnxOll.Deploy.Pet;
 using OnnxOll.Inference;
+using OnnxOll.Clip.Pet;
 using OnnxOll.Runtime;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ public static class PredictCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." };
+        var model = CommonOptions.ModelPath(new Option<string?>("--model") { Description = "CLIP folder (config.json, model.safetensors, vocab.json, merges.txt); not needed with --export." });
         var export = new Option<string?>("--export") { Description = "Export folder (from onnxoll export): classify with it alone." };
         var run = new Option<string?>("--run") { Description = "Run folder or checkpoint: use the PET tensors, prompts and classes of its latest good checkpoint." };
         var pet = new Option<string?>("--pet") { Description = "PET tensors instead of a run: safetensors (or checkpoint), PEFT adapter folder or .onnx_adapter." };
@@ -30,9 +31,10 @@ public static class PredictCommand
         var provider = CommonOptions.Provider();
         var frozen = CommonOptions.Frozen();
         var allowOtherModel = CommonOptions.AllowOtherModel();
+        var json = JsonOutput.Option();
         var command = new Command("predict", "Show the top labels of an image with their probabilities.")
         {
-            model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen, allowOtherModel,
+            model, export, run, pet, petSpec, image, labels, top, prompts, threads, provider, frozen, allowOtherModel, json,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +43,7 @@ public static class PredictCommand
             string? labelText = parse.GetValue(labels);
             var candidates = labelText is null ? null : SplitLabels(labelText);
             string? exportDir = parse.GetValue(export);
-            IReadOnlyList<LabelProbability> result;
+            RoutedPrediction result;
             string description;
             if (exportDir is not null)
             {
@@ -63,57 +65,78 @@ public static class PredictCommand
                 }
 
                 candidates ??= source.Classes ?? throw new ArgumentException($"--labels is needed: {source.Description} records no classes.");
-                result = Predict(modelDir, source, parse.GetValue(image)!, candidates, given is { Length: > 0 } ? given : null, settings, parse.GetValue(frozen));
+                var router = RunRouter.Of(parse.GetValue(run), source);
+                result = Predict(modelDir, source, parse.GetValue(image)!, candidates, given is { Length: > 0 } ? given : null, settings, parse.GetValue(frozen), router);
                 description = source.Description;
             }
 
+            if (parse.GetValue(json))
+            {
+                var shown = new System.Text.Json.Nodes.JsonArray([.. result.Take(Math.Max(1, parse.GetValue(top))).Select(p => new System.Text.Json.Nodes.JsonObject { ["label"] = p.Label, ["probability"] = p.Probability })]);
+                JsonOutput.Write(new System.Text.Json.Nodes.JsonObject { ["image"] = parse.GetValue(image), ["source"] = description, ["labels"] = shown });
+                return 0;
+            }
+
             var table = new Table().AddColumn("#").AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
-            foreach (var (p, i) in result.Take(Math.Max(1, parse.GetValue(top))).Select((p, i) => (p, i)))
+            foreach (var (p, i) in result.Labels.Take(Math.Max(1, parse.GetValue(top))).Select((p, i) => (p, i)))
             {
                 table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(p.Label), p.Probability.ToString("P2", CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.MarkupLineInterpolated($"[grey]{parse.GetValue(image)} ({description})[/]");
             AnsiConsole.Write(table);
+            if (result.Route is { } route)
+            {
+                Console.WriteLine(RouteLine(route));
+            }
+
             return 0;
         });
         return command;
     }
 
+    /// <summary>The line predict prints for a routed image: which model served it and why.</summary>
+    public static string RouteLine(InputRoute route) => route == InputRoute.Frozen
+        ? "route: frozen (zero-shot CLIP; no DDAS autoencoder recognised the image)"
+        : "route: learned (PET; a DDAS autoencoder recognised the image)";
+
     /// <summary>Splits <c>"a, b,c"</c> into distinct trimmed labels.</summary>
-    /// <exception cref="ArgumentException">No label given.</exception>
+    /// <exception cref="ArgumentException">No label given, or one the service would refuse too (<see cref="ClassLabel.Check"/>).</exception>
     public static IReadOnlyList<string> SplitLabels(string text, string option = "--labels")
     {
-        var labels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        var labels = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => ClassLabel.Check(l, option)).Distinct(StringComparer.Ordinal).ToArray();
         return labels.Length > 0 ? labels : throw new ArgumentException($"{option} '{text}': expected at least one comma-separated label.");
     }
 
-    /// <summary>Every label with its probability, most likely first.</summary>
+    /// <summary>Every label with its probability, most likely first; with a DDAS <paramref name="router"/> (a run learned with it), an image
+    /// it sends to the frozen model gets the zero-shot probabilities, and the result names the model that served it.</summary>
     /// <exception cref="FileNotFoundException">The image does not exist.</exception>
     /// <exception cref="InvalidDataException">The image cannot be decoded.</exception>
-    public static IReadOnlyList<LabelProbability> Predict(string modelDir, PetSource source, string imagePath, IReadOnlyList<string> labels,
-        IReadOnlyList<string>? prompts, SessionSettings settings, FrozenPrecision frozen = FrozenPrecision.Float32)
+    public static RoutedPrediction Predict(string modelDir, PetSource source, string imagePath, IReadOnlyList<string> labels,
+        IReadOnlyList<string>? prompts, SessionSettings settings, FrozenPrecision frozen = FrozenPrecision.Float32, AutoencoderRouter? router = null)
     {
         var decoded = Decode(imagePath);
         using var model = ClipModelRuntime.Open(modelDir, source.Spec, settings, frozen);
         var pet = source.Load(model.Layout);
-        using var classifier = new ClipClassifier(model);
-        var image = classifier.Embed(decoded, pet);
-        var classes = ClipClassifier.ClassFeatures(model, pet, labels, prompts ?? source.Prompts ?? [PromptTemplates.DefaultTemplate]);
-        return classifier.Probabilities(image, classes);
+        using var classifier = new ClipClassifier(model) { Router = router };
+        var templates = prompts ?? source.Prompts ?? [PromptTemplates.DefaultTemplate];
+        return classifier.Classify(classifier.Preprocess(decoded), pet,
+            toFrozen => ClipClassifier.ClassFeatures(model, toFrozen ? PetParameters.Zero(model.Layout) : pet, labels, templates));
     }
 
-    /// <summary>Every label with its probability from an export folder alone; without labels, its class vocabulary (stored text features).</summary>
+    /// <summary>Every label with its probability from an export folder alone; without labels, its class vocabulary (stored text features).
+    /// An export of a DDAS run routes as <see cref="Predict"/> does, with its router.onnx.</summary>
     /// <exception cref="ArgumentException">No labels given and the export holds no classes.</exception>
-    public static IReadOnlyList<LabelProbability> PredictExport(string exportDir, string imagePath, IReadOnlyList<string>? labels, IReadOnlyList<string>? prompts, SessionSettings settings)
+    public static RoutedPrediction PredictExport(string exportDir, string imagePath, IReadOnlyList<string>? labels, IReadOnlyList<string>? prompts, SessionSettings settings)
     {
         var decoded = Decode(imagePath);
         using var model = ExportedModel.Open(exportDir, settings);
-        using var classifier = new ClipClassifier(model);
-        var image = classifier.Embed(decoded, model.Pet);
+        using var classifier = new ClipClassifier(model) { Router = model.Router };
         var candidates = labels ?? model.Classes?.Names ?? throw new ArgumentException($"--labels is needed: {exportDir} holds no class vocabulary.");
-        var classes = ClipClassifier.ClassFeatures(model, model.Pet, candidates, prompts ?? model.Prompts, prompts is null ? model.Classes : null);
-        return classifier.Probabilities(image, classes);
+        return classifier.Classify(classifier.Preprocess(decoded), model.Pet, toFrozen => toFrozen
+            ? ClipClassifier.ClassFeatures(model, PetParameters.Zero(model.Layout), candidates, prompts ?? model.Prompts)
+            : ClipClassifier.ClassFeatures(model, model.Pet, candidates, prompts ?? model.Prompts, prompts is null ? model.Classes : null));
     }
 
     private static RgbImage Decode(string imagePath) =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using OnnxOll.Learning.Pretraining;
+using OnnxOll.Pretraining;
 
 namespace OnnxOll.Cli.Commands;
 

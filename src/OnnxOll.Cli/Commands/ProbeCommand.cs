@@ -26,9 +26,10 @@ public static class ProbeCommand
         var output = new Option<string>("--out") { Description = "Folder for summary.json (A_last is the probe's accuracy).", Required = true };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var json = JsonOutput.Option();
         var command = new Command("probe", "Fit a linear probe on the frozen image features of a whole stream and score it: the ceiling of frozen features.")
         {
-            model, data, holdoutClasses, validation, skip, evalPerClass, epochs, l2, seed, output, threads, provider,
+            model, data, holdoutClasses, validation, skip, evalPerClass, epochs, l2, seed, output, threads, provider, json,
         };
         command.SetAction(parse =>
         {
@@ -45,6 +46,12 @@ public static class ProbeCommand
             using var splits = DataSources.Open(parse.GetValue(data)!);
             var probe = new LinearProbe { Epochs = parse.GetValue(epochs), L2 = parse.GetValue(l2) };
             var summary = LinearProbeReference.Run(clip, splits, options, probe, parse.GetValue(output)!);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(JsonOutput.Of(summary)!);
+                return 0;
+            }
+
             AnsiConsole.MarkupLineInterpolated($"linear probe on {summary.SamplesSeen} frozen image features: accuracy {summary.ALast:P1}; wrote {Path.Combine(parse.GetValue(output)!, "summary.json")}");
             return 0;
         });

@@ -6,9 +6,15 @@ namespace OnnxOll.Cli.Commands;
 /// <summary>Prints a run's headline metrics as a table.</summary>
 public static class ResultsTable
 {
-    /// <summary>Prints the summary of <paramref name="result"/> and where the run's files are.</summary>
-    public static void Print(LearnerResult result, string runDir)
+    /// <summary>Prints the summary of <paramref name="result"/> and where the run's files are, or with <paramref name="json"/> one JSON document.</summary>
+    public static void Print(LearnerResult result, string runDir, bool json = false)
     {
+        if (json)
+        {
+            JsonOutput.Write(JsonOutput.Of(result, runDir));
+            return;
+        }
+
         var s = result.Summary;
         var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("samples seen", s.SamplesSeen.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
+using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Serving;
 
 namespace OnnxOll.Cli.Commands;
@@ -16,12 +17,12 @@ public static class ServeCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it.", Required = true };
+        var output = new Option<string>("--out") { Description = "Run folder: checkpoints, metrics and the ingest log (ingest/); a restart resumes it, with the settings its run.json records unless given.", Required = true };
         var data = new Option<string?>("--data") { Description = "Learn from a Redis stream instead of the run's ingest log: redis://HOST:PORT/STREAM?group=G; POST /v1/observations adds to it." };
         var pet = new Option<string>("--pet") { Description = "PET spec.", DefaultValueFactory = _ => "lora:r=4,alpha=1,towers=both,layers=all,targets=q+v" };
         var port = CommonOptions.Between(new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8080 }, 0, 65535);
         var address = new Option<string>("--address") { Description = "Address to bind (default loopback only).", DefaultValueFactory = _ => "127.0.0.1" };
-        var token = new Option<string?>("--token") { Description = $"Bearer token required by POST /v1/observations (default: ${TokenVariable}; none when unset)." };
+        var token = new Option<string?>("--token") { Description = $"Bearer token required by POST /v1/observations and GET /v1/adapter (default: ${TokenVariable}; none when unset)." };
         var batch = CommonOptions.AtLeast(new Option<int>("--batch") { Description = "Micro-batch size.", DefaultValueFactory = _ => 16 }, 1);
         var iters = CommonOptions.AtLeast(new Option<int>("--iters") { Description = "Gradient steps per micro-batch.", DefaultValueFactory = _ => 3 }, 1);
         var lr = CommonOptions.Positive(new Option<float>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 5e-4f });
@@ -32,11 +33,12 @@ public static class ServeCommand
         var maxBody = CommonOptions.AtLeast(new Option<int>("--max-request-mb") { Description = "Largest request body in MiB.", DefaultValueFactory = _ => 16 }, 1);
         var keep = CommonOptions.AtLeast(new Option<int>("--keep") { Description = "Checkpoints kept.", DefaultValueFactory = _ => 3 }, 1);
         var prompts = CommonOptions.Templates(new Option<string[]>("--prompt") { Description = "Prompt template with {} for the class name; repeat to average.", DefaultValueFactory = _ => ["a bad photo of a {}."] });
+        var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... as in learn (ddas: predictions route unrecognised images to the frozen model); repeat for several." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var command = new Command("serve", "Live online learning over HTTP: POST /v1/observations and /v1/predict, GET /v1/status, /metrics and a dashboard at /.")
         {
-            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, threads, provider,
+            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, methods, threads, provider,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +59,7 @@ public static class ServeCommand
                     Prompts = parse.GetValue(prompts)!,
                     EvalEvery = 0,
                     CheckpointEvery = 1,
+                    Methods = [.. (parse.GetValue(methods) ?? []).Select(MethodSpec.Parse)],
                 },
                 MaxWait = TimeSpan.FromMilliseconds(parse.GetValue(maxWait)),
                 MaxLag = parse.GetValue(maxLag),

@@ -4,13 +4,40 @@ namespace OnnxOll.Clip.Model;
 
 /// <summary>Finds the weights file of a model folder in any accepted layout (Hugging Face safetensors or .bin, open_clip, OpenAI .pt,
 /// exported ONNX graphs).</summary>
-public static class ClipModelFiles
+public static partial class ClipModelFiles
 {
     /// <summary>A Hugging Face folder's PyTorch weights.</summary>
     public const string PyTorchBin = "pytorch_model.bin";
 
     /// <summary>open_clip's weights file on the hub.</summary>
     public const string OpenClipBin = "open_clip_pytorch_model.bin";
+
+    /// <summary>Extensions of the weights files a model may be given as (instead of its folder).</summary>
+    public static readonly IReadOnlyList<string> WeightsExtensions = [".safetensors", ".bin", ".pt", ".pth", ".onnx"];
+
+    /// <summary>Why <paramref name="folderOrFile"/> cannot be a model, or null: no such folder (a hub id such as
+    /// <c>openai/clip-vit-base-patch32</c> gets its own message: OnnxOll reads local folders), or a file that is no weights file.</summary>
+    public static string? Problem(string folderOrFile)
+    {
+        if (Directory.Exists(folderOrFile))
+        {
+            return null;
+        }
+
+        if (File.Exists(folderOrFile))
+        {
+            return WeightsExtensions.Contains(Path.GetExtension(folderOrFile).ToLowerInvariant()) ? null
+                : $"{folderOrFile}: is a file, not a model; give the model folder (config.json, model.safetensors, vocab.json, merges.txt){(Path.GetDirectoryName(folderOrFile) is { Length: > 0 } parent ? $", e.g. {parent}" : string.Empty)}, or its weights file ({string.Join(", ", WeightsExtensions)})";
+        }
+
+        return HubId().IsMatch(folderOrFile)
+            ? $"{folderOrFile}: no such folder. If it is a Hugging Face hub id: OnnxOll reads local model folders and downloads nothing; on a machine with internet run "
+                + $"`huggingface-cli download {folderOrFile} --local-dir DIR`, copy DIR here and give that folder"
+            : $"{folderOrFile}: no such model folder or weights file";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][\w.-]*/[\w.-]+$")]
+    private static partial System.Text.RegularExpressions.Regex HubId();
 
     /// <summary>The folder holding the model files: <paramref name="folderOrFile"/> itself, or the folder of a weights file.</summary>
     public static string Folder(string folderOrFile) =>
@@ -55,6 +82,11 @@ public static class ClipModelFiles
             {
                 return graph;
             }
+        }
+
+        if (Problem(folderOrFile) is { } problem)
+        {
+            throw new FileNotFoundException(problem + ".", folderOrFile);
         }
 
         throw new FileNotFoundException(

@@ -1,6 +1,7 @@
 using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Deploy.Pet;
+using OnnxOll.Inference;
 using OnnxOll.Runtime;
 
 namespace OnnxOll.Deploy.Export;
@@ -34,6 +35,9 @@ public sealed record ExportOptions
 
     /// <summary>Class vocabulary whose text features are exported; default: the source's classes (none when unknown).</summary>
     public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The run's DDAS router (a run learned with <c>--method ddas</c>): exported as <c>router.onnx</c> with the routing rule.</summary>
+    public AutoencoderRouter? Router { get; init; }
 
     /// <summary>Sessions used to compute the class features.</summary>
     public SessionSettings? Settings { get; init; }

@@ -41,6 +41,7 @@ public sealed class ExportedModel : IClipInference, IDisposable
         }
 
         Classes = File.Exists(classesPath) ? ClassEmbeddings.Load(classesPath) : null;
+        Router = RouterExport.Read(manifest, directory);
     }
 
     /// <summary>The folder's manifest.json.</summary>
@@ -72,6 +73,9 @@ public sealed class ExportedModel : IClipInference, IDisposable
 
     /// <summary>The class vocabulary and its text features, or null when the export has none.</summary>
     public ClassEmbeddings? Classes { get; }
+
+    /// <summary>The DDAS router of an export of a run learned with it (null: none; the learned PET serves every image).</summary>
+    public AutoencoderRouter? Router { get; }
 
     /// <inheritdoc/>
     public OnnxSession Vision => vision ??= SessionFactory.Open(Path.Combine(directory, "vision.onnx"), settings);

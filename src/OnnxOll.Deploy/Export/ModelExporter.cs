@@ -204,6 +204,16 @@ public static class ModelExporter
             ClipClassifier.ClassFeatures(runtime, pet, classes, prompts).Save(Path.Combine(outDir, ClassEmbeddingsFileName));
             manifest["classes"] = new JsonArray(classes.Select(c => (JsonNode?)c).ToArray());
             manifest["class_embeddings"] = ClassEmbeddingsFileName;
+            if (options.Router is not null)
+            {
+                ClipClassifier.ClassFeatures(runtime, PetParameters.Zero(model.Layout), classes, prompts).Save(Path.Combine(outDir, RouterExport.FrozenClassEmbeddingsFileName));
+                manifest["class_embeddings_frozen"] = RouterExport.FrozenClassEmbeddingsFileName;
+            }
+        }
+
+        if (options.Router is not null)
+        {
+            manifest["routing"] = RouterExport.Write(options.Router, outDir);
         }
 
         if (options.Merge)

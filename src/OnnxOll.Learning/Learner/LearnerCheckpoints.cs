@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Learning.Learner.Plugins;
+using OnnxOll.Learning.Metrics;
+using OnnxOll.Streams;
 using OnnxOll.Streams.Scenarios;
 
 namespace OnnxOll.Learning.Learner;
@@ -18,27 +20,12 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
     /// and whether a checkpoint was loaded.</summary>
     public (string Note, bool Resumed) Resume(LearnerContext context, Action<string>? warning)
     {
-        var removed = store.RemoveOrphans();
-        if (removed.Count > 0)
+        if (CheckpointFallback.Resume(store, model.ModelHash, model.Layout.Spec.ToString(), ResumeChecks.For(options, scenario, model.Layout), warning)
+            is not (var checkpoint, var where))
         {
-            warning?.Invoke($"removed what an interrupted checkpoint save left: {string.Join(", ", removed)}");
+            return ("no checkpoint found; starting from scratch", false);
         }
 
-        var loaded = store.LoadLatest(model.ModelHash, model.Layout.Spec.ToString(), ResumeChecks.For(options, scenario, model.Layout));
-        if (loaded.Checkpoint is not { } checkpoint)
-        {
-            return loaded.Skipped.Count == 0
-                ? ("no checkpoint found; starting from scratch", false)
-                : throw new InvalidDataException($"{runDirectory}: no checkpoint can be resumed ({string.Join("; ", loaded.Skipped)}); nothing was changed.");
-        }
-
-        if (loaded.Skipped.Count > 0)
-        {
-            var aside = store.SetAsideNewerThan(checkpoint.Step);
-            warning?.Invoke($"FELL BACK to {Path.GetFileName(loaded.ManifestPath)} (step {checkpoint.Step}): {string.Join("; ", loaded.Skipped)}; set aside as *{CheckpointStore.RejectedSuffix}: {string.Join(", ", aside)}");
-        }
-
-        string where = loaded.ManifestPath!;
         foreach (var tensor in checkpoint.Tensors)
         {
             tensor.Data.AsSpan().CopyTo(trainer.Pet[tensor.Name]);
@@ -73,6 +60,22 @@ internal sealed class LearnerCheckpoints(string runDirectory, ClipModelRuntime m
                 plugin.RestoreState(context, state);
             }
         }
+    }
+
+    /// <summary>Checkpoints after every <see cref="LearnerOptions.CheckpointEvery"/>-th batch, and at the end (<paramref name="final"/>) when
+    /// checkpoints are on: the plugins' checkpoint hooks around the save, the metrics log synced first and the stream committed after.</summary>
+    public void SaveIfDue(ILearnerStream stream, LearnerContext context, LearnerHooks hooks, MetricsLog log, bool final)
+    {
+        if (options.CheckpointEvery <= 0 || (!final && context.State.Batches % options.CheckpointEvery != 0))
+        {
+            return;
+        }
+
+        hooks.Fire(static (p, c) => p.BeforeCheckpoint(c));
+        log.Sync();
+        context.LastCheckpoint = Save(context, hooks.Plugins);
+        stream.Commit(context.Cursor);
+        hooks.Fire(static (p, c) => p.AfterCheckpoint(c));
     }
 
     /// <summary>Writes a checkpoint of everything a resumed run needs; returns the manifest path.</summary>

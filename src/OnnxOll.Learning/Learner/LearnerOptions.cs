@@ -90,11 +90,18 @@ public sealed record LearnerOptions
     /// <summary>The first training images of each class left out of the stream (e.g. those the backbone was pretrained on).</summary>
     public int SkipPerClass { get; init; }
 
+    /// <summary>Folder of TensorBoard event files for the run's scalars (null: none); not a learning setting, so not recorded.</summary>
+    public string? TensorBoardDirectory { get; init; }
+
     /// <summary>Prompt templates ("{}" marks the class name).</summary>
     public IReadOnlyList<string> Prompts { get; init; } = ["a bad photo of a {}."];
 
     /// <summary>Keys of <see cref="ToJson"/> a resume may change: they decide what is measured or saved, not what is learned.</summary>
     public static IReadOnlySet<string> ChangeableOnResume { get; } = new HashSet<string>(StringComparer.Ordinal) { "eval_every", "eval_per_class", "checkpoint_every" };
+
+    /// <summary>Keys of <see cref="ToJson"/> written only when set: absent means 0.</summary>
+    public static IReadOnlyList<string> ZeroWhenAbsent { get; } =
+        ["prototype_weight", "seen_weight", "distill_weight", "text_offset_lr", "skip_per_class", "validation_per_class"];
 
     /// <summary>The settings as JSON, for checkpoint manifests and run summaries.</summary>
     /// <remarks><c>prototype_weight</c>, the mechanisms' weights, <c>methods</c>, <c>skip_per_class</c> and <c>validation_per_class</c> are written only when set: absent means 0, so runs started before

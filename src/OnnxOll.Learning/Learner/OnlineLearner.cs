@@ -4,6 +4,7 @@ using OnnxOll.Clip.Text;
 using OnnxOll.Inference;
 using OnnxOll.Storage.Checkpoints;
 using OnnxOll.Streams.Data;
+using OnnxOll.Learning.Learner.Logging;
 using OnnxOll.Learning.Learner.Methods;
 using OnnxOll.Learning.Learner.Plugins;
 using OnnxOll.Learning.Learner.Standard;
@@ -34,6 +35,7 @@ public sealed class OnlineLearner : IDisposable
     private readonly StepLog stepLog;
     private readonly BatchStaging staging;
     private readonly LearnerHooks hooks;
+    private readonly LearnerPlugin[] loggers;
 
     /// <summary>Prepares a run of <paramref name="model"/> in <paramref name="runDirectory"/>.</summary>
     public OnlineLearner(ClipModelRuntime model, ScenarioSpec scenario, LearnerOptions options, string runDirectory)
@@ -52,6 +54,9 @@ public sealed class OnlineLearner : IDisposable
         text = new TextFeatures(model, new PromptTemplates(options.Prompts));
         context = new LearnerContext(model, new RunState(), trainer.Pet, options, trainer.Optimizer, trainer.Gradients) { TextOffsets = trainer.Offsets };
         hooks = new LearnerHooks(context, staging.Plan.Capacity, Methods);
+        loggers = options.TensorBoardDirectory is { } board
+            ? [new MetricsCsvLogger(this.runDirectory), new TensorBoardLogger(board)]
+            : [new MetricsCsvLogger(this.runDirectory)];
     }
 
     /// <summary>Plugins called on the loop's named hooks, in this order, before the methods of <see cref="LearnerOptions.Methods"/> and the standard ones.</summary>
@@ -128,11 +133,15 @@ public sealed class OnlineLearner : IDisposable
         trainer.Dispose();
         text.Dispose();
         hooks.Dispose();
+        foreach (var logger in loggers.OfType<IDisposable>())
+        {
+            logger.Dispose();
+        }
     }
 
     private bool Learn(ILearnerStream stream, IReadOnlyList<LearnerPlugin> standard, IProgress<LearnerProgress>? progress, CancellationToken cancellationToken)
     {
-        hooks.Assemble(Plugins, [stepLog, .. standard]);
+        hooks.Assemble(Plugins, [stepLog, .. loggers, .. standard]);
         checkpoints.RestorePlugins(hooks.Plugins, context);
         trainer.Prepare(hooks.Plugins.SelectMany(p => p.LossTerms(context)).ToArray(), context.TermInputs);
         var state = context.State;
@@ -149,11 +158,8 @@ public sealed class OnlineLearner : IDisposable
                 state.SkippedSamples = skippedBefore + stream.SkippedCount;
                 context.Cursor = batch.EndPosition;
                 hooks.Fire(static (p, c) => p.AfterBatch(c));
-                (context.Batch, context.Plan, context.BatchLoss) = (null, null, null);
-                if (options.CheckpointEvery > 0 && state.Batches % options.CheckpointEvery == 0)
-                {
-                    SaveCheckpoint(stream);
-                }
+                (context.Batch, context.Plan, context.BatchLoss, context.StreamAccuracy) = (null, null, null, null);
+                checkpoints.SaveIfDue(stream, context, hooks, log, final: false);
 
                 progress?.Report(LearnerProgress.Of(state, stream.Length, stepLog.Average));
             }
@@ -165,10 +171,7 @@ public sealed class OnlineLearner : IDisposable
             completed = false;
         }
 
-        if (options.CheckpointEvery > 0)
-        {
-            SaveCheckpoint(stream);
-        }
+        checkpoints.SaveIfDue(stream, context, hooks, log, final: true);
 
         context.Cancelled = !completed;
         hooks.Fire(static (p, c) => p.AfterRun(c));
@@ -185,20 +188,13 @@ public sealed class OnlineLearner : IDisposable
         hooks.Fire(static (p, c) => p.BeforeBatch(c));
         var trained = staging.Count > 0 && !options.ZeroShot ? trainer.Train(staging.Pixels, staging.Labels, state.Vocabulary.Count, text, context, hooks) : null;
         trainer.UpdatePrototypes(staging.Pixels, staging.StreamLabels);
-        stepLog.Batch = trained is { } t ? (t.Loss, t.GradNorm, trainer.VisibleCount) : null;
         state.SamplesSeen += batch.Samples.Count;
         state.Batches++;
+        context.LastStep = trained is { } t
+            ? new StepRecord(state.Batches, state.SamplesSeen, state.Task, t.Loss, t.GradNorm, options.LearningRate, trainer.VisibleCount, context.StreamAccuracy)
+            : null;
     }
 
     private LearnerResult Finish(int taskCount, double? zeroShotAfter, bool completed, long startSamples, Stopwatch clock) =>
         RunSummary.Finish(context.State, completed ? log : null, taskCount, zeroShotAfter, completed, startSamples, clock, hooks.SummaryMetrics());
-
-    private void SaveCheckpoint(ILearnerStream stream)
-    {
-        hooks.Fire(static (p, c) => p.BeforeCheckpoint(c));
-        log.Sync();
-        context.LastCheckpoint = checkpoints.Save(context, hooks.Plugins);
-        stream.Commit(context.Cursor);
-        hooks.Fire(static (p, c) => p.AfterCheckpoint(c));
-    }
 }

@@ -28,7 +28,8 @@ public static class LossPlot
         var plot = new Plot();
         AddLine(plot, samples, [.. steps.Select(s => (double)s.Loss)], "per batch", Colors.SteelBlue.WithAlpha(0.45), 1);
         AddLine(plot, samples, smoothed, $"mean of the last {window} batches", Colors.OrangeRed, 2);
-        StreamPlot.Save(plot, taskBoundaries, title, "loss", Alignment.UpperRight, pngPath, svgPath, width, height);
+        StreamPlot.Decorate(plot, taskBoundaries, title, "loss");
+        StreamPlot.Save(plot, pngPath, svgPath, width, height);
     }
 
     private static void AddLine(Plot plot, double[] samples, double[] loss, string label, Color color, float width)

@@ -129,6 +129,9 @@ public sealed class MetricsLog
     public static IReadOnlyList<StepRecord> ReadSteps(string path) =>
         [.. Objects(path).Where(o => StepRecordJson.IsStep(o.Line)).Select(o => StepRecordJson.FromJson(o.Line, o.Where))];
 
+    /// <summary>Every line of a metrics.jsonl file as a JSON object, in file order (steps and evaluations); errors name the file and line.</summary>
+    public static IEnumerable<JsonObject> ReadLines(string path) => Objects(path).Select(o => o.Line);
+
     private void AppendLine(JsonObject line, bool flushToDisk)
     {
         using var stream = new FileStream(RecordsPath, FileMode.Append, FileAccess.Write, FileShare.Read);

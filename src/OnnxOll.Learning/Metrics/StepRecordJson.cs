@@ -9,11 +9,11 @@ public static class StepRecordJson
     /// <summary>The value of a step line's <c>kind</c> field.</summary>
     public const string Kind = "step";
 
-    /// <summary>The JSON object: kind, batch, samples_seen, task, loss, grad_norm, lr, classes.</summary>
+    /// <summary>The JSON object: kind, batch, samples_seen, task, loss, grad_norm, lr, classes, and stream_accuracy when measured.</summary>
     public static JsonObject ToJson(StepRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new JsonObject
+        var json = new JsonObject
         {
             ["kind"] = Kind,
             ["batch"] = record.Batch,
@@ -24,6 +24,12 @@ public static class StepRecordJson
             ["lr"] = record.LearningRate,
             ["classes"] = record.Classes,
         };
+        if (record.StreamAccuracy is { } accuracy)
+        {
+            json["stream_accuracy"] = accuracy;
+        }
+
+        return json;
     }
 
     /// <summary>Whether <paramref name="line"/> is a step line (its kind is "step").</summary>
@@ -38,5 +44,6 @@ public static class StepRecordJson
         JsonFields.Required<float>(line, "loss", where),
         JsonFields.Required<float>(line, "grad_norm", where),
         JsonFields.Required<float>(line, "lr", where),
-        JsonFields.Required<int>(line, "classes", where));
+        JsonFields.Required<int>(line, "classes", where),
+        line["stream_accuracy"] is null ? null : JsonFields.Required<double>(line, "stream_accuracy", where));
 }

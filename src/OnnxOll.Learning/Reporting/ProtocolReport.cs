@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using OnnxOll.Clip.Model;
 using OnnxOll.Onnx.Json;
 
 namespace OnnxOll.Learning.Reporting;
@@ -75,7 +76,7 @@ public static class ProtocolReport
 
     private static void WritePretraining(StringBuilder md, string modelDirectory)
     {
-        string path = Path.Combine(modelDirectory, Pretraining.ClipPretrainer.SummaryFileName);
+        string path = Path.Combine(modelDirectory, PretrainedModelFiles.Summary);
         md.AppendLine("## The pretrained backbone").AppendLine();
         if (!File.Exists(path))
         {

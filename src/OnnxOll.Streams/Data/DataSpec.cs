@@ -13,8 +13,12 @@ public static class DataSpec
 {
     private static readonly string[] TestNames = ["test", "val"];
 
-    /// <summary>Parses <paramref name="spec"/> and opens its sources; errors name the spec and the field.</summary>
-    public static DataSplits Open(string spec)
+    /// <summary>The kinds this class opens, as an unknown kind's message lists them.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["folder", "tar", "idx", "cifar10", "cifar100"];
+
+    /// <summary>Parses <paramref name="spec"/> and opens its sources; errors name the spec and the field, and an unknown kind's error
+    /// lists <see cref="Kinds"/> and <paramref name="otherKinds"/> (what the caller opens itself, e.g. <c>synthetic</c>).</summary>
+    public static DataSplits Open(string spec, IReadOnlyList<string>? otherKinds = null)
     {
         var p = SpecParameters.Parse(spec, "Data");
         DataSplits result = p.Kind switch
@@ -24,7 +28,7 @@ public static class DataSpec
             "idx" => OpenIdx(p),
             "cifar10" => OpenCifar(p, cifar100: false),
             "cifar100" => OpenCifar(p, cifar100: true),
-            _ => throw new FormatException($"Data spec '{spec}': unknown kind '{p.Kind}' (expected folder, tar, idx, cifar10 or cifar100)."),
+            _ => throw new FormatException($"Data spec '{spec}': unknown kind '{p.Kind}' (expected one of {string.Join(", ", Kinds.Concat(otherKinds ?? []))})."),
         };
         try
         {

@@ -8,8 +8,8 @@ public static class DataSources
     /// <summary>The prefix of procedural data specs.</summary>
     public const string SyntheticPrefix = "synthetic";
 
-    /// <summary>Opens the train/test sources named by <paramref name="spec"/>.</summary>
-    public static DataSplits Open(string spec)
+    /// <summary>Opens the train/test sources named by <paramref name="spec"/>; an unknown kind's error lists <paramref name="otherKinds"/> too.</summary>
+    public static DataSplits Open(string spec, IReadOnlyList<string>? otherKinds = null)
     {
         if (spec == SyntheticPrefix)
         {
@@ -18,6 +18,6 @@ public static class DataSources
 
         return spec.StartsWith(SyntheticPrefix + ":", StringComparison.Ordinal)
             ? SyntheticShapesSource.OpenSplits(spec[(SyntheticPrefix.Length + 1)..])
-            : DataSpec.Open(spec);
+            : DataSpec.Open(spec, [SyntheticPrefix, .. otherKinds ?? []]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class SyntheticShapesSource : ILabelledSampleSource
     public static DataSplits OpenSplits(string spec)
     {
         var shapes = new SyntheticShapes(SyntheticShapesOptions.Parse(spec));
-        return new DataSplits(new SyntheticShapesSource(shapes, test: false), new SyntheticShapesSource(shapes, test: true));
+        return new DataSplits(new SyntheticShapesSource(shapes, test: false), shapes.PerClass(test: true) == 0 ? null : new SyntheticShapesSource(shapes, test: true));
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ public sealed class LearnErrorTests(CliFixture fixture)
     public static TheoryData<string, string, string, string> Cases => new()
     {
         // option, value, text the line must hold, second text
-        { "--data", "bogus:x", "bogus", "expected folder, tar" },
+        { "--data", "bogus:x", "bogus", "expected one of folder, tar" },
         { "--data", "folder:/no/such/folder", "/no/such/folder", "" },
         { "--scenario", "disjoint:taks=3", "disjoint:taks=3", "taks" },
         { "--pet", "lora:q=1", "lora:q=1", "'q'" },

@@ -38,4 +38,34 @@ internal static class CliProcess
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"onnxoll {string.Join(' ', args)} exited with {process.ExitCode}: {errors}");
     }
+
+    /// <summary>Runs the CLI to its end in <paramref name="workingDirectory"/> with stdout and stderr piped; <paramref name="environment"/>
+    /// sets (or, with null, removes) variables. Returns the exit code and both outputs.</summary>
+    public static (int Exit, string Stdout, string Stderr) Capture(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "onnxoll.dll"));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
 }

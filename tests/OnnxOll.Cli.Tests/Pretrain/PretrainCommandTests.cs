@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using OnnxOll.Cli.Tests.Errors;
 using OnnxOll.Clip.Model;
-using OnnxOll.Learning.Pretraining;
 using OnnxOll.Onnx.SafeTensors;
 using OnnxOll.TestSupport.Images;
 
@@ -19,11 +18,11 @@ public sealed class PretrainCommandTests(CliFixture fixture)
         string model = Path.Combine(root, "model");
         Assert.Equal(0, CliFixture.Invoke("pretrain", "--recipe", recipe, "--data", MicroRecipe.Data, "--tokenizer", tokenizer, "--out", model, "--seed", "3"));
 
-        var epochs = JsonNode.Parse(File.ReadAllText(Path.Combine(model, ClipPretrainer.SummaryFileName)))!["epochs"]!.AsArray();
+        var epochs = JsonNode.Parse(File.ReadAllText(Path.Combine(model, PretrainedModelFiles.Summary)))!["epochs"]!.AsArray();
         Assert.Equal(6, epochs.Count);
         double first = epochs[0]!["mean_loss"]!.GetValue<double>(), last = epochs[^1]!["mean_loss"]!.GetValue<double>();
         Assert.True(last < first - 0.1, $"mean loss went from {first:F4} (epoch 1) to {last:F4} (epoch 6)");
-        Assert.Equal(8, File.ReadAllLines(Path.Combine(model, ClipPretrainer.ClassesFileName)).Length);
+        Assert.Equal(8, File.ReadAllLines(Path.Combine(model, PretrainedModelFiles.Classes)).Length);
         foreach (var file in new[] { ClipConfig.FileName, ClipWeights.FileName, "vocab.json", "merges.txt" })
         {
             Assert.True(File.Exists(Path.Combine(model, file)), $"{file} missing from the pretrained model folder");

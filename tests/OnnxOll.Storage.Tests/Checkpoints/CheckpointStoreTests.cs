@@ -153,25 +153,5 @@ public class CheckpointStoreTests
         Assert.Empty(result.Skipped);
     }
 
-    private static Checkpoint Make(long step)
-    {
-        var rng = new Random((int)step);
-        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
-        var tensors = new[] { new NamedTensor("a.lora_A", Values(6), 2, 3), new NamedTensor("a.lora_B", Values(4), 4, 1) };
-        var optimizer = new AdamWState(
-            step * 3,
-            new Dictionary<string, float[]> { ["a.lora_A"] = Values(6), ["a.lora_B"] = Values(4) },
-            new Dictionary<string, float[]> { ["a.lora_A"] = Values(6), ["a.lora_B"] = Values(4) });
-        return new Checkpoint(
-            step,
-            Model,
-            Pet,
-            new JsonObject { ["lr"] = 5e-4, ["online_iter"] = 3, ["visible"] = "batch" },
-            new Dictionary<string, long> { ["samples_seen"] = step * 64, ["task"] = 1 },
-            new JsonObject { ["stream"] = 12345678901234L, ["dropout"] = "a1b2c3" },
-            step * 64,
-            new JsonArray(new JsonObject { ["samples_seen"] = 1000, ["accuracy"] = 0.5 }),
-            tensors,
-            optimizer);
-    }
+    private static Checkpoint Make(long step) => TestCheckpoints.Make(step, Model, Pet);
 }

@@ -78,6 +78,13 @@ public sealed class LearnerContext
     /// <summary>Whether the last gradient step was skipped because its loss or gradients were not finite.</summary>
     public bool StepSkipped { get; internal set; }
 
+    /// <summary>Test-then-train accuracy of the batch's stream samples, measured by a plugin before the batch's steps; written into
+    /// its step record; cleared after every batch.</summary>
+    public double? StreamAccuracy { get; set; }
+
+    /// <summary>The batch's step record, set before <c>AfterBatch</c> (null: no gradient step was applied to it).</summary>
+    public StepRecord? LastStep { get; internal set; }
+
     /// <summary>The record of the last evaluation, if any.</summary>
     public EvaluationRecord? LastEvaluation { get; internal set; }
 

@@ -16,7 +16,7 @@ internal sealed class RunPlots(string runDirectory, MetricsLog log, Scenario sce
 
         if (context.State.Records.Count > 0)
         {
-            AccuracyPlot.Write(context.State.Records, TaskBoundaries(), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"));
+            AccuracyPlot.Write(context.State.Records, TaskBoundaries(), Path.Combine(runDirectory, "accuracy.png"), Path.Combine(runDirectory, "accuracy.svg"), AccuracyTitle(context));
         }
 
         if (File.Exists(log.RecordsPath) && MetricsLog.ReadSteps(log.RecordsPath) is { Count: > 0 } steps)
@@ -24,6 +24,9 @@ internal sealed class RunPlots(string runDirectory, MetricsLog log, Scenario sce
             LossPlot.Write(steps, OnlineLearner.LossWindow, TaskBoundaries(), Path.Combine(runDirectory, "loss.png"), Path.Combine(runDirectory, "loss.svg"));
         }
     }
+
+    private static string AccuracyTitle(LearnerContext context) =>
+        AccuracyPlot.RunTitle(context.Options.Loss.ToString().ToLowerInvariant(), context.Model.Layout.Spec.ToString());
 
     private List<long> TaskBoundaries()
     {

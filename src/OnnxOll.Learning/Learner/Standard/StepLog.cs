@@ -12,9 +12,6 @@ internal sealed class StepLog(MetricsLog log) : LearnerPlugin
     /// <summary>The moving average of the batch losses.</summary>
     public MovingAverage Average => average;
 
-    /// <summary>The last batch's mean loss and gradient norm over the steps applied (null: none was); set by the learner.</summary>
-    public (float Loss, float GradNorm, int Classes)? Batch { get; set; }
-
     /// <summary>Drops log lines newer than the resumed checkpoint and refills the moving average from those kept.</summary>
     public void Resume(RunState state, Action<string>? warning)
     {
@@ -26,11 +23,10 @@ internal sealed class StepLog(MetricsLog log) : LearnerPlugin
 
     public override void AfterBatch(LearnerContext context)
     {
-        if (Batch is { } b)
+        if (context.LastStep is { } step)
         {
-            var state = context.State;
-            log.Append(new StepRecord(state.Batches, state.SamplesSeen, state.Task, b.Loss, b.GradNorm, context.Options.LearningRate, b.Classes));
-            average.Add(b.Loss);
+            log.Append(step);
+            average.Add(step.Loss);
         }
     }
 }
