@@ -76,12 +76,14 @@ declare -A methods=(
   [sit-ddas]="--lr 5e-4 --loss sit --pet $lora_both --method ddas"
   [default-ddas]="--method ddas"
   [sit-class-vocabulary]="--lr 5e-4 --loss sit --text-offset-lr 1e-2 --pet $lora_both --method class-vocabulary"
+  [moe]="--lr 5e-4 --loss sit --pet none --method moe:experts=4,topk=2,bottleneck=64"
+  [moe-ddas]="--lr 5e-4 --loss sit --pet none --method moe:experts=4,topk=2,bottleneck=64 --method ddas"
 )
 if (( quick )); then
   order=(zero-shot rcm default sit-lora-both); seeds=(1); suffix=quick; report=docs/results-quick.md
 else
   order=(zero-shot rcm default sit-lora-image sit-lora-both sit-lora-both-proto sit-seen sit-distill sit-offsets all-lora-both sit-adapter
-    sit-lora-both-double-softmax sit-replay all-replay online-lora sit-ddas default-ddas sit-class-vocabulary)
+    sit-lora-both-double-softmax sit-replay all-replay online-lora sit-ddas default-ddas sit-class-vocabulary moe moe-ddas)
   seeds=(1 2 3); suffix=full; report=docs/results.md
 fi
 # ONNXOLL_METHODS="rcm default" runs only those methods (the page is written from every finished run).

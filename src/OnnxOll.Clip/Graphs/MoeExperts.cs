@@ -37,7 +37,7 @@ internal static class MoeExperts
     {
         var g = c.G;
         string routed = site.Spec.RouteClassToken
-            ? g.Op("Gather", [h, c.Int(0)], Attr.Int("axis", 1))
+            ? g.Op("Squeeze", g.Op("Slice", h, c.Ints(0), c.Ints(1), c.Ints(1)), c.Ints(1))
             : g.Op("ReduceMean", [h, c.Ints(1)], Attr.Int("keepdims", 0));
         string logits = g.Op("MatMul", routed, g.Op("Transpose", [c.PetInput(site.RouterWeight)], Attr.Ints("perm", 1, 0)));
         string[] top = g.Op("TopK", [logits, c.Ints(site.Spec.TopK)], 2, Attr.Int("axis", -1));

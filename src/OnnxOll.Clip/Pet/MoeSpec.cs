@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace OnnxOll.Clip.Pet;
 
-/// <summary>Mixture of adapter experts (MoE-Adapters, Yu et al. 2024): <c>moe:experts=4,topk=2,dim=64,scale=0.1,dropout=0.1,route=cls,towers=image,layers=all</c>.</summary>
+/// <summary>Mixture of adapter experts (MoE-Adapters, Yu et al. 2024): <c>moe:experts=4,topk=2,dim=64,scale=0.1,dropout=0.1,route=mean,towers=image,layers=all</c>.</summary>
 /// <remarks>Per encoder layer, beside the MLP on the post-attention state h: h += mlp(ln2 h) + s·Σₑ gₑ·upₑ(drop(relu(downₑ(h)))), with
-/// g = softmax over the <c>topk</c> largest router logits W·r (the others 0) and r the class token of h (<c>route=cls</c>) or its
-/// token mean (<c>route=mean</c>).</remarks>
+/// g = softmax over the <c>topk</c> largest router logits W·r (the others 0) and r the token mean of h (<c>route=mean</c>) or its
+/// class token (<c>route=cls</c>, as the official code).</remarks>
 public sealed record MoeSpec : PetMethod
 {
     /// <summary>A spec on the image tower, as the method places its experts by default.</summary>
@@ -27,7 +27,7 @@ public sealed record MoeSpec : PetMethod
     public double Dropout { get; init; } = 0.1;
 
     /// <summary>What the router reads: the class token (true) or the mean over tokens.</summary>
-    public bool RouteClassToken { get; init; } = true;
+    public bool RouteClassToken { get; init; }
 
     /// <summary>The canonical text, every key present.</summary>
     public override string ToString() =>

@@ -17,7 +17,7 @@ public static class ProtocolReport
     public static readonly IReadOnlyList<string> MethodOrder =
         [.. ReferenceRows, "default", "sit-lora-image", "sit-lora-both", "sit-lora-both-proto", "sit-seen", "sit-distill", "sit-offsets", "all-lora-both",
             "sit-adapter", "sit-lora-both-double-softmax", "sit-lora-both-int8", "sit-replay", "all-replay", "online-lora", "sit-ddas", "default-ddas",
-            "sit-class-vocabulary"];
+            "sit-class-vocabulary", "moe", "moe-ddas"];
 
     private static readonly (string Field, string Header, double Scale, string Format)[] Columns =
     [

@@ -20,7 +20,7 @@ public sealed class TrainingGradientTests(TinyModelFixture tiny)
         { "lora:r=2,alpha=2,targets=qkv+o,init=xavier,towers=text,layers=1", "all", true },
         { "adapter:dim=4,scale=0.5,dropout=0.1,towers=both", "sit", false },
         { "lora:r=2,targets=qkv,init=xavier,towers=image;adapter:dim=4,scale=0.5,towers=image", "all", false },
-        { "moe:experts=3,topk=2,dim=4,scale=0.5,dropout=0.1,towers=both", "sit", false },
+        { "moe:experts=3,topk=2,dim=4,scale=0.5,dropout=0.1,route=cls,towers=both", "sit", false },
         { "moe:experts=3,topk=2,dim=4,scale=0.5,dropout=0.1,towers=image", "all", false },
         { "moe:experts=4,topk=1,dim=3,scale=0.5,route=mean,towers=both,layers=1;adapter:dim=4,scale=0.5,towers=image", "all", false },
     };
