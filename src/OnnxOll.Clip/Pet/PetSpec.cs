@@ -106,24 +106,35 @@ public sealed class PetSpec
 
     private static AdapterSpec ParseAdapter(Dictionary<string, string> keys)
     {
-        var spec = new AdapterSpec();
-        if (Take(keys, "dim") is string dim)
-        {
-            spec = spec with { Dim = PositiveInt("dim", dim) };
-        }
-
-        if (Take(keys, "scale") is string scale)
-        {
-            spec = spec with { Scale = Number("scale", scale, positive: false) };
-        }
-
-        if (Take(keys, "dropout") is string dropout)
-        {
-            double p = Number("dropout", dropout, positive: false);
-            spec = p is >= 0 and < 1 ? spec with { Dropout = p } : throw PetSpecText.Bad("dropout", dropout, "a ratio in [0, 1)");
-        }
-
+        var defaults = new AdapterSpec();
+        var (dim, scale, dropout) = Bottleneck(keys, defaults.Dim, defaults.Scale, defaults.Dropout);
+        var spec = defaults with { Dim = dim, Scale = scale, Dropout = dropout };
         return Placement(spec, keys);
+    }
+
+    /// <summary>A bottleneck's dim, scale and dropout keys (adapters and MoE experts), each defaulting to the given value.</summary>
+    private static (int Dim, double Scale, double Dropout) Bottleneck(Dictionary<string, string> keys, int dim, double scale, double dropout)
+    {
+        if (Take(keys, "dim") is string d)
+        {
+            dim = PositiveInt("dim", d);
+        }
+
+        if (Take(keys, "scale") is string s)
+        {
+            scale = Number("scale", s, positive: false);
+        }
+
+        if (Take(keys, "dropout") is string p)
+        {
+            dropout = Number("dropout", p, positive: false);
+            if (dropout is < 0 or >= 1)
+            {
+                throw PetSpecText.Bad("dropout", p, "a ratio in [0, 1)");
+            }
+        }
+
+        return (dim, scale, dropout);
     }
 
     private static MoeSpec ParseMoe(Dictionary<string, string> keys)
@@ -144,21 +155,8 @@ public sealed class PetSpec
             throw PetSpecText.Bad("topk", spec.TopK.ToString(CultureInfo.InvariantCulture), $"at most experts={spec.Experts}");
         }
 
-        if (Take(keys, "dim") is string dim)
-        {
-            spec = spec with { Dim = PositiveInt("dim", dim) };
-        }
-
-        if (Take(keys, "scale") is string scale)
-        {
-            spec = spec with { Scale = Number("scale", scale, positive: false) };
-        }
-
-        if (Take(keys, "dropout") is string dropout)
-        {
-            double p = Number("dropout", dropout, positive: false);
-            spec = p is >= 0 and < 1 ? spec with { Dropout = p } : throw PetSpecText.Bad("dropout", dropout, "a ratio in [0, 1)");
-        }
+        var (dim, scale, dropout) = Bottleneck(keys, spec.Dim, spec.Scale, spec.Dropout);
+        spec = spec with { Dim = dim, Scale = scale, Dropout = dropout };
 
         if (Take(keys, "route") is string route)
         {
