@@ -17,10 +17,12 @@ public sealed class LiveLearner : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Thread thread;
     private volatile Exception? failure;
+    private readonly Action<string> note;
     private bool disposed;
 
     private LiveLearner(ServeOptions options, ServiceMetrics metrics, Action<string> note)
     {
+        this.note = note;
         string dataSpec = options.Data ?? IngestLogSource.Spec;
         StreamSpecs.CheckLive(dataSpec); // a malformed spec is refused before the run folder records it
         job = LearningJob.Open(
@@ -33,6 +35,7 @@ public sealed class LiveLearner : IDisposable
                 Learner = options.Learner,
                 Resume = true,
                 Sessions = options.Sessions,
+                Frozen = options.Frozen,
                 IngestLog = options.LogOptions,
             },
             note,
@@ -44,6 +47,7 @@ public sealed class LiveLearner : IDisposable
             scorer = new PrequentialScorer(job.Model, options.Learner.Prompts);
             plugin = new ServicePlugin(metrics, scorer, options.RunDirectory);
             job.Learner.Plugins.Add(plugin);
+            job.Learner.Plugins.Add(new CheckpointNotes(note));
             Predictor = new Predictor(job.Model, options.Learner.Prompts);
             var source = Source;
             metrics.Registry.AddBeforeCollectCallback(() => metrics.Lag.Set(source.Counters().Lag));
@@ -132,10 +136,23 @@ public sealed class LiveLearner : IDisposable
             thread.Join();
         }
 
+        if (plugin is not null)
+        {
+            note(StopSummary(Status([])));
+        }
+
         Predictor?.Dispose();
         scorer?.Dispose();
         job?.Dispose();
         stop.Dispose();
+    }
+
+    /// <summary>The line serve prints when it stops: what the run holds and what the log still holds unlearned.</summary>
+    public static string StopSummary(ServiceStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        string checkpoint = status.Checkpoint is null ? "no checkpoint" : $"checkpoint {status.Checkpoint} covers log position {status.CheckpointCursor}";
+        return $"stopped: {status.SamplesLearned} samples learned in {status.Batches} batches; {checkpoint}; {status.Lag} logged observations not yet learned";
     }
 
     private void Learn()

@@ -1,4 +1,5 @@
 using System.Net;
+using OnnxOll.Clip.Graphs;
 using OnnxOll.Clip.Pet;
 using OnnxOll.Learning.Learner;
 using OnnxOll.Runtime;
@@ -48,6 +49,9 @@ public sealed record ServeOptions
 
     /// <summary>Session settings of the model's graphs.</summary>
     public SessionSettings Sessions { get; init; } = SessionSettings.Default;
+
+    /// <summary>Precision of the frozen backbone's linear weights.</summary>
+    public FrozenPrecision Frozen { get; init; } = FrozenPrecision.Float32;
 
     /// <summary>The ingest log settings these options imply.</summary>
     public IngestLogOptions LogOptions => new()

@@ -64,6 +64,39 @@ public sealed class LiveServerTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task EveryCheckpointIsLoggedAndStoppingPrintsASummary()
+    {
+        var notes = new List<string>();
+        var options = fixture.Options("notes") with { MaxWait = TimeSpan.FromSeconds(30) };
+        var server = await LiveServer.StartAsync(options, line => { lock (notes) { notes.Add(line); } });
+        try
+        {
+            using var http = new HttpClient { BaseAddress = server.Address };
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal(HttpStatusCode.Accepted, (await ServiceClient.Observe(http, ColourImages.Classes[i % 3], ColourImages.Bmp(i % 3, i))).StatusCode);
+            }
+
+            await ServiceClient.WaitUntilLearned(http, 4, Timeout);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        string[] lines;
+        lock (notes)
+        {
+            lines = [.. notes];
+        }
+
+        Assert.Contains(lines, l => l.StartsWith("checkpoint ckpt-", StringComparison.Ordinal) && l.Contains(": 4 samples in 1 batches", StringComparison.Ordinal));
+        string summary = Assert.Single(lines, l => l.StartsWith("stopped:", StringComparison.Ordinal));
+        Assert.StartsWith("stopped: 4 samples learned in 1 batches; checkpoint ckpt-", summary, StringComparison.Ordinal);
+        Assert.EndsWith("; 0 logged observations not yet learned", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadRequestsGetOneClearErrorAndLeaveTheLogUntouched()
     {
         // No seal during the test: the only writes to the log can come from the requests.

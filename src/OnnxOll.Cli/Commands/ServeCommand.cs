@@ -36,9 +36,10 @@ public static class ServeCommand
         var methods = new Option<string[]>("--method") { Description = "A method as NAME:key=value,... as in learn (ddas: predictions route unrecognised images to the frozen model); repeat for several." };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var frozen = CommonOptions.Frozen();
         var command = new Command("serve", "Live online learning over HTTP: POST /v1/observations and /v1/predict, GET /v1/status, /metrics and a dashboard at /.")
         {
-            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, methods, threads, provider,
+            model, output, data, pet, port, address, token, batch, iters, lr, seed, maxWait, maxLag, replay, maxBody, keep, prompts, methods, threads, provider, frozen,
         };
         command.SetAction(parse =>
         {
@@ -70,6 +71,7 @@ public static class ServeCommand
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable),
                 MaxRequestBytes = parse.GetValue(maxBody) * 1024L * 1024,
                 Sessions = CommonOptions.Settings(parse, threads, provider),
+                Frozen = parse.GetValue(frozen),
             };
             return Serve(options);
         });
